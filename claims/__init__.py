@@ -1,0 +1,1 @@
+"""The catalogue of claims: one package per paper, one module per claim."""

@@ -1,0 +1,1 @@
+"""Torch models the catalogue's theorems are about, with their trainers."""

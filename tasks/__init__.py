@@ -1,0 +1,1 @@
+"""Instance types, Hypothesis strategies and data samplers of the catalogue."""

@@ -1,0 +1,153 @@
+"""The claim model: Paper, Reference, Mutant and Claim, validated on construction.
+
+A wrong declaration raises :class:`ClaimDeclarationError` naming the field,
+so the claim's own pytest item fails with that message and the rest of the
+catalogue still runs.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from hypothesis.strategies import SearchStrategy
+
+from .errors import ClaimDeclarationError
+from .measurement import Measurement
+from .predictions import Prediction
+from .tiers import Tier
+
+_PAPER_KEY = re.compile(r"^[a-z][a-z0-9_]*\d{4}[a-z]?$")
+
+Experiment = Callable[[Any, int, Tier], Measurement]
+
+
+def _text(value: Any, field_name: str, *, allow_empty: bool = False) -> str:
+    if not isinstance(value, str) or (not allow_empty and not value.strip()):
+        raise ClaimDeclarationError(field_name, f"{value!r} must be a non-empty string")
+    return value
+
+
+@dataclass(frozen=True, kw_only=True)
+class Paper:
+    """A paper of the catalogue; ``key`` is ``<firstauthor><year>``, lowercase."""
+
+    key: str
+    title: str
+    authors: tuple[str, ...]
+    year: int
+    arxiv: str = ""
+    venue: str = ""
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.key, str) or not _PAPER_KEY.match(self.key):
+            raise ClaimDeclarationError(
+                "paper.key", f"{self.key!r} is not <firstauthor><year>", "e.g. 'zhu2024' or 'huang2025b'"
+            )
+        _text(self.title, "paper.title")
+        if isinstance(self.authors, str) or not self.authors or not all(
+            isinstance(a, str) and a for a in self.authors
+        ):
+            raise ClaimDeclarationError("paper.authors", "must be a non-empty tuple of names")
+        if isinstance(self.year, bool) or not isinstance(self.year, int) or not 1900 < self.year < 2100:
+            raise ClaimDeclarationError("paper.year", f"{self.year!r} is not a year")
+
+    def cite(self) -> str:
+        """Short citation: first author et al. (year), arXiv id."""
+        lead = self.authors[0].split()[-1]
+        etal = " et al." if len(self.authors) > 1 else ""
+        arxiv = f", arXiv:{self.arxiv}" if self.arxiv else ""
+        return f"{lead}{etal} ({self.year}){arxiv}"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Reference:
+    """What the paper itself reports for the corresponding experiment."""
+
+    where: str
+    value: str
+    setting: str = ""
+
+
+def reference(*, figure: str = "", table: str = "", section: str = "", value: str, setting: str = "") -> Reference:
+    """Build a Reference from where it is printed (figure, table or section) and what it says."""
+    places = [p for p in (f"Fig. {figure}" if figure else "", f"Table {table}" if table else "",
+                          f"Sec. {section}" if section else "") if p]
+    if not places:
+        raise ClaimDeclarationError("reference", "give a figure, table or section")
+    return Reference(where=", ".join(places), value=_text(value, "reference.value"), setting=setting)
+
+
+@dataclass(frozen=True)
+class Mutant:
+    """A false variant of a claim's prediction, with the reason it is false."""
+
+    name: str
+    prediction: Prediction
+    why: str
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.name, str) or not re.match(r"^[A-Za-z0-9_ .\-]+$", self.name):
+            raise ClaimDeclarationError("mutants", f"mutant name {self.name!r} must be a short identifier")
+        if not isinstance(self.prediction, Prediction):
+            raise ClaimDeclarationError(
+                f"mutants[{self.name}].prediction", f"{type(self.prediction).__name__} is not a Prediction"
+            )
+        _text(self.why, f"mutants[{self.name}].why")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Claim:
+    """One theorem made executable. See DESIGN.md section 2 for each field."""
+
+    paper: Paper
+    theorem: str
+    statement: str
+    instances: SearchStrategy[Any]
+    experiment: Experiment
+    prediction: Prediction
+    mutants: Sequence[Mutant]
+    reference: Reference
+    gaps: Sequence[str] = field(default=())
+    alpha: float = 0.05
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.paper, Paper):
+            raise ClaimDeclarationError("paper", "missing or not a Paper", "import PAPER from the paper package")
+        _text(self.theorem, "theorem")
+        _text(self.statement, "statement")
+        if not isinstance(self.instances, SearchStrategy):
+            raise ClaimDeclarationError(
+                "instances", f"{type(self.instances).__name__} is not a Hypothesis strategy"
+            )
+        if getattr(self.instances, "is_empty", False):
+            raise ClaimDeclarationError("instances", "the strategy can never draw a value (st.nothing())")
+        if not callable(self.experiment):
+            raise ClaimDeclarationError("experiment", "must be callable as (instance, seed, tier)")
+        if not isinstance(self.prediction, Prediction):
+            raise ClaimDeclarationError("prediction", f"{type(self.prediction).__name__} is not a Prediction")
+        if isinstance(self.mutants, (str, bytes)) or not isinstance(self.mutants, Sequence):
+            raise ClaimDeclarationError("mutants", "must be a list of Mutant")
+        object.__setattr__(self, "mutants", tuple(self.mutants))
+        if not self.mutants:
+            raise ClaimDeclarationError("mutants", "a claim needs at least one mutant", "add a false variant")
+        names = set()
+        for m in self.mutants:
+            if not isinstance(m, Mutant):
+                raise ClaimDeclarationError("mutants", f"{m!r} is not a Mutant")
+            if m.name in names:
+                raise ClaimDeclarationError("mutants", f"two mutants are named {m.name!r}")
+            names.add(m.name)
+            if m.prediction.signature() == self.prediction.signature():
+                raise ClaimDeclarationError(
+                    f"mutants[{m.name}]", "is identical to the claim's prediction", "alter the expression"
+                )
+        if not isinstance(self.reference, Reference):
+            raise ClaimDeclarationError("reference", "must be built with theorycheck.reference(...)")
+        if isinstance(self.gaps, str) or not all(isinstance(g, str) for g in self.gaps):
+            raise ClaimDeclarationError("gaps", "must be a list of strings")
+        object.__setattr__(self, "gaps", tuple(self.gaps))
+        if isinstance(self.alpha, bool) or not isinstance(self.alpha, float) or not 0 < self.alpha < 0.5:
+            raise ClaimDeclarationError("alpha", f"{self.alpha!r} must be a float in (0, 0.5)")

@@ -1,0 +1,144 @@
+"""Fitting: slopes on log scales, seed-level intervals and p-values.
+
+Seeds are the independent replicates: every interval here is over per-seed
+statistics, never over the grid points of one trajectory (VERDICTS R1).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import stats
+
+from .measurement import Curve
+
+
+@dataclass(frozen=True)
+class LineFit:
+    """Least-squares line through (u, v) with its coefficient of determination."""
+
+    slope: float
+    intercept: float
+    r2: float
+    points: int
+
+
+def fit_line(u: np.ndarray, v: np.ndarray) -> LineFit:
+    """Ordinary least squares of ``v`` on ``u``; needs two distinct ``u``."""
+    if len(u) < 2 or float(np.ptp(u)) == 0.0:
+        return LineFit(math.nan, math.nan, math.nan, len(u))
+    result = stats.linregress(u, v)
+    r2 = float(result.rvalue**2) if math.isfinite(result.rvalue) else 1.0
+    return LineFit(float(result.slope), float(result.intercept), r2, len(u))
+
+
+def usable_points(
+    curve: Curve,
+    *,
+    window: tuple[float, float] | None,
+    floor: float,
+    upper_fraction: float = 2 / 3,
+) -> tuple[np.ndarray, np.ndarray, int]:
+    """The points a slope is fitted on, and how many were dropped at the floor.
+
+    With a ``window`` the points with ``lo <= x <= hi`` are kept; without one,
+    the upper ``upper_fraction`` of the grid (VERDICTS 1.6). Points whose
+    metric is at or below ``floor`` are dropped: they are numerical floor, not
+    rate.
+    """
+    x = np.asarray(curve.x, dtype=float)
+    y = np.asarray(curve.y, dtype=float)
+    if window is not None:
+        keep = (x >= window[0]) & (x <= window[1])
+    else:
+        start = len(x) - max(2, math.ceil(upper_fraction * len(x)))
+        keep = np.arange(len(x)) >= max(0, start)
+    above_floor = np.abs(y) > floor
+    dropped = int(np.sum(keep & ~above_floor))
+    keep &= above_floor
+    return x[keep], y[keep], dropped
+
+
+def decades(x: np.ndarray) -> float:
+    """How many decades of the swept variable the points span."""
+    positive = x[x > 0]
+    if len(positive) < 2:
+        return 0.0
+    return float(math.log10(positive.max() / positive.min()))
+
+
+@dataclass(frozen=True)
+class Interval:
+    """Mean of per-seed values with a two-sided interval at ``confidence``."""
+
+    estimate: float
+    low: float
+    high: float
+    sd: float
+    n: int
+    confidence: float
+
+
+def mean_interval(values: Sequence[float] | np.ndarray, confidence: float) -> Interval:
+    """Student-t interval of the mean; a point interval when all values agree."""
+    v = np.asarray(values, dtype=float)
+    n = len(v)
+    if n == 0:
+        return Interval(math.nan, math.nan, math.nan, math.nan, 0, confidence)
+    mean = float(np.mean(v))
+    if n == 1:
+        return Interval(mean, -math.inf, math.inf, math.nan, 1, confidence)
+    sd = float(np.std(v, ddof=1))
+    if sd == 0.0:
+        return Interval(mean, mean, mean, 0.0, n, confidence)
+    half = float(stats.t.ppf(0.5 + confidence / 2, n - 1)) * sd / math.sqrt(n)
+    return Interval(mean, mean - half, mean + half, sd, n, confidence)
+
+
+def p_above(values: np.ndarray, edge: float) -> float:
+    """One-sided p-value of H0: mean <= edge against H1: mean > edge."""
+    return _one_sided(values, edge, upper=True)
+
+
+def p_below(values: np.ndarray, edge: float) -> float:
+    """One-sided p-value of H0: mean >= edge against H1: mean < edge."""
+    return _one_sided(values, edge, upper=False)
+
+
+def _one_sided(values: np.ndarray, edge: float, *, upper: bool) -> float:
+    v = np.asarray(values, dtype=float)
+    if not math.isfinite(edge) or len(v) < 2:
+        return 1.0
+    mean = float(np.mean(v))
+    sd = float(np.std(v, ddof=1))
+    diff = mean - edge if upper else edge - mean
+    if sd == 0.0:
+        return 0.0 if diff > 0 else 1.0
+    return float(stats.t.sf(diff / (sd / math.sqrt(len(v))), len(v) - 1))
+
+
+def holm(pvalues: Sequence[float]) -> list[float]:
+    """Holm step-down adjusted p-values (family-wise error control)."""
+    m = len(pvalues)
+    order = sorted(range(m), key=lambda i: pvalues[i])
+    adjusted = [1.0] * m
+    running = 0.0
+    for rank, i in enumerate(order):
+        running = max(running, min(1.0, (m - rank) * pvalues[i]))
+        adjusted[i] = running
+    return adjusted
+
+
+def seeds_needed(values: np.ndarray, distance: float, alpha: float, power: float = 0.8) -> int | None:
+    """Seeds a one-sided t test needs to separate the mean from an edge ``distance`` away."""
+    v = np.asarray(values, dtype=float)
+    if len(v) < 2 or distance <= 0:
+        return None
+    sd = float(np.std(v, ddof=1))
+    if sd == 0.0:
+        return None
+    z = stats.norm.ppf(1 - alpha) + stats.norm.ppf(power)
+    return int(math.ceil((z * sd / distance) ** 2)) + 1
