@@ -1,0 +1,176 @@
+"""One attention layer with the last token as query, then a linear readout (Huang, Liang, Yang 2025).
+
+For a sequence ``x_1..x_L`` with embeddings ``e_l = onehot(x_l) (+) onehot(l)``
+(token and position blocks, so ``D = n_tokens + n_positions``)::
+
+    s_l   = e_L^T W e_l                   scores of every position against the last token
+    p     = softmax(s_1..s_L)             attention probabilities
+    h     = sum_l p_l e_l                 attention output (value = the embedding itself)
+    z     = u^T h                         logit; loss = mean log(1 + exp(-y z))
+
+Training is full-batch gradient descent on ``(W, u)`` jointly. The gradients
+are written out by hand (checked against autograd in the unit tests): the
+data set is tiny, so one step is a handful of batched tensor ops in float64.
+Padding tokens are negative and masked out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+
+@dataclass(frozen=True, kw_only=True)
+class AttentionConfig:
+    """Sizes, initialisation and step sizes of the model and its GD trainer."""
+
+    n_tokens: int = 2
+    n_positions: int
+    init_scale: float = 0.01  # W and u start i.i.d. N(0, init_scale^2)
+    lr_w: float = 3.0
+    lr_u: float = 3.0
+
+    @property
+    def dim(self) -> int:
+        return self.n_tokens + self.n_positions
+
+
+@dataclass(frozen=True)
+class Batch:
+    """Embedded sequences: ``emb (N, T, D)``, ``mask (N, T)`` (True = real token), ``query (N, D)``."""
+
+    emb: torch.Tensor
+    mask: torch.Tensor
+    query: torch.Tensor
+
+
+@dataclass
+class Params:
+    """Attention matrix ``W (D, D)`` and readout ``u (D,)``."""
+
+    W: torch.Tensor
+    u: torch.Tensor
+
+
+@dataclass(frozen=True)
+class TrainResult:
+    """Log-spaced checkpoints of one GD run; ``attention[i]`` is ``(N, T)`` at ``steps[i]``."""
+
+    steps: np.ndarray
+    loss: np.ndarray
+    acc: np.ndarray
+    u_norm: np.ndarray
+    w_norm: np.ndarray
+    attention: np.ndarray  # (checkpoints, N, T)
+    params: Params
+
+
+def embed(tokens: np.ndarray, config: AttentionConfig) -> Batch:
+    """One-hot token (+) one-hot position embedding of padded ``tokens (N, T)``."""
+    tok = torch.as_tensor(tokens, dtype=torch.long)
+    n, t = tok.shape
+    if t > config.n_positions:
+        raise ValueError(f"sequences of {t} positions, model has {config.n_positions}")
+    mask = tok >= 0  # (N, T)
+    emb = torch.zeros(n, t, config.dim, dtype=torch.float64)
+    emb[..., : config.n_tokens] = F.one_hot(tok.clamp(min=0), config.n_tokens).double()
+    emb[..., config.n_tokens : config.n_tokens + t] = torch.eye(t, dtype=torch.float64)
+    emb = emb * mask[..., None]
+    last = mask.sum(dim=1) - 1  # (N,)
+    return Batch(emb=emb, mask=mask, query=emb[torch.arange(n), last])
+
+
+def init_params(config: AttentionConfig, generator: torch.Generator) -> Params:
+    """Gaussian initialisation with standard deviation ``config.init_scale``."""
+    d = config.dim
+    w = torch.randn(d, d, generator=generator, dtype=torch.float64) * config.init_scale
+    u = torch.randn(d, generator=generator, dtype=torch.float64) * config.init_scale
+    return Params(W=w, u=u)
+
+
+def attention(params: Params, batch: Batch) -> torch.Tensor:
+    """Attention probabilities ``(N, T)`` of the last token over all positions."""
+    scores = torch.einsum("nd,nld->nl", batch.query @ params.W, batch.emb)  # (N, T)
+    scores = scores.masked_fill(~batch.mask, float("-inf"))
+    return torch.softmax(scores, dim=1)
+
+
+def logits(params: Params, batch: Batch) -> torch.Tensor:
+    """Logits ``z (N,)``."""
+    p = attention(params, batch)
+    return torch.einsum("nl,nld->nd", p, batch.emb) @ params.u
+
+
+def loss_and_grads(
+    params: Params, batch: Batch, y: torch.Tensor
+) -> tuple[float, float, torch.Tensor, torch.Tensor, torch.Tensor]:
+    """Logistic loss, accuracy, ``dL/dW``, ``dL/du`` and the attention, in one pass."""
+    emb, q = batch.emb, batch.query
+    p = attention(params, batch)  # (N, T)
+    h = torch.einsum("nl,nld->nd", p, emb)  # (N, D)
+    z = h @ params.u  # (N,)
+    margin = y * z
+    loss = F.softplus(-margin).mean()
+    dz = -y * torch.sigmoid(-margin) / len(y)  # (N,)  dL/dz
+    grad_u = h.T @ dz  # (D,)
+    dp = (emb @ params.u) * dz[:, None]  # (N, T)  dL/dp_l = dz * u^T e_l
+    ds = p * (dp - (p * dp).sum(dim=1, keepdim=True))  # (N, T)  softmax backward
+    grad_w = q.T @ torch.einsum("nl,nld->nd", ds, emb)  # (D, D)
+    acc = (margin > 0).double().mean()
+    return float(loss), float(acc), grad_w, grad_u, p
+
+
+def checkpoints(steps: int, count: int = 40) -> np.ndarray:
+    """About ``count`` log-spaced integer steps in ``[1, steps]``, always including ``steps``."""
+    return np.unique(np.geomspace(1, steps, count).round().astype(np.int64))
+
+
+def train(
+    batch: Batch, y: torch.Tensor, config: AttentionConfig, steps: int, generator: torch.Generator
+) -> TrainResult:
+    """Full-batch GD from a Gaussian init, recording loss, accuracy, norms and attention at checkpoints.
+
+    The record at step ``t`` is taken after ``t`` updates (before update ``t+1``).
+    """
+    params = init_params(config, generator)
+    marks = set(checkpoints(steps).tolist())
+    rec: dict[str, list] = {k: [] for k in ("steps", "loss", "acc", "u_norm", "w_norm", "attention")}
+    for step in range(steps + 1):
+        loss, acc, grad_w, grad_u, p = loss_and_grads(params, batch, y)
+        if step in marks:
+            rec["steps"].append(step)
+            rec["loss"].append(loss)
+            rec["acc"].append(acc)
+            rec["u_norm"].append(float(params.u.norm()))
+            rec["w_norm"].append(float(params.W.norm()))
+            rec["attention"].append(p.numpy().copy())
+        if step == steps:
+            break
+        params.W -= config.lr_w * grad_w
+        params.u -= config.lr_u * grad_u
+    return TrainResult(
+        steps=np.asarray(rec["steps"], dtype=float),
+        loss=np.asarray(rec["loss"]),
+        acc=np.asarray(rec["acc"]),
+        u_norm=np.asarray(rec["u_norm"]),
+        w_norm=np.asarray(rec["w_norm"]),
+        attention=np.stack(rec["attention"]),
+        params=params,
+    )
+
+
+def generate(params: Params, tokens: np.ndarray, new: int, config: AttentionConfig) -> np.ndarray:
+    """Greedy generation of ``new`` tokens after unpadded ``tokens (N, L)``: token 0 when the logit > 0.
+
+    Returns ``(N, L + new)``; each generated token is appended and read back
+    as input (chain of thought at inference).
+    """
+    seq = np.asarray(tokens, dtype=np.int64)
+    for _ in range(new):
+        z = logits(params, embed(seq, config))
+        nxt = np.where(z.numpy() > 0, 0, 1)
+        seq = np.concatenate([seq, nxt[:, None]], axis=1)
+    return seq

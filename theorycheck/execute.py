@@ -1,0 +1,245 @@
+"""Work units and the executors that run them (DESIGN section 6).
+
+A unit is one call of a claim's experiment: (claim, instance, seed, tier).
+Executors take a batch of units and return one outcome per unit, in the
+order given; an outcome is a Measurement or an error line. The process
+executor runs units in harness-owned worker processes (spawn context) with
+a per-unit timeout and an address-space limit, so a segfault, an OOM or a
+hang is one ERROR unit and never takes the caller down.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import resource
+import signal
+import time
+import traceback
+from collections.abc import Sequence
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+from pathlib import Path
+from typing import Any, Protocol
+
+from .measurement import Measurement
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One training run of a claim's experiment."""
+
+    claim_id: str
+    root: str
+    instance: Any
+    instance_json: str
+    repeat: int
+    seed: int
+    tier: str
+    key: str
+
+    def label(self) -> str:
+        return f"{self.claim_id} repeat {self.repeat} (seed {self.seed})"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What running a unit produced: a measurement, or an error line."""
+
+    unit: Unit
+    measurement: Measurement | None
+    error: str | None
+    seconds: float
+
+
+class Executor(Protocol):
+    """Runs units; one outcome per unit, in input order."""
+
+    def run(self, units: Sequence[Unit]) -> list[Outcome]: ...
+
+    def close(self) -> None: ...
+
+
+def run_unit(unit: Unit) -> Measurement:
+    """Run one unit in this process: load the claim, call its experiment, check the result."""
+    from .catalogue import load_claim
+    from .errors import MeasurementError
+    from .tiers import get_tier
+
+    claim = load_claim(unit.claim_id, Path(unit.root))
+    result = claim.experiment(unit.instance, unit.seed, get_tier(unit.tier))
+    if not isinstance(result, Measurement):
+        raise MeasurementError(f"the experiment returned {type(result).__name__}, not a Measurement")
+    if result.seeds != 1:
+        raise MeasurementError(f"the experiment returned {result.seeds} rows; it must return one (one seed)")
+    result.check_finite()
+    return result
+
+
+def describe_exception(exc: BaseException, root: str) -> str:
+    """``Type: message`` plus the traceback frames inside the catalogue, innermost last."""
+    frames = [
+        f"{os.path.relpath(f.filename, root)}:{f.lineno} in {f.name}"
+        for f in traceback.extract_tb(exc.__traceback__)
+        if f.filename.startswith(root) and "/theorycheck/" not in f.filename
+    ]
+    where = f" [at {' <- '.join(reversed(frames[-3:]))}]" if frames else ""
+    return f"{type(exc).__name__}: {exc}{where}"
+
+
+class InProcessExecutor:
+    """Runs units one after another in the calling process (no isolation)."""
+
+    def run(self, units: Sequence[Unit]) -> list[Outcome]:
+        outcomes = []
+        for unit in units:
+            start = time.perf_counter()
+            try:
+                measurement, error = run_unit(unit), None
+            except Exception as exc:  # noqa: BLE001 - any experiment failure is an ERROR unit
+                measurement, error = None, describe_exception(exc, unit.root)
+            outcomes.append(Outcome(unit, measurement, error, time.perf_counter() - start))
+        return outcomes
+
+    def close(self) -> None:
+        return None
+
+
+def _worker_main(conn: Connection, threads: int, memory_mb: int) -> None:
+    if memory_mb > 0:
+        limit = memory_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    os.environ.setdefault("OMP_NUM_THREADS", str(threads))
+    while True:
+        try:
+            unit = conn.recv()
+        except EOFError:
+            return
+        if unit is None:
+            return
+        try:
+            import sys
+
+            measurement = run_unit(unit)
+            if "torch" in sys.modules:
+                sys.modules["torch"].set_num_threads(threads)
+            conn.send(("ok", measurement.to_json()))
+        except MemoryError:
+            conn.send(("error", "MemoryError: the unit exceeded the memory limit"))
+        except Exception as exc:  # noqa: BLE001 - reported to the parent as an ERROR unit
+            conn.send(("error", describe_exception(exc, unit.root)))
+
+
+class _Worker:
+    def __init__(self, context: Any, threads: int, memory_mb: int) -> None:
+        parent, child = context.Pipe()
+        self.conn: Connection = parent
+        self.process = context.Process(target=_worker_main, args=(child, threads, memory_mb), daemon=True)
+        self.process.start()
+        child.close()
+
+    def stop(self, *, kill: bool = False) -> None:
+        if kill and self.process.is_alive():
+            self.process.kill()
+        else:
+            try:
+                self.conn.send(None)
+            except (BrokenPipeError, OSError):
+                pass
+        self.process.join(timeout=5)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join(timeout=5)
+        self.conn.close()
+
+
+def _death_reason(code: int | None) -> str:
+    if code is not None and code < 0:
+        try:
+            name = signal.Signals(-code).name
+        except ValueError:
+            name = f"signal {-code}"
+        return f"worker process killed by {name}"
+    return f"worker process exited with code {code}"
+
+
+class ProcessExecutor:
+    """Runs units in ``jobs`` harness-owned worker processes with a timeout and a memory limit."""
+
+    def __init__(self, *, jobs: int = 1, timeout: float = 600.0, memory_mb: int = 0, threads: int = 1) -> None:
+        self.jobs = max(1, jobs)
+        self.timeout = timeout
+        self.memory_mb = memory_mb
+        self.threads = threads
+        self._context = mp.get_context("spawn")
+        self._idle: list[_Worker] = []
+
+    def _worker(self) -> _Worker:
+        return self._idle.pop() if self._idle else _Worker(self._context, self.threads, self.memory_mb)
+
+    def run(self, units: Sequence[Unit]) -> list[Outcome]:
+        results: dict[int, Outcome] = {}
+        pending = list(enumerate(units))
+        busy: dict[Connection, tuple[_Worker, int, float]] = {}
+        while pending or busy:
+            while pending and len(busy) < self.jobs:
+                index, unit = pending.pop(0)
+                worker = self._worker()
+                try:
+                    worker.conn.send(unit)
+                except (BrokenPipeError, OSError):
+                    worker.stop(kill=True)
+                    pending.insert(0, (index, unit))
+                    continue
+                busy[worker.conn] = (worker, index, time.perf_counter())
+            now = time.perf_counter()
+            deadline = min(start + self.timeout for _, _, start in busy.values())
+            sentinels = {w.process.sentinel: conn for conn, (w, _, _) in busy.items()}
+            ready = wait([*busy, *sentinels], timeout=max(0.0, deadline - now))
+            finished = {r if isinstance(r, Connection) else sentinels[r] for r in ready}  # type: ignore[index]
+            for conn in finished:
+                worker, index, start = busy.pop(conn)
+                unit = units[index]
+                elapsed = time.perf_counter() - start
+                try:
+                    status, payload = conn.recv() if conn.poll() else (None, None)
+                except (EOFError, OSError):
+                    status, payload = None, None
+                if status == "ok":
+                    results[index] = Outcome(unit, Measurement.from_json(payload), None, elapsed)
+                    self._idle.append(worker)
+                elif status == "error":
+                    results[index] = Outcome(unit, None, str(payload), elapsed)
+                    self._idle.append(worker)
+                else:
+                    worker.process.join(timeout=5)
+                    reason = _death_reason(worker.process.exitcode)
+                    results[index] = Outcome(unit, None, f"{reason} while running {unit.label()}", elapsed)
+                    worker.stop(kill=True)
+            now = time.perf_counter()
+            for conn, (worker, index, start) in list(busy.items()):
+                if now - start >= self.timeout:
+                    busy.pop(conn)
+                    worker.stop(kill=True)
+                    results[index] = Outcome(
+                        units[index], None, f"timeout after {self.timeout:g} s in {units[index].label()}",
+                        now - start,
+                    )
+        return [results[i] for i in range(len(units))]
+
+    def close(self) -> None:
+        for worker in self._idle:
+            worker.stop()
+        self._idle.clear()
+
+
+def make_executor(kind: str, *, jobs: int = 1, timeout: float = 600.0, memory_mb: int = 0,
+                  threads: int = 1) -> Executor:
+    """The executor called ``kind``: 'inprocess' or 'process'."""
+    if kind == "inprocess":
+        return InProcessExecutor()
+    if kind == "process":
+        return ProcessExecutor(jobs=jobs, timeout=timeout, memory_mb=memory_mb, threads=threads)
+    from .errors import TheorycheckError
+
+    raise TheorycheckError(f"unknown executor {kind!r}; choose 'inprocess' or 'process'")
