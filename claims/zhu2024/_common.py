@@ -1,0 +1,170 @@
+"""Shared pieces of the zhu2024 claims: the instances, the two experiments, a guard.
+
+Not a claim module (leading underscore). The experiments glue ``tasks``
+(entity pairs) to ``models`` (bilinear model, tiny transformer) and return a
+:class:`Measurement` row per seed; they are pure given (instance, seed, tier).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+from hypothesis import strategies as st
+
+from models.bilinear import Bilinear, BilinearConfig, GDConfig, train_gd
+from models.transformer import (
+    AdamWConfig,
+    TinyCausalTransformer,
+    TransformerConfig,
+    last_token_mask,
+    train_adamw,
+)
+from tasks.entities import EntityPairs, entity_pairings
+from theorycheck import Measurement, Prediction, Tier
+from theorycheck.measurement import Curve
+from theorycheck.verdict import Judgement, Verdict, inconclusive
+
+# ------------------------------------------------------------------- the guard
+
+
+class Given(Prediction):
+    """``prediction``, judged only once ``precondition`` HOLDS; INCONCLUSIVE otherwise.
+
+    A bound like ``Lrev(T)/Lrev(0) >= (Ltr(T)/Ltr(0))**eps`` is vacuous when
+    the training loss did not move, so the health check that it did comes
+    first. (Candidate for the engine: ``Claim(requires=...)``.)
+    """
+
+    def __init__(self, precondition: Prediction, prediction: Prediction) -> None:
+        self.precondition = precondition
+        self.prediction = prediction
+        self.kind = prediction.kind
+
+    def judge(self, measurement: Measurement, alpha: float) -> Judgement:
+        pre = self.precondition.judge(measurement, alpha)
+        if pre.verdict is not Verdict.HOLDS:
+            estimate = "" if pre.estimate is None else f" (mean {pre.estimate:.4g})"
+            return inconclusive(
+                self.prediction.describe(),
+                f"precondition {self.precondition.describe()} is {pre.verdict}{estimate}: "
+                "the prediction is vacuous here",
+                pre.seeds,
+            )
+        return self.prediction.judge(measurement, alpha)
+
+    def describe(self) -> str:
+        return f"{self.prediction.describe()} [given {self.precondition.describe()}]"
+
+    def latex(self) -> str:
+        return self.prediction.latex()
+
+    def signature(self) -> str:
+        return repr(("given", self.precondition.signature(), self.prediction.signature()))
+
+
+# ------------------------------------------------------------ bilinear model
+
+
+@dataclass(frozen=True, kw_only=True)
+class BilinearCase:
+    """Entity pairs and the embedding dimension ``d`` of the bilinear model."""
+
+    pairs: EntityPairs
+    d: int
+
+
+def bilinear_cases(*, dims: tuple[int, ...] = (64, 128, 256), max_pairs: int = 200) -> st.SearchStrategy[BilinearCase]:
+    """Pairs with ``M = 2n`` in [20, 2 max_pairs] and ``d`` from ``dims``; shrinks to M = 20, the first d."""
+    return st.builds(
+        BilinearCase, pairs=entity_pairings(min_pairs=10, max_pairs=max_pairs), d=st.sampled_from(dims)
+    )
+
+
+def bilinear_experiment(case: BilinearCase, seed: int, tier: Tier) -> Measurement:
+    """Train Theta from zero by full-batch GD (lr = d) and measure forward and reverse losses."""
+    pairs, d = case.pairs, case.d
+    m = pairs.n_entities
+    gen = torch.Generator().manual_seed(seed)
+    model = Bilinear(BilinearConfig(vocab=m, d=d), generator=gen)
+    steps = tier.pick(smoke=150, default=300)
+    log = train_gd(
+        model, pairs.training_pairs(), pairs.reverse_test_pairs(), GDConfig(steps=steps, lr=float(d), log_every=25)
+    )
+    tr = np.asarray(log.train_loss)
+    rev = np.asarray(log.test_loss)
+    tr_ratio, rev_ratio = tr / tr[0], rev / rev[0]
+    # eps_hat(t) = log(rev ratio) / log(train ratio), on steps where the train loss has halved;
+    # the denominator is kept below 0 so an untrained run gives a huge, finite value.
+    log_tr = np.minimum(np.log(tr_ratio), -1e-9)
+    eps_t = np.log(rev_ratio) / log_tr
+    moved = tr_ratio < 0.5
+    tx, ty = (torch.as_tensor(a) for a in pairs.reverse_test_pairs())
+    with torch.no_grad():
+        logits = model(tx)  # (n_test, M)
+    p_rev = torch.softmax(logits, dim=-1).gather(1, ty[:, None])[:, 0]
+    return Measurement.one(
+        series={"train_loss": Curve.of(log.steps, tr), "reverse_loss": Curve.of(log.steps, rev)},
+        scalars={
+            "Ltr_0": tr[0], "Ltr_T": tr[-1], "Lrev_0": rev[0], "Lrev_T": rev[-1],
+            "train_ratio": tr_ratio[-1], "reverse_ratio": rev_ratio[-1],
+            "eps_hat": float(eps_t[-1]),
+            "eps_hat_max": float(np.max(eps_t[moved])) if moved.any() else float(eps_t[-1]),
+            "M": m, "d": d, "log_M": math.log(m),
+            "rev_Mp_geo": m * math.exp(-rev[-1]),  # geometric mean over held-out pairs of M p(A_i|B_i)
+            "rev_Mp_mean": m * float(p_rev.mean()),  # arithmetic mean (heavy-tailed, reported only)
+            "rev_acc": float((logits.argmax(-1) == ty).double().mean()),
+        },
+    )
+
+
+# ---------------------------------------------------------------- transformer
+
+
+def transformer_config(tier: Tier, vocab: int) -> tuple[TransformerConfig, AdamWConfig]:
+    """Model and optimiser per tier: one layer at smoke/default (Sec. 4), two at full (Sec. 5)."""
+    width, layers, heads = tier.pick(smoke=(32, 1, 2), default=(64, 1, 4), full=(64, 2, 4))
+    opt = tier.pick(
+        smoke=AdamWConfig(steps=150, lr=1e-2, log_every=25),
+        default=AdamWConfig(steps=300, lr=3e-3, log_every=25),
+        full=AdamWConfig(steps=1500, lr=1e-3, log_every=100),
+    )
+    return TransformerConfig(vocab=vocab, d_model=width, n_layers=layers, n_heads=heads, seq_len=3), opt
+
+
+def _last_token_scores(model: TinyCausalTransformer, seqs: np.ndarray, m: int) -> tuple[float, float, float]:
+    """(mean NLL over entity tokens, entity-restricted accuracy, full-vocab accuracy) of the last token."""
+    x = torch.as_tensor(seqs, dtype=torch.long)
+    with torch.no_grad():
+        logits = model(x[:, :2])[:, -1, :]  # (n, vocab)
+    target = x[:, 2]
+    entity = torch.log_softmax(logits[:, :m], dim=-1)
+    nll = -entity.gather(1, target[:, None])[:, 0]
+    return (
+        float(nll.mean()),
+        float((entity.argmax(-1) == target).float().mean()),
+        float((logits.argmax(-1) == target).float().mean()),
+    )
+
+
+def transformer_experiment(pairs: EntityPairs, seed: int, tier: Tier) -> Measurement:
+    """Fit [A, R, B] (all) and [B, R_inv, A] (trained subset); score the held-out reverse."""
+    m = pairs.n_entities
+    train, test = pairs.sentences()
+    model_cfg, opt_cfg = transformer_config(tier, vocab=m + 2)
+    model = TinyCausalTransformer(model_cfg, generator=torch.Generator().manual_seed(seed))
+    rev_nll_0, _, _ = _last_token_scores(model, test, m)
+    log = train_adamw(model, train, last_token_mask(len(train), 3), opt_cfg)
+    train_nll, _, train_acc = _last_token_scores(model, train, m)
+    rev_nll, rev_acc, _ = _last_token_scores(model, test, m)
+    return Measurement.one(
+        series={"train_loss": Curve.of(log.steps, log.loss)},
+        scalars={
+            "train_acc": train_acc, "train_nll": train_nll,
+            "rev_acc": rev_acc, "rev_nll_0": rev_nll_0, "rev_nll_T": rev_nll,
+            "rev_Mp_geo": m * math.exp(-rev_nll),
+            "M": m, "log_M": math.log(m),
+        },
+    )

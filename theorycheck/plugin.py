@@ -1,0 +1,224 @@
+"""pytest plugin: one item per claim module, verdicts as outcomes, reports at session end.
+
+Hooks only; the work is in :mod:`theorycheck.session` and :mod:`theorycheck.engine`.
+Collection imports no claim module (so no torch) and never trains; a claim is
+loaded, run and judged in its item's setup, so a malformed claim fails its
+own item only. Under pytest-xdist, records travel to the controller in
+``user_properties``; the controller checks that every collected claim
+reported (a missing one is an error that names it) and writes the reports.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .catalogue import claim_id_of, find_root, is_claim_file
+from .errors import TheorycheckError
+from .tiers import TIERS, get_tier
+
+_RECORD = "theorycheck_record"
+_CLAIM_NODE = re.compile(r"::([a-z][a-z0-9_]*/[A-Za-z_][A-Za-z0-9_]*)$")
+_SETTINGS = pytest.StashKey["Any"]()
+
+
+class ClaimFailure(Exception):
+    """The claim's verdict fails its item (VIOLATED, or ERROR found in the harness)."""
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("theorycheck", "theorycheck claim runs")
+    group.addoption("--tier", default="default", choices=sorted(TIERS), help="evidence tier (default: default)")
+    group.addoption("--theorycheck-seed", type=int, default=0, help="session seed (default 0)")
+    group.addoption("--claims-out", default=None, help="directory for claims.json/md/html (default: ROOT/reports)")
+    group.addoption("--no-claims-report", action="store_true", help="write no report files")
+    group.addoption("--claims-cache-dir", default=None, help="measurement cache (default: ROOT/.theorycheck/cache)")
+    group.addoption("--no-claims-cache", action="store_true", help="train everything, store nothing")
+    group.addoption("--claims-executor", default="process", choices=["process", "inprocess"],
+                    help="run units in isolated worker processes (default) or in the pytest process")
+    group.addoption("--unit-timeout", type=float, default=None, help="seconds per work unit (default: tier's)")
+    group.addoption("--unit-memory-mb", type=int, default=0, help="address-space limit per unit process, MiB")
+    group.addoption("--strict-mutants", action="store_true", help="fail a claim whose mutants survive")
+
+
+def _settings(config: pytest.Config, root: Path) -> Any:
+    from .session import RunSettings
+
+    if _SETTINGS not in config.stash:
+        opt = config.option
+        workers = int(getattr(config, "workerinput", {}).get("workercount", 1))
+        out = None if opt.no_claims_report else Path(opt.claims_out or root / "reports")
+        cache = None if opt.no_claims_cache else Path(opt.claims_cache_dir or root / ".theorycheck" / "cache")
+        config.stash[_SETTINGS] = RunSettings(
+            root=root, tier=get_tier(opt.tier), session_seed=opt.theorycheck_seed, executor=opt.claims_executor,
+            cache_dir=cache, out_dir=out, unit_timeout=opt.unit_timeout, memory_mb=opt.unit_memory_mb,
+            workers=workers,
+        )
+    return config.stash[_SETTINGS]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "claim: a theorycheck claim item")
+    if not hasattr(config, "workerinput"):
+        config.pluginmanager.register(Controller(config), "theorycheck-controller")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if _SETTINGS in config.stash:
+        config.stash[_SETTINGS].close()
+
+
+def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
+    try:
+        root = find_root(file_path.parent)
+    except TheorycheckError:
+        return None
+    if is_claim_file(file_path, root):
+        return ClaimFile.from_parent(parent, path=file_path, root=root)
+    return None
+
+
+class ClaimFile(pytest.File):
+    """A claim module; collects one item without importing it."""
+
+    def __init__(self, *, root: Path, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.root = root
+
+    def collect(self) -> list[pytest.Item]:
+        claim_id = claim_id_of(self.path, self.root)
+        return [ClaimItem.from_parent(self, name=claim_id, claim_id=claim_id, root=self.root)]
+
+
+class ClaimItem(pytest.Item):
+    """Runs and judges one claim: setup trains, call asserts the verdict."""
+
+    def __init__(self, *, claim_id: str, root: Path, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.claim_id = claim_id
+        self.root = root
+        self.record: dict[str, Any] | None = None
+        self.add_marker("claim")
+
+    def setup(self) -> None:
+        from .records import claim_record
+
+        settings = _settings(self.config, self.root)
+        result = settings.run_claim(self.claim_id)
+        self.record = claim_record(result)
+        self.user_properties.append((_RECORD, json.dumps(self.record, allow_nan=False)))
+        if result.verdict.value == "ERROR":
+            raise ClaimFailure(f"ERROR {self.claim_id}: {result.reason}")
+
+    def runtest(self) -> None:
+        record = self.record
+        assert record is not None
+        tier = get_tier(record["tier"])
+        verdict = record["verdict"]
+        if verdict == "VIOLATED" and tier.asserts_verdict:
+            where = f" on {record['counterexample']}" if record.get("counterexample") else ""
+            raise ClaimFailure(
+                f"VIOLATED {self.claim_id}: {record['statistic']} = {record['estimate']:.4g}, interval "
+                f"{record['interval']}, predicted region {record['region']}{where}"
+            )
+        if verdict == "INCONCLUSIVE" and tier.asserts_verdict:
+            pytest.skip(f"INCONCLUSIVE {self.claim_id}: {record['reason']}")
+        survivors = [m["name"] for m in record["mutants"] if m["status"] == "survived"]
+        if survivors and self.config.option.strict_mutants and tier.asserts_verdict:
+            raise ClaimFailure(f"{self.claim_id} HOLDS but mutants survived: {', '.join(survivors)}")
+
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> Any:
+        if isinstance(excinfo.value, ClaimFailure):
+            return str(excinfo.value)
+        return super().repr_failure(excinfo, style)
+
+    def _repr_failure_py(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> Any:
+        # setup-phase errors are rendered through this; keep ERROR verdicts to one clear line
+        if isinstance(excinfo.value, ClaimFailure):
+            return str(excinfo.value)
+        return super()._repr_failure_py(excinfo, style)
+
+    def reportinfo(self) -> tuple[Path, int | None, str]:
+        return self.path, None, f"claim {self.claim_id}"
+
+
+# ---------------------------------------------------------------- controller side
+
+
+class Controller:
+    """Hooks of the controlling process: gather records, check completeness, write reports."""
+
+    def __init__(self, config: pytest.Config) -> None:
+        self.config = config
+        self.expected: set[str] = set()
+        self.records: dict[str, dict[str, Any]] = {}
+        self.missing: list[str] = []
+        self.document: dict[str, Any] | None = None
+
+    def pytest_collection_finish(self, session: pytest.Session) -> None:
+        self.expected.update(i.claim_id for i in session.items if isinstance(i, ClaimItem))
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_xdist_node_collection_finished(self, node: Any, ids: list[str]) -> None:
+        self.expected.update(m.group(1) for i in ids if (m := _CLAIM_NODE.search(i)))
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        match = _CLAIM_NODE.search(report.nodeid)
+        if match is None:
+            return
+        claim_id = match.group(1)
+        for name, value in report.user_properties:
+            if name == _RECORD and claim_id not in self.records:
+                self.records[claim_id] = json.loads(value)
+        if report.failed and claim_id not in self.records:
+            from .records import error_record
+
+            lines = str(report.longrepr).strip().splitlines()
+            reason = next((ln for ln in lines if "crashed" in ln or "worker" in ln), lines[-1] if lines else "")
+            self.records[claim_id] = error_record(claim_id, self.config.option.tier,
+                                                  f"worker lost: {reason.strip()}")
+
+    def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
+        if not self.expected and not self.records:
+            return
+        from .records import error_record, run_document, write_document
+        from .report import write_reports
+
+        opt = self.config.option
+        self.missing = sorted(self.expected - set(self.records))
+        records = dict(self.records)
+        for claim_id in self.missing:
+            records[claim_id] = error_record(
+                claim_id, opt.tier, "MISSING: the claim never reported (worker lost or run interrupted)"
+            )
+        if self.missing and session.exitstatus == 0:
+            session.exitstatus = pytest.ExitCode.TESTS_FAILED
+        self.document = run_document(records.values(), tier=opt.tier, session_seed=opt.theorycheck_seed)
+        if not opt.no_claims_report:
+            out = Path(opt.claims_out or _root_of(session) / "reports")
+            write_document(out / "claims.json", self.document)
+            write_reports(self.document, out)
+
+    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+        if self.document is None:
+            return
+        from .report import status_table, summary_line
+
+        terminalreporter.section("theorycheck claim status")
+        terminalreporter.write_line(status_table(self.document))
+        terminalreporter.write_line(summary_line(self.document))
+        if self.missing:
+            terminalreporter.write_line(
+                f"{len(self.missing)} units not run: claims MISSING: {', '.join(self.missing)}", red=True
+            )
+
+
+def _root_of(session: pytest.Session) -> Path:
+    try:
+        return find_root(Path(session.config.rootpath))
+    except TheorycheckError:
+        return Path(session.config.rootpath)

@@ -1,0 +1,221 @@
+"""The results file, reports/claims.json: schema, building, loading, comparing.
+
+Timing and provenance live in named fields (``seconds``, ``units``,
+``provenance``, ``run``) that :func:`comparable` strips, so two runs with the
+same seed and tier give identical comparable documents (R-9).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import platform
+import subprocess
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from scipy import stats
+
+from . import instances
+from .atomic import write_text_atomic
+from .cache import library_versions
+from .engine import ClaimResult
+from .errors import CorruptFileError
+from .verdict import Judgement, Verdict
+
+SCHEMA_VERSION = 1
+VOLATILE = ("seconds", "units", "provenance", "run")
+CORRECTION = "Bonferroni over looks; Holm over instances within a claim (family-wise level alpha per claim)"
+
+
+def _judgement_fields(j: Judgement | None) -> dict[str, Any]:
+    if j is None:
+        return {"statistic": None, "estimate": None, "interval": None, "region": None, "p_violation": None}
+    data = j.to_json()
+    return {k: data[k] for k in ("statistic", "estimate", "interval", "region", "p_violation")}
+
+
+def mutant_status(claim_verdict: str, mutant_verdict: str) -> str:
+    """killed / survived / not_viable / unscored (VERDICTS 2.3)."""
+    if claim_verdict != Verdict.HOLDS.value:
+        return "unscored"
+    if mutant_verdict == Verdict.VIOLATED.value:
+        return "killed"
+    if mutant_verdict == Verdict.ERROR.value:
+        return "not_viable"
+    return "survived"
+
+
+def claim_record(result: ClaimResult) -> dict[str, Any]:
+    """The JSON record of one claim's result."""
+    claim = result.claim
+    record: dict[str, Any] = {"id": result.claim_id, "tier": result.tier, "verdict": result.verdict.value,
+                              "reason": result.reason}
+    if claim is not None:
+        p = claim.paper
+        record.update({
+            "paper": {"key": p.key, "title": p.title, "authors": list(p.authors), "year": p.year,
+                      "arxiv": p.arxiv, "venue": p.venue, "citation": p.cite()},
+            "theorem": claim.theorem,
+            "statement": claim.statement,
+            "kind": claim.prediction.kind,
+            "prediction": {"text": claim.prediction.describe(), "latex": claim.prediction.latex()},
+            "reference": {"where": claim.reference.where, "value": claim.reference.value,
+                          "setting": claim.reference.setting},
+            "gaps": list(claim.gaps),
+            "alpha": claim.alpha,
+            "correction": CORRECTION,
+        })
+    else:
+        paper_key = result.claim_id.split("/")[0]
+        record.update({"paper": {"key": paper_key, "title": "", "authors": [], "year": None, "arxiv": "",
+                                 "venue": "", "citation": paper_key},
+                       "theorem": "", "statement": "", "kind": "", "prediction": {"text": "", "latex": ""},
+                       "reference": None, "gaps": [], "alpha": None, "correction": CORRECTION})
+    record.update(_judgement_fields(result.judgement))
+    record["seeds"] = sum(i.seeds for i in result.instances)
+    record["instances"] = [
+        {
+            "instance": instances.to_json(i.instance),
+            "description": instances.describe(i.instance),
+            "verdict": i.claim.verdict.value,
+            "reason": i.claim.reason,
+            "seeds": i.seeds,
+            **_judgement_fields(i.claim),
+            "mutants": {name: j.verdict.value for name, j in i.mutants.items()},
+        }
+        for i in result.instances
+    ]
+    mutants = []
+    if claim is not None:
+        for m in claim.mutants:
+            j = result.mutants.get(m.name)
+            verdict = j.verdict.value if j is not None else Verdict.ERROR.value
+            mutants.append({
+                "name": m.name, "why": m.why, "kind": m.prediction.kind,
+                "prediction": {"text": m.prediction.describe(), "latex": m.prediction.latex()},
+                "verdict": verdict, "status": mutant_status(result.verdict.value, verdict),
+                **_judgement_fields(j),
+            })
+    record["mutants"] = mutants
+    record["counterexample"] = (
+        None if result.counterexample is None else instances.to_json(result.counterexample)
+    )
+    shown = next((i for i in result.instances if i.claim is result.judgement), None)
+    record["measurement"] = None if shown is None or shown.measurement is None else shown.measurement.to_json()
+    record["seconds"] = round(result.seconds, 3)
+    record["units"] = dict(result.units)
+    return record
+
+
+def error_record(claim_id: str, tier: str, reason: str) -> dict[str, Any]:
+    """A record for a claim that produced no result (worker lost, missing)."""
+    result = ClaimResult(claim_id=claim_id, claim=None, tier=tier, verdict=Verdict.ERROR, reason=reason)
+    return claim_record(result)
+
+
+def clopper_pearson(k: int, n: int, confidence: float = 0.95) -> list[float] | None:
+    """Exact binomial interval of k successes out of n."""
+    if n == 0:
+        return None
+    ci = stats.binomtest(k, n).proportion_ci(confidence_level=confidence, method="exact")
+    return [round(float(ci.low), 6), round(float(ci.high), 6)]
+
+
+def summary(records: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
+    """Counts by verdict and the mutation score with its Clopper-Pearson interval."""
+    records = list(records)
+    verdicts = Counter(r["verdict"] for r in records)
+    statuses = Counter(m["status"] for r in records for m in r["mutants"])
+    killed, survived = statuses["killed"], statuses["survived"]
+    viable = killed + survived
+    return {
+        "claims": len(records),
+        "verdicts": {v.value: verdicts.get(v.value, 0) for v in Verdict},
+        "mutants": {"declared": sum(len(r["mutants"]) for r in records), "killed": killed,
+                    "survived": survived, "not_viable": statuses["not_viable"], "unscored": statuses["unscored"]},
+        "mutation_score": round(killed / viable, 6) if viable else None,
+        "mutation_score_interval": clopper_pearson(killed, viable),
+    }
+
+
+def provenance(session_seed: int) -> dict[str, Any]:
+    """Where and with what the run happened (excluded from determinism checks)."""
+    try:
+        commit = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True, timeout=10,
+                                check=False).stdout.strip() or None
+    except (OSError, subprocess.SubprocessError):
+        commit = None
+    return {"git_commit": commit, "versions": library_versions(), "machine": platform.platform(),
+            "processor": platform.machine(), "cpus": os.cpu_count(), "session_seed": session_seed}
+
+
+def run_document(records: Iterable[Mapping[str, Any]], *, tier: str, session_seed: int,
+                 run: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The whole claims.json document, records sorted by claim id."""
+    ordered = sorted(records, key=lambda r: r["id"])
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "tier": tier,
+        "session_seed": session_seed,
+        "summary": summary(ordered),
+        "claims": ordered,
+        "provenance": provenance(session_seed),
+        "run": dict(run or {}),
+    }
+
+
+def dumps(document: Mapping[str, Any]) -> str:
+    """Canonical JSON text (sorted keys, strict: no NaN)."""
+    return json.dumps(document, indent=2, sort_keys=True, allow_nan=False) + "\n"
+
+
+def write_document(path: Path, document: Mapping[str, Any]) -> None:
+    """Write claims.json atomically."""
+    write_text_atomic(path, dumps(document))
+
+
+def load_document(path: Path) -> dict[str, Any]:
+    """Read and validate a claims.json; CorruptFileError names what is wrong."""
+    try:
+        text = path.read_text()
+    except OSError as exc:
+        raise CorruptFileError(f"cannot read results file {path}: {exc.strerror}") from exc
+    try:
+        doc = json.loads(text, parse_constant=_reject_constant)
+    except ValueError as exc:
+        raise CorruptFileError(f"{path} is not valid JSON (truncated or edited?): {exc}") from exc
+    if not isinstance(doc, dict):
+        raise CorruptFileError(f"{path}: expected a JSON object at the top level")
+    version = doc.get("schema_version")
+    if version != SCHEMA_VERSION:
+        raise CorruptFileError(f"{path}: schema_version {version!r}, this theorycheck reads {SCHEMA_VERSION}")
+    claims = doc.get("claims")
+    if not isinstance(claims, list) or not all(isinstance(c, dict) for c in claims):
+        raise CorruptFileError(f"{path}: 'claims' must be a list of records")
+    required = ("id", "verdict", "mutants", "paper")
+    for i, record in enumerate(claims):
+        missing = [k for k in required if k not in record]
+        if missing:
+            raise CorruptFileError(f"{path}: claim record {i} lacks {missing}")
+        if record["verdict"] not in {v.value for v in Verdict}:
+            raise CorruptFileError(f"{path}: claim {record['id']!r} has unknown verdict {record['verdict']!r}")
+    return doc
+
+
+def _reject_constant(name: str) -> float:
+    raise ValueError(f"non-finite number {name}")
+
+
+def comparable(document: Mapping[str, Any]) -> dict[str, Any]:
+    """The document without timing and provenance fields (what must be identical across runs)."""
+    out = {k: v for k, v in document.items() if k not in VOLATILE}
+    out["claims"] = [{k: v for k, v in c.items() if k not in VOLATILE} for c in document.get("claims", [])]
+    return out
+
+
+def is_finite_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and math.isfinite(value)

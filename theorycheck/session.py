@@ -1,0 +1,70 @@
+"""Per-process run settings and resources shared by the pytest plugin and the CLI."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .cache import Cache, NoCache
+from .counterexamples import CounterexampleStore
+from .engine import ClaimResult, ClaimRunner
+from .execute import Executor, make_executor
+from .tiers import Tier
+
+
+@dataclass
+class RunSettings:
+    """Everything that decides how claims are run in one session."""
+
+    root: Path
+    tier: Tier
+    session_seed: int = 0
+    executor: str = "process"
+    cache_dir: Path | None = None
+    out_dir: Path | None = None
+    unit_timeout: float | None = None
+    memory_mb: int = 0
+    workers: int = 1
+    _executor: Executor | None = field(default=None, repr=False)
+    _cache: Cache | None = field(default=None, repr=False)
+
+    @property
+    def threads(self) -> int:
+        """Torch threads per unit: the cores shared out over the parallel workers."""
+        return max(1, (os.cpu_count() or 1) // max(1, self.workers))
+
+    def executor_instance(self) -> Executor:
+        if self._executor is None:
+            timeout = self.unit_timeout if self.unit_timeout is not None else self.tier.unit_timeout
+            self._executor = make_executor(self.executor, timeout=timeout, memory_mb=self.memory_mb,
+                                           threads=self.threads)
+        return self._executor
+
+    def cache_instance(self) -> Cache:
+        if self._cache is None:
+            self._cache = NoCache() if self.cache_dir is None else Cache(self.cache_dir)
+        return self._cache
+
+    def run_claim(self, claim_id: str) -> ClaimResult:
+        """Run one claim with this session's executor, cache and counterexample store."""
+        if self.executor == "inprocess":
+            _limit_torch_threads(self.threads)
+        store = CounterexampleStore(self.out_dir / "counterexamples") if self.out_dir is not None else None
+        runner = ClaimRunner(claim_id, self.root, self.tier, session_seed=self.session_seed,
+                             executor=self.executor_instance(), cache=self.cache_instance(), counterexamples=store)
+        return runner.run()
+
+    def close(self) -> None:
+        if self._executor is not None:
+            self._executor.close()
+            self._executor = None
+
+
+def _limit_torch_threads(threads: int) -> None:
+    os.environ.setdefault("OMP_NUM_THREADS", str(threads))
+    try:
+        import torch
+    except ImportError:
+        return
+    torch.set_num_threads(threads)
