@@ -1,0 +1,194 @@
+"""The ``theorycheck`` command: run, list, show, report, diff.
+
+``run`` is a thin layer over pytest with this plugin and pytest-xdist, so a
+CLI run and ``pytest claims`` produce the same records. Bad input (unknown
+claim id, bad flag, corrupt results file) gives one clear line and exit 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NoReturn
+
+from tabulate import tabulate
+
+from .errors import TheorycheckError
+from .tiers import TIERS
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def _workers(text: str) -> str:
+    if text == "auto" or (text.isdigit() and int(text) >= 0):
+        return text
+    raise argparse.ArgumentTypeError(f"-n takes a number >= 0 or 'auto', not {text!r}")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="theorycheck", description=__doc__.splitlines()[0] if __doc__ else None)
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    run = sub.add_parser("run", help="run claims and write the reports")
+    run.add_argument("paths", nargs="*", help="claim files, paper folders or claim ids (default: all)")
+    run.add_argument("--tier", default="default", choices=sorted(TIERS))
+    run.add_argument("-n", dest="workers", default="2", type=_workers, help="parallel workers (0: none)")
+    run.add_argument("--out", default="reports", help="report directory (default: reports)")
+    run.add_argument("--seed", type=int, default=0, help="session seed (default 0)")
+    run.add_argument("--cache-dir", default=None, help="measurement cache (default .theorycheck/cache)")
+    run.add_argument("--no-cache", action="store_true", help="train everything, store nothing")
+    run.add_argument("--executor", default="process", choices=["process", "inprocess"])
+    run.add_argument("--strict-mutants", action="store_true", help="fail claims whose mutants survive")
+    sub.add_parser("list", help="list the claims of the catalogue")
+    show = sub.add_parser("show", help="show one claim and its last result")
+    show.add_argument("claim_id")
+    show.add_argument("--json", default="reports/claims.json", help="results file to read the last verdict from")
+    report = sub.add_parser("report", help="re-render claims.md and index.html from claims.json")
+    report.add_argument("--json", default="reports/claims.json")
+    report.add_argument("--out", default=None, help="directory (default: the json's directory)")
+    diff = sub.add_parser("diff", help="compare two claims.json; exit 1 on a regression")
+    diff.add_argument("base")
+    diff.add_argument("head")
+    return parser
+
+
+def _root() -> Path:
+    from .catalogue import find_root
+
+    return find_root(Path.cwd())
+
+
+def _resolve_paths(root: Path, paths: Sequence[str]) -> list[str]:
+    """Paths, paper keys or claim ids, as paths pytest can collect; unknown ones are an error."""
+    from .catalogue import claim_ids
+    from .errors import UnknownClaimError
+
+    known = claim_ids(root)
+    out = []
+    for text in paths:
+        if Path(text).exists():
+            out.append(str(Path(text).resolve()))
+        elif text in known:
+            out.append(str(root / "claims" / f"{text}.py"))
+        elif "/" not in text and (root / "claims" / text).is_dir():
+            out.append(str(root / "claims" / text))
+        elif "/" in text:
+            paper = text.split("/")[0]
+            same = ", ".join(c for c in known if c.startswith(paper + "/")) or "none"
+            raise UnknownClaimError(f"unknown claim id {text!r}; claims of paper {paper!r}: {same}")
+        else:
+            raise TheorycheckError(f"{text!r} is neither a path, a paper key nor a claim id")
+    return out or [str(root / "claims")]
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    root = _root()
+    targets = _resolve_paths(root, args.paths)
+    cmd = [sys.executable, "-m", "pytest", *targets, "-p", "no:cacheprovider", "-q", "--tier", args.tier,
+           "--theorycheck-seed", str(args.seed), "--claims-out", str(Path(args.out).resolve()),
+           "--claims-executor", args.executor, "-o", "addopts=", "-o", "testpaths=",
+           "--rootdir", str(root)]
+    if args.workers not in ("0", "1"):
+        cmd += ["-n", args.workers, "--dist", "worksteal"]
+    if args.no_cache:
+        cmd.append("--no-claims-cache")
+    elif args.cache_dir:
+        cmd += ["--claims-cache-dir", str(Path(args.cache_dir).resolve())]
+    if args.strict_mutants:
+        cmd.append("--strict-mutants")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(root), os.environ.get("PYTHONPATH", "")])}
+    code = subprocess.call(cmd, cwd=root, env=env)
+    print(f"reports written to {Path(args.out).resolve()}/claims.{{json,md}} and index.html")
+    return code
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    from .catalogue import claim_ids, load_claim
+
+    root = _root()
+    rows = []
+    for claim_id in claim_ids(root):
+        try:
+            c = load_claim(claim_id, root)
+            rows.append([claim_id, c.paper.cite(), c.theorem, c.prediction.kind, c.prediction.describe(),
+                         len(c.mutants)])
+        except Exception as exc:  # noqa: BLE001 - a broken claim is listed, not fatal
+            rows.append([claim_id, "-", "-", "ERROR", f"{type(exc).__name__}: {exc}", 0])
+    print(tabulate(rows, headers=["claim", "paper", "thm", "kind", "prediction", "mutants"]))
+    return 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    from .catalogue import load_claim
+    from .records import load_document
+    from .report import measured
+
+    root = _root()
+    claim = load_claim(args.claim_id, root)
+    print(f"{args.claim_id}: {claim.paper.cite()}, theorem {claim.theorem}")
+    print(f"  {claim.paper.title}")
+    print(f"statement:  {claim.statement}")
+    print(f"prediction: {claim.prediction.describe()}")
+    for m in claim.mutants:
+        print(f"mutant {m.name}: {m.prediction.describe()} -- {m.why}")
+    print(f"paper reports: {claim.reference.where}: {claim.reference.value}")
+    for gap in claim.gaps:
+        print(f"gap: {gap}")
+    path = Path(args.json)
+    if path.is_file():
+        doc = load_document(path)
+        record = next((c for c in doc["claims"] if c["id"] == args.claim_id), None)
+        if record is not None:
+            print(f"last result ({doc['tier']} tier): {record['verdict']} {measured(record)} {record['reason']}")
+            for m in record["mutants"]:
+                print(f"  mutant {m['name']}: {m['verdict']} ({m['status']})")
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from .records import load_document
+    from .report import summary_line, write_reports
+
+    path = Path(args.json)
+    doc = load_document(path)
+    out = Path(args.out) if args.out else path.parent
+    write_reports(doc, out)
+    print(summary_line(doc))
+    print(f"wrote {out}/claims.md and {out}/index.html")
+    return 0
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    from .diff import compare
+    from .records import load_document
+
+    base, head = load_document(Path(args.base)), load_document(Path(args.head))
+    changes = compare(base, head)
+    if not changes:
+        print("no changes")
+        return 0
+    rows = [[c.claim_id, c.what, c.base, c.head, "REGRESSION" if c.regression else ""] for c in changes]
+    print(tabulate(rows, headers=["claim", "what", "base", "head", ""]))
+    regressions = sum(c.regression for c in changes)
+    print(f"{regressions} regression(s), {len(changes) - regressions} other change(s)")
+    return 1 if regressions else 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    commands = {"run": cmd_run, "list": cmd_list, "show": cmd_show, "report": cmd_report, "diff": cmd_diff}
+    try:
+        return commands[args.command](args)
+    except TheorycheckError as exc:
+        print(f"theorycheck: error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
