@@ -87,7 +87,10 @@ def train_gd(
     test: tuple[np.ndarray, np.ndarray],
     config: GDConfig,
 ) -> TrainLog:
-    """Full-batch GD (no momentum) on the mean cross-entropy of ``train``; logs step 0 and every ``log_every``."""
+    """Full-batch GD (no momentum) on the mean cross-entropy of ``train``.
+
+    Logs step 0, every ``log_every`` steps and the last step.
+    """
     x, y = (torch.as_tensor(a, dtype=torch.long) for a in train)
     tx, ty = (torch.as_tensor(a, dtype=torch.long) for a in test)
     steps, train_loss, test_loss = [], [], []
@@ -106,5 +109,5 @@ def train_gd(
             break
         (grad,) = torch.autograd.grad(loss, [model.theta])
         with torch.no_grad():
-            model.theta -= config.lr * grad
+            model.theta.sub_(config.lr * grad)
     return TrainLog(tuple(steps), tuple(train_loss), tuple(test_loss))

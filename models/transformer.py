@@ -73,7 +73,8 @@ class Block(nn.Module):
         self.ln1 = nn.LayerNorm(d)
         self.attn = CausalSelfAttention(config)
         self.ln2 = nn.LayerNorm(d)
-        self.mlp = nn.Sequential(nn.Linear(d, config.mlp_ratio * d), nn.GELU(), nn.Linear(config.mlp_ratio * d, d))
+        hidden = config.mlp_ratio * d
+        self.mlp = nn.Sequential(nn.Linear(d, hidden), nn.GELU(), nn.Linear(hidden, d))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         x = x + self.attn(self.ln1(x))

@@ -111,6 +111,7 @@ class Claim:
     mutants: Sequence[Mutant]
     reference: Reference
     gaps: Sequence[str] = field(default=())
+    requires: Sequence[Prediction] = field(default=())
     alpha: float = 0.05
 
     def __post_init__(self) -> None:
@@ -149,5 +150,8 @@ class Claim:
         if isinstance(self.gaps, str) or not all(isinstance(g, str) for g in self.gaps):
             raise ClaimDeclarationError("gaps", "must be a list of strings")
         object.__setattr__(self, "gaps", tuple(self.gaps))
+        if isinstance(self.requires, Prediction) or not all(isinstance(r, Prediction) for r in self.requires):
+            raise ClaimDeclarationError("requires", "must be a list of Predictions (preconditions)")
+        object.__setattr__(self, "requires", tuple(self.requires))
         if isinstance(self.alpha, bool) or not isinstance(self.alpha, float) or not 0 < self.alpha < 0.5:
             raise ClaimDeclarationError("alpha", f"{self.alpha!r} must be a float in (0, 0.5)")

@@ -170,8 +170,13 @@ class ClaimRunner:
                 return InstanceResult(instance, key, _error_judgement(errors[0]), {}, len(rows), tuple(errors))
             rows.extend(new_rows)
             measurement = Measurement.stack(rows)
-            verdict = _judge(claim.prediction, measurement, alpha)
-            mutants = {m.name: _judge(m.prediction, measurement, alpha) for m in claim.mutants}
+            unmet = _unmet_precondition(claim, measurement, alpha)
+            if unmet is not None:
+                verdict = unmet
+                mutants = {m.name: unmet for m in claim.mutants}
+            else:
+                verdict = _judge(claim.prediction, measurement, alpha)
+                mutants = {m.name: _judge(m.prediction, measurement, alpha) for m in claim.mutants}
             undecided = [j for j in (verdict, *mutants.values()) if j.verdict is Verdict.INCONCLUSIVE]
             if not undecided:
                 break
@@ -253,6 +258,25 @@ def _judge(prediction: Prediction, measurement: Measurement, alpha: float) -> Ju
         return prediction.judge(measurement, alpha)
     except MeasurementError as exc:
         return _error_judgement(str(exc))
+
+
+def _unmet_precondition(claim: Claim, measurement: Measurement, alpha: float) -> Judgement | None:
+    """An INCONCLUSIVE (or ERROR) judgement when a declared precondition does not hold, else None.
+
+    A precondition (the model trained, the forward task was fitted) that does
+    not hold makes the prediction vacuous on this instance: neither the claim
+    nor its mutants can be judged.
+    """
+    for pre in claim.requires:
+        judged = _judge(pre, measurement, alpha)
+        if judged.verdict is Verdict.ERROR:
+            return judged
+        if judged.verdict is not Verdict.HOLDS:
+            mean = "" if judged.estimate is None else f" (mean {judged.estimate:.4g})"
+            return Judgement(Verdict.INCONCLUSIVE, judged.statistic, seeds=judged.seeds,
+                             reason=f"precondition {pre.describe()} is {judged.verdict}{mean}: "
+                                    "the prediction is vacuous here")
+    return None
 
 
 def _error_judgement(reason: str) -> Judgement:

@@ -60,13 +60,21 @@ class Executor(Protocol):
     def close(self) -> None: ...
 
 
-def run_unit(unit: Unit) -> Measurement:
-    """Run one unit in this process: load the claim, call its experiment, check the result."""
+def run_unit(unit: Unit, threads: int | None = None) -> Measurement:
+    """Run one unit in this process: load the claim, call its experiment, check the result.
+
+    With ``threads``, torch (if the claim imported it) is limited to that many
+    threads before the experiment starts.
+    """
+    import sys
+
     from .catalogue import load_claim
     from .errors import MeasurementError
     from .tiers import get_tier
 
     claim = load_claim(unit.claim_id, Path(unit.root))
+    if threads is not None and "torch" in sys.modules:
+        sys.modules["torch"].set_num_threads(threads)
     result = claim.experiment(unit.instance, unit.seed, get_tier(unit.tier))
     if not isinstance(result, Measurement):
         raise MeasurementError(f"the experiment returned {type(result).__name__}, not a Measurement")
@@ -109,7 +117,7 @@ def _worker_main(conn: Connection, threads: int, memory_mb: int) -> None:
     if memory_mb > 0:
         limit = memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    os.environ.setdefault("OMP_NUM_THREADS", str(threads))
+    os.environ["OMP_NUM_THREADS"] = str(threads)
     while True:
         try:
             unit = conn.recv()
@@ -118,11 +126,7 @@ def _worker_main(conn: Connection, threads: int, memory_mb: int) -> None:
         if unit is None:
             return
         try:
-            import sys
-
-            measurement = run_unit(unit)
-            if "torch" in sys.modules:
-                sys.modules["torch"].set_num_threads(threads)
+            measurement = run_unit(unit, threads)
             conn.send(("ok", measurement.to_json()))
         except MemoryError:
             conn.send(("error", "MemoryError: the unit exceeded the memory limit"))

@@ -504,21 +504,30 @@ class Identity(Prediction):
         object.__setattr__(self, "constants", _numbers(constants or {}, "constants"))
 
     def judge(self, measurement: Measurement, alpha: float) -> Judgement:
-        diff = sp.simplify((self.lhs - self.rhs).subs(self.constants))
+        diff = (self.lhs - self.rhs).subs(self.constants)
         statistic = f"{self.lhs} - ({self.rhs})"
-        if not diff.free_symbols:
-            value = float(sp.N(diff))
-            holds = abs(value) <= self.tolerance
-            from .verdict import Verdict
-
-            return Judgement(
-                Verdict.HOLDS if holds else Verdict.VIOLATED, statistic, estimate=value,
-                interval=(value, value), region=(-self.tolerance, self.tolerance),
-                p_violation=1.0 if holds else 0.0, seeds=measurement.seeds,
-                reason="checked symbolically",
-            )
+        measured = {s for s in diff.free_symbols if str(s) in measurement.scalars}
+        if not measured:
+            return self._symbolic(diff, statistic, measurement.seeds)
         values = _evaluate(diff, {}, measurement)
         return decide(statistic, values, (-self.tolerance, self.tolerance), alpha)
+
+    def _symbolic(self, diff: sp.Expr, statistic: str, seeds: int) -> Judgement:
+        """Exact check: zero after simplification, else evaluated at sample points."""
+        from .verdict import Verdict
+
+        region = (-self.tolerance, self.tolerance)
+        if sp.simplify(diff) == 0:
+            return Judgement(Verdict.HOLDS, statistic, estimate=0.0, interval=(0.0, 0.0), region=region,
+                             p_violation=1.0, seeds=seeds, reason="simplifies to zero")
+        symbols = sorted(diff.free_symbols, key=str)
+        for point in ([0.37 + 0.41 * i for i in range(len(symbols))], [1.3] * len(symbols)):
+            value = complex(sp.N(diff.subs(dict(zip(symbols, point)))))
+            if abs(value) > self.tolerance:
+                at = ", ".join(f"{s}={v:g}" for s, v in zip(symbols, point))
+                return Judgement(Verdict.VIOLATED, statistic, estimate=abs(value), interval=(abs(value),) * 2,
+                                 region=region, p_violation=0.0, seeds=seeds, reason=f"differs at {at}")
+        return inconclusive(statistic, "sympy cannot simplify the difference to zero", seeds)
 
     def describe(self) -> str:
         return f"{self.lhs} = {self.rhs} (±{self.tolerance:g})"

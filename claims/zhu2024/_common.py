@@ -1,4 +1,4 @@
-"""Shared pieces of the zhu2024 claims: the instances, the two experiments, a guard.
+"""Shared pieces of the zhu2024 claims: the instances and the two experiments.
 
 Not a claim module (leading underscore). The experiments glue ``tasks``
 (entity pairs) to ``models`` (bilinear model, tiny transformer) and return a
@@ -23,47 +23,8 @@ from models.transformer import (
     train_adamw,
 )
 from tasks.entities import EntityPairs, entity_pairings
-from theorycheck import Measurement, Prediction, Tier
+from theorycheck import Measurement, Tier
 from theorycheck.measurement import Curve
-from theorycheck.verdict import Judgement, Verdict, inconclusive
-
-# ------------------------------------------------------------------- the guard
-
-
-class Given(Prediction):
-    """``prediction``, judged only once ``precondition`` HOLDS; INCONCLUSIVE otherwise.
-
-    A bound like ``Lrev(T)/Lrev(0) >= (Ltr(T)/Ltr(0))**eps`` is vacuous when
-    the training loss did not move, so the health check that it did comes
-    first. (Candidate for the engine: ``Claim(requires=...)``.)
-    """
-
-    def __init__(self, precondition: Prediction, prediction: Prediction) -> None:
-        self.precondition = precondition
-        self.prediction = prediction
-        self.kind = prediction.kind
-
-    def judge(self, measurement: Measurement, alpha: float) -> Judgement:
-        pre = self.precondition.judge(measurement, alpha)
-        if pre.verdict is not Verdict.HOLDS:
-            estimate = "" if pre.estimate is None else f" (mean {pre.estimate:.4g})"
-            return inconclusive(
-                self.prediction.describe(),
-                f"precondition {self.precondition.describe()} is {pre.verdict}{estimate}: "
-                "the prediction is vacuous here",
-                pre.seeds,
-            )
-        return self.prediction.judge(measurement, alpha)
-
-    def describe(self) -> str:
-        return f"{self.prediction.describe()} [given {self.precondition.describe()}]"
-
-    def latex(self) -> str:
-        return self.prediction.latex()
-
-    def signature(self) -> str:
-        return repr(("given", self.precondition.signature(), self.prediction.signature()))
-
 
 # ------------------------------------------------------------ bilinear model
 
@@ -76,7 +37,9 @@ class BilinearCase:
     d: int
 
 
-def bilinear_cases(*, dims: tuple[int, ...] = (64, 128, 256), max_pairs: int = 200) -> st.SearchStrategy[BilinearCase]:
+def bilinear_cases(
+    *, dims: tuple[int, ...] = (64, 128, 256), max_pairs: int = 200
+) -> st.SearchStrategy[BilinearCase]:
     """Pairs with ``M = 2n`` in [20, 2 max_pairs] and ``d`` from ``dims``; shrinks to M = 20, the first d."""
     return st.builds(
         BilinearCase, pairs=entity_pairings(min_pairs=10, max_pairs=max_pairs), d=st.sampled_from(dims)
@@ -90,9 +53,8 @@ def bilinear_experiment(case: BilinearCase, seed: int, tier: Tier) -> Measuremen
     gen = torch.Generator().manual_seed(seed)
     model = Bilinear(BilinearConfig(vocab=m, d=d), generator=gen)
     steps = tier.pick(smoke=150, default=300)
-    log = train_gd(
-        model, pairs.training_pairs(), pairs.reverse_test_pairs(), GDConfig(steps=steps, lr=float(d), log_every=25)
-    )
+    gd = GDConfig(steps=steps, lr=float(d), log_every=25)
+    log = train_gd(model, pairs.training_pairs(), pairs.reverse_test_pairs(), gd)
     tr = np.asarray(log.train_loss)
     rev = np.asarray(log.test_loss)
     tr_ratio, rev_ratio = tr / tr[0], rev / rev[0]

@@ -25,7 +25,7 @@ from tasks.entities import entity_pairings
 from theorycheck import Claim, Comparison, Mutant, Threshold, reference
 
 from . import PAPER
-from ._common import Given, transformer_experiment
+from ._common import transformer_experiment
 
 rev_nll_T, log_M = sp.symbols("rev_nll_T log_M", positive=True)
 
@@ -43,16 +43,16 @@ CLAIM = Claim(
     ),
     instances=INSTANCES,
     experiment=transformer_experiment,
-    prediction=Given(FITTED, Comparison("rev_nll_T", "rev_nll_0", ">=")),
+    prediction=Comparison("rev_nll_T", "rev_nll_0", ">="),
     mutants=[
         Mutant(
             "reverse_generalises",
-            Given(FITTED, Threshold("rev_acc", ">=", 0.5)),
+            Threshold("rev_acc", ">=", 0.5),
             why="the model never sees held-out A_i as a target, so nothing raises its logit after B_i R_inv",
         ),
         Mutant(
             "reverse_nll_drops",
-            Given(FITTED, Threshold(rev_nll_T / log_M, "<=", 0.5)),
+            Threshold(rev_nll_T / log_M, "<=", 0.5),
             why="the weights from B to A are not increased by training on A -> B (asymmetry)",
         ),
     ],
@@ -61,6 +61,7 @@ CLAIM = Claim(
         value="training NLL -> 0 while held-out reverse NLL stays at or above the uniform level",
         setting="GPT-2 style, 24 layers, width 768, vocabulary 800, 3000 epochs",
     ),
+    requires=[FITTED],
     gaps=[
         "AdamW (full batch) instead of the theorem's SGD; learned untied embeddings",
         "1 layer, d_model 64, 300 steps at default (spec: 2 layers, 1500 steps); full keeps the spec",

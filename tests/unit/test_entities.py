@@ -30,8 +30,8 @@ def test_training_and_test_pairs(pairs: EntityPairs) -> None:
     assert len(x) == pairs.n_pairs + pairs.n_train
     tx, ty = pairs.reverse_test_pairs()
     assert len(tx) == pairs.n_test
-    trained = set(zip(x.tolist(), y.tolist()))
-    for b, a in zip(tx.tolist(), ty.tolist()):
+    trained = set(zip(x.tolist(), y.tolist(), strict=True))
+    for b, a in zip(tx.tolist(), ty.tolist(), strict=True):
         assert (b, a) not in trained  # held-out reverse never trained
         assert (a, b) in trained  # but its forward fact is
 

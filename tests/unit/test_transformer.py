@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import numpy as np
 import pytest
 import torch
@@ -14,6 +16,16 @@ from models.transformer import (
     masked_loss,
     train_adamw,
 )
+
+
+@pytest.fixture(autouse=True)
+def _one_thread() -> Iterator[None]:
+    """Tiny models run fastest on one thread; two threads on a busy 2-core box are ~5x slower."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
 
 CFG = TransformerConfig(vocab=11, d_model=16, n_layers=2, n_heads=2, seq_len=4)
 
@@ -65,7 +77,8 @@ def test_fits_a_small_lookup_and_is_deterministic() -> None:
 
 def test_mask_shape_checked() -> None:
     with pytest.raises(ValueError):
-        train_adamw(_model(), np.zeros((2, 4), dtype=int), np.ones((2, 4), dtype=bool), AdamWConfig(steps=1, lr=1e-3))
+        tokens, mask = np.zeros((2, 4), dtype=int), np.ones((2, 4), dtype=bool)
+        train_adamw(_model(), tokens, mask, AdamWConfig(steps=1, lr=1e-3))
 
 
 @pytest.mark.parametrize(
