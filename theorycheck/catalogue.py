@@ -96,7 +96,9 @@ def load_module(claim_id: str, root: Path) -> ModuleType:
 
 
 def _declaration_site(exc: BaseException, path: Path) -> str:
-    frames = [f for f in traceback.extract_tb(exc.__traceback__) if Path(f.filename).resolve() == path.resolve()]
+    frames = [
+        f for f in traceback.extract_tb(exc.__traceback__) if Path(f.filename).resolve() == path.resolve()
+    ]
     line = frames[-1].lineno if frames else 1
     return f"{path}:{line}"
 
@@ -107,7 +109,9 @@ def load_claim(claim_id: str, root: Path) -> Claim:
     claim = getattr(module, "CLAIM", None)
     where = f"[{root / 'claims' / claim_id}.py]"
     if claim is None:
-        raise ClaimDeclarationError("CLAIM", f"the module defines no CLAIM {where}", "assign CLAIM = Claim(...)")
+        raise ClaimDeclarationError(
+            "CLAIM", f"the module defines no CLAIM {where}", "assign CLAIM = Claim(...)"
+        )
     if not isinstance(claim, Claim):
         raise ClaimDeclarationError("CLAIM", f"is a {type(claim).__name__}, not a Claim {where}")
     paper_key = claim_id.split("/")[0]

@@ -47,8 +47,10 @@ class Paper:
                 "paper.key", f"{self.key!r} is not <firstauthor><year>", "e.g. 'zhu2024' or 'huang2025b'"
             )
         _text(self.title, "paper.title")
-        if isinstance(self.authors, str) or not self.authors or not all(
-            isinstance(a, str) and a for a in self.authors
+        if (
+            isinstance(self.authors, str)
+            or not self.authors
+            or not all(isinstance(a, str) and a for a in self.authors)
         ):
             raise ClaimDeclarationError("paper.authors", "must be a non-empty tuple of names")
         if isinstance(self.year, bool) or not isinstance(self.year, int) or not 1900 < self.year < 2100:
@@ -71,10 +73,19 @@ class Reference:
     setting: str = ""
 
 
-def reference(*, figure: str = "", table: str = "", section: str = "", value: str, setting: str = "") -> Reference:
+def reference(
+    *, figure: str = "", table: str = "", section: str = "", value: str, setting: str = ""
+) -> Reference:
     """Build a Reference from where it is printed (figure, table or section) and what it says."""
-    places = [p for p in (f"Fig. {figure}" if figure else "", f"Table {table}" if table else "",
-                          f"Sec. {section}" if section else "") if p]
+    places = [
+        p
+        for p in (
+            f"Fig. {figure}" if figure else "",
+            f"Table {table}" if table else "",
+            f"Sec. {section}" if section else "",
+        )
+        if p
+    ]
     if not places:
         raise ClaimDeclarationError("reference", "give a figure, table or section")
     return Reference(where=", ".join(places), value=_text(value, "reference.value"), setting=setting)
@@ -116,7 +127,9 @@ class Claim:
 
     def __post_init__(self) -> None:
         if not isinstance(self.paper, Paper):
-            raise ClaimDeclarationError("paper", "missing or not a Paper", "import PAPER from the paper package")
+            raise ClaimDeclarationError(
+                "paper", "missing or not a Paper", "import PAPER from the paper package"
+            )
         _text(self.theorem, "theorem")
         _text(self.statement, "statement")
         if not isinstance(self.instances, SearchStrategy):

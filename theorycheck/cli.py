@@ -48,7 +48,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("list", help="list the claims of the catalogue")
     show = sub.add_parser("show", help="show one claim and its last result")
     show.add_argument("claim_id")
-    show.add_argument("--json", default="reports/claims.json", help="results file to read the last verdict from")
+    show.add_argument(
+        "--json", default="reports/claims.json", help="results file to read the last verdict from"
+    )
     report = sub.add_parser("report", help="re-render claims.md and index.html from claims.json")
     report.add_argument("--json", default="reports/claims.json")
     report.add_argument("--out", default=None, help="directory (default: the json's directory)")
@@ -90,10 +92,29 @@ def _resolve_paths(root: Path, paths: Sequence[str]) -> list[str]:
 def cmd_run(args: argparse.Namespace) -> int:
     root = _root()
     targets = _resolve_paths(root, args.paths)
-    cmd = [sys.executable, "-m", "pytest", *targets, "-p", "no:cacheprovider", "-q", "--tier", args.tier,
-           "--theorycheck-seed", str(args.seed), "--claims-out", str(Path(args.out).resolve()),
-           "--claims-executor", args.executor, "-o", "addopts=", "-o", "testpaths=",
-           "--rootdir", str(root)]
+    cmd = [
+        sys.executable,
+        "-m",
+        "pytest",
+        *targets,
+        "-p",
+        "no:cacheprovider",
+        "-q",
+        "--tier",
+        args.tier,
+        "--theorycheck-seed",
+        str(args.seed),
+        "--claims-out",
+        str(Path(args.out).resolve()),
+        "--claims-executor",
+        args.executor,
+        "-o",
+        "addopts=",
+        "-o",
+        "testpaths=",
+        "--rootdir",
+        str(root),
+    ]
     if args.workers not in ("0", "1"):
         cmd += ["-n", args.workers, "--dist", "worksteal"]
     if args.no_cache:
@@ -116,9 +137,17 @@ def cmd_list(args: argparse.Namespace) -> int:
     for claim_id in claim_ids(root):
         try:
             c = load_claim(claim_id, root)
-            rows.append([claim_id, c.paper.cite(), c.theorem, c.prediction.kind, c.prediction.describe(),
-                         len(c.mutants)])
-        except Exception as exc:  # noqa: BLE001 - a broken claim is listed, not fatal
+            rows.append(
+                [
+                    claim_id,
+                    c.paper.cite(),
+                    c.theorem,
+                    c.prediction.kind,
+                    c.prediction.describe(),
+                    len(c.mutants),
+                ]
+            )
+        except Exception as exc:
             rows.append([claim_id, "-", "-", "ERROR", f"{type(exc).__name__}: {exc}", 0])
     print(tabulate(rows, headers=["claim", "paper", "thm", "kind", "prediction", "mutants"]))
     return 0
@@ -145,7 +174,9 @@ def cmd_show(args: argparse.Namespace) -> int:
         doc = load_document(path)
         record = next((c for c in doc["claims"] if c["id"] == args.claim_id), None)
         if record is not None:
-            print(f"last result ({doc['tier']} tier): {record['verdict']} {measured(record)} {record['reason']}")
+            print(
+                f"last result ({doc['tier']} tier): {record['verdict']} {measured(record)} {record['reason']}"
+            )
             for m in record["mutants"]:
                 print(f"  mutant {m['name']}: {m['verdict']} ({m['status']})")
     return 0

@@ -32,7 +32,11 @@ class CounterexampleStore:
             return []
         try:
             doc = json.loads(path.read_text())
-            if not isinstance(doc, dict) or doc.get("claim") != claim_id or not isinstance(doc.get("instances"), list):
+            if (
+                not isinstance(doc, dict)
+                or doc.get("claim") != claim_id
+                or not isinstance(doc.get("instances"), list)
+            ):
                 raise CorruptFileError("expected {'claim': id, 'instances': [...]}")
             return list(doc["instances"])
         except (OSError, ValueError, CorruptFileError) as exc:
@@ -56,4 +60,6 @@ class CounterexampleStore:
         if data in docs:
             return
         docs.append(data)
-        write_text_atomic(self.path(claim_id), json.dumps({"claim": claim_id, "instances": docs}, indent=2) + "\n")
+        write_text_atomic(
+            self.path(claim_id), json.dumps({"claim": claim_id, "instances": docs}, indent=2) + "\n"
+        )

@@ -46,6 +46,13 @@ def compare(base: Mapping[str, Any], head: Mapping[str, Any]) -> list[Change]:
         for name in sorted(old_m | new_m):
             before, after = old_m.get(name, "absent"), new_m.get(name, "absent")
             if before != after:
-                changes.append(Change(claim_id, f"mutant {name}", before, after,
-                                      before == "VIOLATED" and after != "VIOLATED"))
+                changes.append(
+                    Change(
+                        claim_id,
+                        f"mutant {name}",
+                        before,
+                        after,
+                        before == "VIOLATED" and after != "VIOLATED",
+                    )
+                )
     return changes

@@ -12,10 +12,12 @@ counterexample, which is stored and replayed first on the next run.
 from __future__ import annotations
 
 import json
+import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 from hypothesis import HealthCheck, Phase, Verbosity, example, given, note, seed, settings
@@ -104,9 +106,10 @@ class ClaimRunner:
             claim = load_claim(self.claim_id, self.root)
         except TheorycheckError as exc:
             return self._error(None, f"{type(exc).__name__}: {exc}", start)
-        except Exception as exc:  # noqa: BLE001 - an import crash in a claim module is that claim's ERROR
+        except Exception as exc:
             return self._error(None, f"cannot import the claim module: {type(exc).__name__}: {exc}", start)
-        digest = source_digest(load_module(self.claim_id, self.root))
+        experiment_id, module = experiment_identity(claim, self.claim_id)
+        digest = source_digest(module or load_module(self.claim_id, self.root))
         results: dict[str, InstanceResult] = {}
         budget = self.tier.instances + self.tier.shrink_budget
 
@@ -116,7 +119,7 @@ class ClaimRunner:
             if key not in results:
                 if len(results) >= budget:
                     return  # shrink budget spent: report the smallest violation found so far
-                results[key] = self._instance(claim, instance, key, digest)
+                results[key] = self._instance(claim, instance, key, digest, experiment_id)
             if results[key].claim.verdict is Verdict.VIOLATED:
                 raise _Violated(key)
 
@@ -127,7 +130,9 @@ class ClaimRunner:
         except _Violated as violated:
             counterexample_key = violated.key
         except HypothesisException as exc:
-            return self._error(claim, f"instances: the strategy could not draw ({type(exc).__name__}: {exc})", start)
+            return self._error(
+                claim, f"instances: the strategy could not draw ({type(exc).__name__}: {exc})", start
+            )
         except TypeError as exc:
             return self._error(claim, f"instances: drew a value that is not JSON data ({exc})", start)
         if not results:
@@ -153,21 +158,28 @@ class ClaimRunner:
             print_blob=False,
             verbosity=Verbosity.quiet,
         )(wrapped)
-        return seed(derive_seed(self.session_seed, self.claim_id, "instances"))(wrapped)
+        experiment_id, _ = experiment_identity(claim, self.claim_id)
+        return seed(derive_seed(self.session_seed, experiment_id, "instances"))(wrapped)
 
     # ------------------------------------------------------------------ one instance
 
-    def _instance(self, claim: Claim, instance: Any, key: str, digest: str) -> InstanceResult:
+    def _instance(
+        self, claim: Claim, instance: Any, key: str, digest: str, experiment_id: str
+    ) -> InstanceResult:
         rows: list[Measurement] = []
         alpha = claim.alpha / len(self.tier.looks)
         verdict: Judgement | None = None
         mutants: dict[str, Judgement] = {}
         measurement = Measurement()
         for look in self.tier.looks:
-            units = [self._unit(instance, key, repeat, digest) for repeat in range(len(rows), look)]
+            units = [
+                self._unit(instance, key, repeat, digest, experiment_id) for repeat in range(len(rows), look)
+            ]
             new_rows, errors = self._run_units(units)
             if errors:
-                return InstanceResult(instance, key, _error_judgement(errors[0]), {}, len(rows), tuple(errors))
+                return InstanceResult(
+                    instance, key, _error_judgement(errors[0]), {}, len(rows), tuple(errors)
+                )
             rows.extend(new_rows)
             measurement = Measurement.stack(rows)
             unmet = _unmet_precondition(claim, measurement, alpha)
@@ -183,17 +195,19 @@ class ClaimRunner:
         assert verdict is not None
         return InstanceResult(instance, key, verdict, mutants, len(rows), measurement=measurement)
 
-    def _unit(self, instance: Any, key: str, repeat: int, digest: str) -> Unit:
-        unit_seed = derive_seed(self.session_seed, self.claim_id, key, repeat)
+    def _unit(self, instance: Any, key: str, repeat: int, digest: str, experiment_id: str) -> Unit:
+        unit_seed = derive_seed(self.session_seed, experiment_id, key, repeat)
         parts = {
-            "claim": self.claim_id,
+            "experiment": experiment_id,
             "instance": key,
             "seed": unit_seed,
             "tier": self.tier.name,
             "source": digest,
             "versions": library_versions(),
         }
-        return Unit(self.claim_id, str(self.root), instance, key, repeat, unit_seed, self.tier.name, unit_key(parts))
+        return Unit(
+            self.claim_id, str(self.root), instance, key, repeat, unit_seed, self.tier.name, unit_key(parts)
+        )
 
     def _run_units(self, units: Sequence[Unit]) -> tuple[list[Measurement], list[str]]:
         found: dict[int, Measurement] = {}
@@ -212,7 +226,9 @@ class ClaimRunner:
                 continue
             found[index] = outcome.measurement
             self.units["done"] += 1
-            self.cache.put(outcome.unit.key, outcome.measurement, {"claim": self.claim_id, "seed": outcome.unit.seed})
+            self.cache.put(
+                outcome.unit.key, outcome.measurement, {"claim": self.claim_id, "seed": outcome.unit.seed}
+            )
         return [found[i] for i in sorted(found)], errors
 
     # ------------------------------------------------------------------ combining
@@ -224,33 +240,67 @@ class ClaimRunner:
         errors = [e for r in results for e in r.errors]
         verdict, pick = combine_instances([r.claim for r in results], alpha)
         mutant_verdicts = {
-            m.name: combine_instances([r.mutants.get(m.name, _error_judgement("not judged")) for r in results], alpha)
+            m.name: combine_instances(
+                [r.mutants.get(m.name, _error_judgement("not judged")) for r in results], alpha
+            )
             for m in claim.mutants
         }
-        mutants = {name: results[i].mutants.get(name, _error_judgement("not judged")) for name, (_, i) in mutant_verdicts.items()}
         mutants = {
-            name: _replace_verdict(mutants[name], v) for name, (v, _) in mutant_verdicts.items()
+            name: results[i].mutants.get(name, _error_judgement("not judged"))
+            for name, (_, i) in mutant_verdicts.items()
         }
+        mutants = {name: _replace_verdict(mutants[name], v) for name, (v, _) in mutant_verdicts.items()}
         reason = results[pick].claim.reason
         if errors:
             verdict, reason = Verdict.ERROR, errors[0]
         counterexample = None
         if verdict is Verdict.VIOLATED:
             key = counterexample_key or results[pick].instance_json
-            counterexample = next((r.instance for r in results if r.instance_json == key), results[pick].instance)
+            counterexample = next(
+                (r.instance for r in results if r.instance_json == key), results[pick].instance
+            )
             if self.counterexamples is not None and self.tier.asserts_verdict:
                 self.counterexamples.add(self.claim_id, counterexample)
         return ClaimResult(
-            claim_id=self.claim_id, claim=claim, tier=self.tier.name, verdict=verdict, reason=reason,
-            judgement=results[pick].claim, mutants=mutants, instances=results, counterexample=counterexample,
-            units=dict(self.units), seconds=time.perf_counter() - start, family_alpha=claim.alpha,
+            claim_id=self.claim_id,
+            claim=claim,
+            tier=self.tier.name,
+            verdict=verdict,
+            reason=reason,
+            judgement=results[pick].claim,
+            mutants=mutants,
+            instances=results,
+            counterexample=counterexample,
+            units=dict(self.units),
+            seconds=time.perf_counter() - start,
+            family_alpha=claim.alpha,
         )
 
     def _error(self, claim: Claim | None, reason: str, start: float) -> ClaimResult:
         return ClaimResult(
-            claim_id=self.claim_id, claim=claim, tier=self.tier.name, verdict=Verdict.ERROR, reason=reason,
-            units=dict(self.units), seconds=time.perf_counter() - start,
+            claim_id=self.claim_id,
+            claim=claim,
+            tier=self.tier.name,
+            verdict=Verdict.ERROR,
+            reason=reason,
+            units=dict(self.units),
+            seconds=time.perf_counter() - start,
         )
+
+
+def experiment_identity(claim: Claim, claim_id: str) -> tuple[str, ModuleType | None]:
+    """Who owns the trainings: the experiment function, when it is a named module-level one.
+
+    Claims that share an experiment function (and so its instances strategy
+    seed) share their work units: the same instances, seeds and cache entries,
+    trained once. Anything else (a lambda, a partial) is owned by the claim.
+    """
+    fn = claim.experiment
+    name, qualname = getattr(fn, "__module__", None), getattr(fn, "__qualname__", "")
+    module = sys.modules.get(name or "")
+    if module is None or not qualname or "<" in qualname or getattr(module, qualname, None) is not fn:
+        return f"claim:{claim_id}", None
+    return f"{name}:{qualname}", module
 
 
 def _judge(prediction: Prediction, measurement: Measurement, alpha: float) -> Judgement:
@@ -273,9 +323,13 @@ def _unmet_precondition(claim: Claim, measurement: Measurement, alpha: float) ->
             return judged
         if judged.verdict is not Verdict.HOLDS:
             mean = "" if judged.estimate is None else f" (mean {judged.estimate:.4g})"
-            return Judgement(Verdict.INCONCLUSIVE, judged.statistic, seeds=judged.seeds,
-                             reason=f"precondition {pre.describe()} is {judged.verdict}{mean}: "
-                                    "the prediction is vacuous here")
+            return Judgement(
+                Verdict.INCONCLUSIVE,
+                judged.statistic,
+                seeds=judged.seeds,
+                reason=f"precondition {pre.describe()} is {judged.verdict}{mean}: "
+                "the prediction is vacuous here",
+            )
     return None
 
 
@@ -300,7 +354,11 @@ def combine_instances(judgements: Sequence[Judgement], alpha: float) -> tuple[Ve
         if j.verdict is Verdict.ERROR:
             return Verdict.ERROR, i
     adjusted = holm([j.p_violation for j in judgements])
-    violated = [i for i, (j, p) in enumerate(zip(judgements, adjusted)) if j.verdict is Verdict.VIOLATED and p < alpha]
+    violated = [
+        i
+        for i, (j, p) in enumerate(zip(judgements, adjusted, strict=True))
+        if j.verdict is Verdict.VIOLATED and p < alpha
+    ]
     if violated:
         return Verdict.VIOLATED, min(violated, key=lambda i: judgements[i].p_violation)
     if all(j.verdict is Verdict.HOLDS for j in judgements):
@@ -313,9 +371,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """``python -m theorycheck.engine CLAIM_ID [--tier T]``: run one claim in-process and print it."""
     import argparse
 
+    from .cache import NoCache
     from .catalogue import find_root
     from .execute import InProcessExecutor
-    from .cache import NoCache
     from .tiers import get_tier
 
     parser = argparse.ArgumentParser(prog="python -m theorycheck.engine")
@@ -324,14 +382,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
     root = find_root(Path.cwd())
-    runner = ClaimRunner(args.claim_id, root, get_tier(args.tier), session_seed=args.seed,
-                         executor=InProcessExecutor(), cache=NoCache())
+    from .session import limit_torch_threads
+
+    limit_torch_threads(1)
+    runner = ClaimRunner(
+        args.claim_id,
+        root,
+        get_tier(args.tier),
+        session_seed=args.seed,
+        executor=InProcessExecutor(),
+        cache=NoCache(),
+    )
     result = runner.run()
     print(f"{result.claim_id}: {result.verdict} ({result.seconds:.1f} s) {result.reason}")
     for inst in result.instances:
         j = inst.claim
-        print(f"  instance {instance_json.describe(inst.instance)}: {j.verdict} est={j.estimate} "
-              f"ci={j.interval} region={j.region} seeds={inst.seeds} {j.reason}")
+        print(
+            f"  instance {instance_json.describe(inst.instance)}: {j.verdict} est={j.estimate} "
+            f"ci={j.interval} region={j.region} seeds={inst.seeds} {j.reason}"
+        )
         for name, mj in inst.mutants.items():
             print(f"    mutant {name}: {mj.verdict} est={mj.estimate} ci={mj.interval} {mj.reason}")
     for name, mj in result.mutants.items():

@@ -10,13 +10,14 @@ hang is one ERROR unit and never takes the caller down.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing as mp
 import os
 import resource
 import signal
 import time
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
@@ -60,11 +61,14 @@ class Executor(Protocol):
     def close(self) -> None: ...
 
 
-def run_unit(unit: Unit, threads: int | None = None) -> Measurement:
+def run_unit(
+    unit: Unit, threads: int | None = None, on_loaded: Callable[[], None] | None = None
+) -> Measurement:
     """Run one unit in this process: load the claim, call its experiment, check the result.
 
     With ``threads``, torch (if the claim imported it) is limited to that many
-    threads before the experiment starts.
+    threads before the experiment starts; ``on_loaded`` is called once the
+    claim is imported, so that a timeout measures the experiment, not imports.
     """
     import sys
 
@@ -75,6 +79,8 @@ def run_unit(unit: Unit, threads: int | None = None) -> Measurement:
     claim = load_claim(unit.claim_id, Path(unit.root))
     if threads is not None and "torch" in sys.modules:
         sys.modules["torch"].set_num_threads(threads)
+    if on_loaded is not None:
+        on_loaded()
     result = claim.experiment(unit.instance, unit.seed, get_tier(unit.tier))
     if not isinstance(result, Measurement):
         raise MeasurementError(f"the experiment returned {type(result).__name__}, not a Measurement")
@@ -104,7 +110,7 @@ class InProcessExecutor:
             start = time.perf_counter()
             try:
                 measurement, error = run_unit(unit), None
-            except Exception as exc:  # noqa: BLE001 - any experiment failure is an ERROR unit
+            except Exception as exc:
                 measurement, error = None, describe_exception(exc, unit.root)
             outcomes.append(Outcome(unit, measurement, error, time.perf_counter() - start))
         return outcomes
@@ -126,11 +132,11 @@ def _worker_main(conn: Connection, threads: int, memory_mb: int) -> None:
         if unit is None:
             return
         try:
-            measurement = run_unit(unit, threads)
+            measurement = run_unit(unit, threads, on_loaded=lambda: conn.send(("started", None)))
             conn.send(("ok", measurement.to_json()))
         except MemoryError:
             conn.send(("error", "MemoryError: the unit exceeded the memory limit"))
-        except Exception as exc:  # noqa: BLE001 - reported to the parent as an ERROR unit
+        except Exception as exc:
             conn.send(("error", describe_exception(exc, unit.root)))
 
 
@@ -146,10 +152,8 @@ class _Worker:
         if kill and self.process.is_alive():
             self.process.kill()
         else:
-            try:
+            with contextlib.suppress(BrokenPipeError, OSError):
                 self.conn.send(None)
-            except (BrokenPipeError, OSError):
-                pass
         self.process.join(timeout=5)
         if self.process.is_alive():
             self.process.kill()
@@ -167,12 +171,32 @@ def _death_reason(code: int | None) -> str:
     return f"worker process exited with code {code}"
 
 
-class ProcessExecutor:
-    """Runs units in ``jobs`` harness-owned worker processes with a timeout and a memory limit."""
+@dataclass
+class _Running:
+    """A unit in flight: its worker, when it was sent, when the experiment started."""
 
-    def __init__(self, *, jobs: int = 1, timeout: float = 600.0, memory_mb: int = 0, threads: int = 1) -> None:
+    worker: _Worker
+    index: int
+    sent: float
+    started: float | None = None
+
+    def deadline(self, timeout: float, load_timeout: float) -> float:
+        return self.started + timeout if self.started is not None else self.sent + load_timeout
+
+
+class ProcessExecutor:
+    """Runs units in ``jobs`` harness-owned worker processes with a timeout and a memory limit.
+
+    The timeout counts from the moment the experiment starts (after the
+    worker imported the claim); imports get their own, longer limit.
+    """
+
+    def __init__(
+        self, *, jobs: int = 1, timeout: float = 600.0, memory_mb: int = 0, threads: int = 1
+    ) -> None:
         self.jobs = max(1, jobs)
         self.timeout = timeout
+        self.load_timeout = max(300.0, timeout)
         self.memory_mb = memory_mb
         self.threads = threads
         self._context = mp.get_context("spawn")
@@ -184,7 +208,7 @@ class ProcessExecutor:
     def run(self, units: Sequence[Unit]) -> list[Outcome]:
         results: dict[int, Outcome] = {}
         pending = list(enumerate(units))
-        busy: dict[Connection, tuple[_Worker, int, float]] = {}
+        busy: dict[Connection, _Running] = {}
         while pending or busy:
             while pending and len(busy) < self.jobs:
                 index, unit = pending.pop(0)
@@ -195,41 +219,48 @@ class ProcessExecutor:
                     worker.stop(kill=True)
                     pending.insert(0, (index, unit))
                     continue
-                busy[worker.conn] = (worker, index, time.perf_counter())
+                busy[worker.conn] = _Running(worker, index, time.perf_counter())
+            deadline = min(r.deadline(self.timeout, self.load_timeout) for r in busy.values())
+            sentinels = {r.worker.process.sentinel: conn for conn, r in busy.items()}
+            ready = wait([*busy, *sentinels], timeout=max(0.0, deadline - time.perf_counter()))
+            for conn in {r if isinstance(r, Connection) else sentinels[r] for r in ready}:  # type: ignore[index]
+                outcome = self._collect(busy[conn], units)
+                if outcome is not None:
+                    results[busy.pop(conn).index] = outcome
             now = time.perf_counter()
-            deadline = min(start + self.timeout for _, _, start in busy.values())
-            sentinels = {w.process.sentinel: conn for conn, (w, _, _) in busy.items()}
-            ready = wait([*busy, *sentinels], timeout=max(0.0, deadline - now))
-            finished = {r if isinstance(r, Connection) else sentinels[r] for r in ready}  # type: ignore[index]
-            for conn in finished:
-                worker, index, start = busy.pop(conn)
-                unit = units[index]
-                elapsed = time.perf_counter() - start
-                try:
-                    status, payload = conn.recv() if conn.poll() else (None, None)
-                except (EOFError, OSError):
-                    status, payload = None, None
-                if status == "ok":
-                    results[index] = Outcome(unit, Measurement.from_json(payload), None, elapsed)
-                    self._idle.append(worker)
-                elif status == "error":
-                    results[index] = Outcome(unit, None, str(payload), elapsed)
-                    self._idle.append(worker)
-                else:
-                    worker.process.join(timeout=5)
-                    reason = _death_reason(worker.process.exitcode)
-                    results[index] = Outcome(unit, None, f"{reason} while running {unit.label()}", elapsed)
-                    worker.stop(kill=True)
-            now = time.perf_counter()
-            for conn, (worker, index, start) in list(busy.items()):
-                if now - start >= self.timeout:
+            for conn, running in list(busy.items()):
+                if now >= running.deadline(self.timeout, self.load_timeout):
                     busy.pop(conn)
-                    worker.stop(kill=True)
-                    results[index] = Outcome(
-                        units[index], None, f"timeout after {self.timeout:g} s in {units[index].label()}",
-                        now - start,
+                    running.worker.stop(kill=True)
+                    unit = units[running.index]
+                    phase = "" if running.started is not None else " while importing the claim"
+                    limit = self.timeout if running.started is not None else self.load_timeout
+                    results[running.index] = Outcome(
+                        unit, None, f"timeout after {limit:g} s{phase} in {unit.label()}", now - running.sent
                     )
         return [results[i] for i in range(len(units))]
+
+    def _collect(self, running: _Running, units: Sequence[Unit]) -> Outcome | None:
+        """The unit's outcome once its worker answered or died; None after a 'started' message."""
+        unit, worker = units[running.index], running.worker
+        elapsed = time.perf_counter() - running.sent
+        try:
+            status, payload = worker.conn.recv() if worker.conn.poll() else (None, None)
+        except (EOFError, OSError):
+            status, payload = None, None
+        if status == "started":
+            running.started = time.perf_counter()
+            return None
+        if status == "ok" and isinstance(payload, dict):
+            self._idle.append(worker)
+            return Outcome(unit, Measurement.from_json(payload), None, elapsed)
+        if status == "error":
+            self._idle.append(worker)
+            return Outcome(unit, None, str(payload), elapsed)
+        worker.process.join(timeout=5)
+        reason = _death_reason(worker.process.exitcode)
+        worker.stop(kill=True)
+        return Outcome(unit, None, f"{reason} while running {unit.label()}", elapsed)
 
     def close(self) -> None:
         for worker in self._idle:
@@ -237,8 +268,9 @@ class ProcessExecutor:
         self._idle.clear()
 
 
-def make_executor(kind: str, *, jobs: int = 1, timeout: float = 600.0, memory_mb: int = 0,
-                  threads: int = 1) -> Executor:
+def make_executor(
+    kind: str, *, jobs: int = 1, timeout: float = 600.0, memory_mb: int = 0, threads: int = 1
+) -> Executor:
     """The executor called ``kind``: 'inprocess' or 'process'."""
     if kind == "inprocess":
         return InProcessExecutor()

@@ -52,9 +52,7 @@ class Measurement:
         scalars: Mapping[str, float] | None = None,
     ) -> Measurement:
         """A single-seed measurement, as an experiment returns it."""
-        curves = {
-            name: (c if isinstance(c, Curve) else Curve.of(*c),) for name, c in (series or {}).items()
-        }
+        curves = {name: (c if isinstance(c, Curve) else Curve.of(*c),) for name, c in (series or {}).items()}
         values = {name: (float(v),) for name, v in (scalars or {}).items()}
         return cls(series=curves, scalars=values)
 
@@ -104,7 +102,7 @@ class Measurement:
         """Raise MeasurementError naming the first NaN or infinite value."""
         for name, curves in self.series.items():
             for s, curve in enumerate(curves):
-                for k, (x, y) in enumerate(zip(curve.x, curve.y)):
+                for k, (x, y) in enumerate(zip(curve.x, curve.y, strict=False)):
                     if not (math.isfinite(x) and math.isfinite(y)):
                         raise MeasurementError(
                             f"non-finite metric in series {name!r} at grid point {k} "

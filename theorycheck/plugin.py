@@ -32,15 +32,27 @@ class ClaimFailure(Exception):
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("theorycheck", "theorycheck claim runs")
-    group.addoption("--tier", default="default", choices=sorted(TIERS), help="evidence tier (default: default)")
+    group.addoption(
+        "--tier", default="default", choices=sorted(TIERS), help="evidence tier (default: default)"
+    )
     group.addoption("--theorycheck-seed", type=int, default=0, help="session seed (default 0)")
-    group.addoption("--claims-out", default=None, help="directory for claims.json/md/html (default: ROOT/reports)")
+    group.addoption(
+        "--claims-out", default=None, help="directory for claims.json/md/html (default: ROOT/reports)"
+    )
     group.addoption("--no-claims-report", action="store_true", help="write no report files")
-    group.addoption("--claims-cache-dir", default=None, help="measurement cache (default: ROOT/.theorycheck/cache)")
+    group.addoption(
+        "--claims-cache-dir", default=None, help="measurement cache (default: ROOT/.theorycheck/cache)"
+    )
     group.addoption("--no-claims-cache", action="store_true", help="train everything, store nothing")
-    group.addoption("--claims-executor", default="process", choices=["process", "inprocess"],
-                    help="run units in isolated worker processes (default) or in the pytest process")
-    group.addoption("--unit-timeout", type=float, default=None, help="seconds per work unit (default: tier's)")
+    group.addoption(
+        "--claims-executor",
+        default="process",
+        choices=["process", "inprocess"],
+        help="run units in isolated worker processes (default) or in the pytest process",
+    )
+    group.addoption(
+        "--unit-timeout", type=float, default=None, help="seconds per work unit (default: tier's)"
+    )
     group.addoption("--unit-memory-mb", type=int, default=0, help="address-space limit per unit process, MiB")
     group.addoption("--strict-mutants", action="store_true", help="fail a claim whose mutants survive")
 
@@ -54,8 +66,14 @@ def _settings(config: pytest.Config, root: Path) -> Any:
         out = None if opt.no_claims_report else Path(opt.claims_out or root / "reports")
         cache = None if opt.no_claims_cache else Path(opt.claims_cache_dir or root / ".theorycheck" / "cache")
         config.stash[_SETTINGS] = RunSettings(
-            root=root, tier=get_tier(opt.tier), session_seed=opt.theorycheck_seed, executor=opt.claims_executor,
-            cache_dir=cache, out_dir=out, unit_timeout=opt.unit_timeout, memory_mb=opt.unit_memory_mb,
+            root=root,
+            tier=get_tier(opt.tier),
+            session_seed=opt.theorycheck_seed,
+            executor=opt.claims_executor,
+            cache_dir=cache,
+            out_dir=out,
+            unit_timeout=opt.unit_timeout,
+            memory_mb=opt.unit_memory_mb,
             workers=workers,
         )
     return config.stash[_SETTINGS]
@@ -173,17 +191,20 @@ class Controller:
         claim_id = match.group(1)
         for name, value in report.user_properties:
             if name == _RECORD and claim_id not in self.records:
-                self.records[claim_id] = json.loads(value)
+                self.records[claim_id] = json.loads(str(value))
         if report.failed and claim_id not in self.records:
             from .records import error_record
 
             lines = str(report.longrepr).strip().splitlines()
-            reason = next((ln for ln in lines if "crashed" in ln or "worker" in ln), lines[-1] if lines else "")
-            self.records[claim_id] = error_record(claim_id, self.config.option.tier,
-                                                  f"worker lost: {reason.strip()}")
+            reason = next(
+                (ln for ln in lines if "crashed" in ln or "worker" in ln), lines[-1] if lines else ""
+            )
+            self.records[claim_id] = error_record(
+                claim_id, self.config.option.tier, f"worker lost: {reason.strip()}"
+            )
 
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
-        if not self.expected and not self.records:
+        if self.config.option.collectonly or (not self.expected and not self.records):
             return
         from .records import error_record, run_document, write_document
         from .report import write_reports

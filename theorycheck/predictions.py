@@ -18,7 +18,7 @@ import sympy as sp
 from .errors import ClaimDeclarationError, MeasurementError
 from .fit import decades, fit_line, usable_points
 from .measurement import Measurement
-from .verdict import Judgement, decide, inconclusive
+from .verdict import Judgement, Verdict, decide, inconclusive
 
 Sense = Literal["at_most", "matches"]
 _OPS = {">=": 1, ">": 1, "<=": -1, "<": -1}
@@ -213,12 +213,12 @@ class _ExponentPrediction(Prediction):
                     "not a straight line on this scale" + floor_note,
                     len(slopes),
                 )
-            drift = float(np.mean([late - early for early, late in halves]))
-            if abs(drift) > 2 * self.delta:
+            drifts = np.asarray([late - early for early, late in halves])
+            if _drifts(drifts, self.delta, alpha):
                 return inconclusive(
                     self._statistic(),
-                    f"slope not stable: late minus early window slope {drift:+.3f} "
-                    f"exceeds twice the tolerance (transient regime)",
+                    f"slope not stable: late minus early window slope {float(np.mean(drifts)):+.3f}, "
+                    f"beyond the tolerance ±{self.delta:g} with confidence (transient regime)",
                     len(slopes),
                 )
             target = float(self.shape.exponent)  # type: ignore[arg-type]
@@ -254,6 +254,18 @@ class _ExponentPrediction(Prediction):
             (self.kind, sp.srepr(self.expr), str(self.variable), self.series, self.sense,
              self.delta, self.window, sorted((str(k), v) for k, v in self.constants.items()))
         )
+
+
+def _drifts(drifts: np.ndarray, delta: float, alpha: float) -> bool:
+    """Whether the local slope changes across the window by more than ``delta``, shown at level ``alpha``.
+
+    The per-seed drift (late-half slope minus early-half slope) is judged like
+    any statistic: a transient is declared only when the (1 - 2 alpha)
+    interval of its mean lies outside [-delta, delta] (VERDICTS 1.6). A point
+    estimate against a fixed cut would call noisy stable curves transient at
+    small seed counts (measured: up to 10 % of true SGD instances at 4 seeds).
+    """
+    return decide("slope drift", drifts, (-delta, delta), alpha).verdict is Verdict.VIOLATED
 
 
 def _with_reason(judgement: Judgement, note: str) -> Judgement:

@@ -52,29 +52,62 @@ def mutant_status(claim_verdict: str, mutant_verdict: str) -> str:
 def claim_record(result: ClaimResult) -> dict[str, Any]:
     """The JSON record of one claim's result."""
     claim = result.claim
-    record: dict[str, Any] = {"id": result.claim_id, "tier": result.tier, "verdict": result.verdict.value,
-                              "reason": result.reason}
+    record: dict[str, Any] = {
+        "id": result.claim_id,
+        "tier": result.tier,
+        "verdict": result.verdict.value,
+        "reason": result.reason,
+    }
     if claim is not None:
         p = claim.paper
-        record.update({
-            "paper": {"key": p.key, "title": p.title, "authors": list(p.authors), "year": p.year,
-                      "arxiv": p.arxiv, "venue": p.venue, "citation": p.cite()},
-            "theorem": claim.theorem,
-            "statement": claim.statement,
-            "kind": claim.prediction.kind,
-            "prediction": {"text": claim.prediction.describe(), "latex": claim.prediction.latex()},
-            "reference": {"where": claim.reference.where, "value": claim.reference.value,
-                          "setting": claim.reference.setting},
-            "gaps": list(claim.gaps),
-            "alpha": claim.alpha,
-            "correction": CORRECTION,
-        })
+        record.update(
+            {
+                "paper": {
+                    "key": p.key,
+                    "title": p.title,
+                    "authors": list(p.authors),
+                    "year": p.year,
+                    "arxiv": p.arxiv,
+                    "venue": p.venue,
+                    "citation": p.cite(),
+                },
+                "theorem": claim.theorem,
+                "statement": claim.statement,
+                "kind": claim.prediction.kind,
+                "prediction": {"text": claim.prediction.describe(), "latex": claim.prediction.latex()},
+                "reference": {
+                    "where": claim.reference.where,
+                    "value": claim.reference.value,
+                    "setting": claim.reference.setting,
+                },
+                "gaps": list(claim.gaps),
+                "alpha": claim.alpha,
+                "correction": CORRECTION,
+            }
+        )
     else:
         paper_key = result.claim_id.split("/")[0]
-        record.update({"paper": {"key": paper_key, "title": "", "authors": [], "year": None, "arxiv": "",
-                                 "venue": "", "citation": paper_key},
-                       "theorem": "", "statement": "", "kind": "", "prediction": {"text": "", "latex": ""},
-                       "reference": None, "gaps": [], "alpha": None, "correction": CORRECTION})
+        record.update(
+            {
+                "paper": {
+                    "key": paper_key,
+                    "title": "",
+                    "authors": [],
+                    "year": None,
+                    "arxiv": "",
+                    "venue": "",
+                    "citation": paper_key,
+                },
+                "theorem": "",
+                "statement": "",
+                "kind": "",
+                "prediction": {"text": "", "latex": ""},
+                "reference": None,
+                "gaps": [],
+                "alpha": None,
+                "correction": CORRECTION,
+            }
+        )
     record.update(_judgement_fields(result.judgement))
     record["seeds"] = sum(i.seeds for i in result.instances)
     record["instances"] = [
@@ -94,18 +127,25 @@ def claim_record(result: ClaimResult) -> dict[str, Any]:
         for m in claim.mutants:
             j = result.mutants.get(m.name)
             verdict = j.verdict.value if j is not None else Verdict.ERROR.value
-            mutants.append({
-                "name": m.name, "why": m.why, "kind": m.prediction.kind,
-                "prediction": {"text": m.prediction.describe(), "latex": m.prediction.latex()},
-                "verdict": verdict, "status": mutant_status(result.verdict.value, verdict),
-                **_judgement_fields(j),
-            })
+            mutants.append(
+                {
+                    "name": m.name,
+                    "why": m.why,
+                    "kind": m.prediction.kind,
+                    "prediction": {"text": m.prediction.describe(), "latex": m.prediction.latex()},
+                    "verdict": verdict,
+                    "status": mutant_status(result.verdict.value, verdict),
+                    **_judgement_fields(j),
+                }
+            )
     record["mutants"] = mutants
     record["counterexample"] = (
         None if result.counterexample is None else instances.to_json(result.counterexample)
     )
     shown = next((i for i in result.instances if i.claim is result.judgement), None)
-    record["measurement"] = None if shown is None or shown.measurement is None else shown.measurement.to_json()
+    record["measurement"] = (
+        None if shown is None or shown.measurement is None else shown.measurement.to_json()
+    )
     record["seconds"] = round(result.seconds, 3)
     record["units"] = dict(result.units)
     return record
@@ -135,8 +175,13 @@ def summary(records: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
     return {
         "claims": len(records),
         "verdicts": {v.value: verdicts.get(v.value, 0) for v in Verdict},
-        "mutants": {"declared": sum(len(r["mutants"]) for r in records), "killed": killed,
-                    "survived": survived, "not_viable": statuses["not_viable"], "unscored": statuses["unscored"]},
+        "mutants": {
+            "declared": sum(len(r["mutants"]) for r in records),
+            "killed": killed,
+            "survived": survived,
+            "not_viable": statuses["not_viable"],
+            "unscored": statuses["unscored"],
+        },
         "mutation_score": round(killed / viable, 6) if viable else None,
         "mutation_score_interval": clopper_pearson(killed, viable),
     }
@@ -145,16 +190,31 @@ def summary(records: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
 def provenance(session_seed: int) -> dict[str, Any]:
     """Where and with what the run happened (excluded from determinism checks)."""
     try:
-        commit = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True, timeout=10,
-                                check=False).stdout.strip() or None
+        commit = (
+            subprocess.run(
+                ["git", "rev-parse", "HEAD"], capture_output=True, text=True, timeout=10, check=False
+            ).stdout.strip()
+            or None
+        )
     except (OSError, subprocess.SubprocessError):
         commit = None
-    return {"git_commit": commit, "versions": library_versions(), "machine": platform.platform(),
-            "processor": platform.machine(), "cpus": os.cpu_count(), "session_seed": session_seed}
+    return {
+        "git_commit": commit,
+        "versions": library_versions(),
+        "machine": platform.platform(),
+        "processor": platform.machine(),
+        "cpus": os.cpu_count(),
+        "session_seed": session_seed,
+    }
 
 
-def run_document(records: Iterable[Mapping[str, Any]], *, tier: str, session_seed: int,
-                 run: Mapping[str, Any] | None = None) -> dict[str, Any]:
+def run_document(
+    records: Iterable[Mapping[str, Any]],
+    *,
+    tier: str,
+    session_seed: int,
+    run: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
     """The whole claims.json document, records sorted by claim id."""
     ordered = sorted(records, key=lambda r: r["id"])
     return {
@@ -202,7 +262,9 @@ def load_document(path: Path) -> dict[str, Any]:
         if missing:
             raise CorruptFileError(f"{path}: claim record {i} lacks {missing}")
         if record["verdict"] not in {v.value for v in Verdict}:
-            raise CorruptFileError(f"{path}: claim {record['id']!r} has unknown verdict {record['verdict']!r}")
+            raise CorruptFileError(
+                f"{path}: claim {record['id']!r} has unknown verdict {record['verdict']!r}"
+            )
     return doc
 
 

@@ -87,14 +87,34 @@ def render_markdown(document: Mapping[str, Any]) -> str:
         title = f"{paper['title']} ({paper['citation']})" if paper.get("title") else key
         lines += [f"## {_md(key)}: {_md(title)}", ""]
         rows = [
-            [_md(r["id"]), _md(r.get("theorem", "")), _md(r["prediction"]["text"]), _md(measured(r)),
-             f"**{r['verdict']}**", _md(mutants_cell(r)),
-             _md(f"{r['reference']['where']}: {r['reference']['value']}" if r.get("reference") else "-"),
-             f"{r.get('seconds', 0):.1f}"]
+            [
+                _md(r["id"]),
+                _md(r.get("theorem", "")),
+                _md(r["prediction"]["text"]),
+                _md(measured(r)),
+                f"**{r['verdict']}**",
+                _md(mutants_cell(r)),
+                _md(f"{r['reference']['where']}: {r['reference']['value']}" if r.get("reference") else "-"),
+                f"{r.get('seconds', 0):.1f}",
+            ]
             for r in records
         ]
-        lines.append(tabulate(rows, headers=["claim", "thm", "prediction", "measured [CI]", "verdict",
-                                             "mutants killed", "paper reports", "s"], tablefmt="github"))
+        lines.append(
+            tabulate(
+                rows,
+                headers=[
+                    "claim",
+                    "thm",
+                    "prediction",
+                    "measured [CI]",
+                    "verdict",
+                    "mutants killed",
+                    "paper reports",
+                    "s",
+                ],
+                tablefmt="github",
+            )
+        )
         lines.append("")
         for r in records:
             notes = []
@@ -102,7 +122,9 @@ def render_markdown(document: Mapping[str, Any]) -> str:
                 notes.append(f"- `{r['id']}` {r['verdict']}: {_md(r['reason'])}")
             survivors = [m for m in r["mutants"] if m["status"] == "survived"]
             for m in survivors:
-                notes.append(f"- `{r['id']}` mutant {_md(m['name'])} survived ({m['verdict']}): {_md(m['why'])}")
+                notes.append(
+                    f"- `{r['id']}` mutant {_md(m['name'])} survived ({m['verdict']}): {_md(m['why'])}"
+                )
             if r.get("counterexample") is not None:
                 notes.append(f"- `{r['id']}` counterexample: {_md(r['counterexample'])}")
             lines += notes
@@ -113,28 +135,43 @@ def render_markdown(document: Mapping[str, Any]) -> str:
 def render_html(document: Mapping[str, Any], figures: Mapping[str, str]) -> str:
     """reports/index.html: the same tables with the figures, every claim string escaped."""
     e = html.escape
-    parts = ["<!doctype html><html><head><meta charset='utf-8'><title>theorycheck claim status</title>",
-             "<style>body{font-family:sans-serif;max-width:1100px;margin:auto}td,th{padding:4px 8px;"
-             "border-bottom:1px solid #ddd;text-align:left}.HOLDS{color:#070}.VIOLATED{color:#a00}"
-             ".INCONCLUSIVE{color:#a60}.ERROR{color:#a0a}</style></head><body>",
-             "<h1>Claim status</h1>", f"<p>{e(summary_line(document))}</p>"]
+    parts = [
+        "<!doctype html><html><head><meta charset='utf-8'><title>theorycheck claim status</title>",
+        "<style>body{font-family:sans-serif;max-width:1100px;margin:auto}td,th{padding:4px 8px;"
+        "border-bottom:1px solid #ddd;text-align:left}.HOLDS{color:#070}.VIOLATED{color:#a00}"
+        ".INCONCLUSIVE{color:#a60}.ERROR{color:#a0a}</style></head><body>",
+        "<h1>Claim status</h1>",
+        f"<p>{e(summary_line(document))}</p>",
+    ]
     for record in document["claims"]:
         r = record
-        parts.append(f"<h2 id='{e(r['id'])}'>{e(r['id'])} <span class='{e(r['verdict'])}'>{e(r['verdict'])}</span></h2>")
-        parts.append(f"<p>{e(r['paper'].get('citation', ''))}, theorem {e(str(r.get('theorem', '')))}: "
-                     f"{e(r.get('statement', ''))}</p>")
+        parts.append(
+            f"<h2 id='{e(r['id'])}'>{e(r['id'])} "
+            f"<span class='{e(r['verdict'])}'>{e(r['verdict'])}</span></h2>"
+        )
+        parts.append(
+            f"<p>{e(r['paper'].get('citation', ''))}, theorem {e(str(r.get('theorem', '')))}: "
+            f"{e(r.get('statement', ''))}</p>"
+        )
         parts.append("<table>")
-        rows = [("prediction", r["prediction"]["text"]), ("measured [CI]", measured(r)),
-                ("statistic", r.get("statistic") or "-"), ("reason", r.get("reason") or "-"),
-                ("seeds", str(r.get("seeds"))), ("mutants killed", mutants_cell(r))]
+        rows = [
+            ("prediction", r["prediction"]["text"]),
+            ("measured [CI]", measured(r)),
+            ("statistic", r.get("statistic") or "-"),
+            ("reason", r.get("reason") or "-"),
+            ("seeds", str(r.get("seeds"))),
+            ("mutants killed", mutants_cell(r)),
+        ]
         if r.get("reference"):
             rows.append(("paper reports", f"{r['reference']['where']}: {r['reference']['value']}"))
         for gap in r.get("gaps", []):
             rows.append(("gap", gap))
         parts += [f"<tr><th>{e(k)}</th><td>{e(str(v))}</td></tr>" for k, v in rows]
         for m in r["mutants"]:
-            parts.append(f"<tr><th>mutant {e(m['name'])}</th><td class='{e(m['verdict'])}'>{e(m['verdict'])} "
-                         f"({e(m['status'])}): {e(m['prediction']['text'])}; {e(m['why'])}</td></tr>")
+            parts.append(
+                f"<tr><th>mutant {e(m['name'])}</th><td class='{e(m['verdict'])}'>{e(m['verdict'])} "
+                f"({e(m['status'])}): {e(m['prediction']['text'])}; {e(m['why'])}</td></tr>"
+            )
         parts.append("</table>")
         if r["id"] in figures:
             parts.append(f"<img src='{e(figures[r['id']])}' alt='{e(r['id'])}' width='520'>")
@@ -157,8 +194,8 @@ def render_figure(record: Mapping[str, Any]) -> bytes | None:
     fig, ax = plt.subplots(figsize=(5.2, 3.6), dpi=90)
     for name, curves in sorted(data["series"].items()):
         for i, c in enumerate(curves):
-            xs = [x for x, y in zip(c["x"], c["y"]) if x > 0 and y > 0]
-            ys = [y for x, y in zip(c["x"], c["y"]) if x > 0 and y > 0]
+            xs = [x for x, y in zip(c["x"], c["y"], strict=False) if x > 0 and y > 0]
+            ys = [y for x, y in zip(c["x"], c["y"], strict=False) if x > 0 and y > 0]
             ax.plot(xs, ys, alpha=0.5, lw=1, label=name if i == 0 else None)
     ax.set_xscale("log")
     ax.set_yscale("log")
@@ -172,7 +209,7 @@ def render_figure(record: Mapping[str, Any]) -> bytes | None:
 
 
 def write_reports(document: Mapping[str, Any], out: Path, *, figures: bool = True) -> None:
-    """Write claims.md, index.html and figures/ under ``out`` atomically (claims.json is written by the caller)."""
+    """Write claims.md, index.html and figures/ under ``out`` atomically (the caller writes claims.json)."""
     names: dict[str, str] = {}
     if figures:
         for record in document["claims"]:

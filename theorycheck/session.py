@@ -37,8 +37,9 @@ class RunSettings:
     def executor_instance(self) -> Executor:
         if self._executor is None:
             timeout = self.unit_timeout if self.unit_timeout is not None else self.tier.unit_timeout
-            self._executor = make_executor(self.executor, timeout=timeout, memory_mb=self.memory_mb,
-                                           threads=self.threads)
+            self._executor = make_executor(
+                self.executor, timeout=timeout, memory_mb=self.memory_mb, threads=self.threads
+            )
         return self._executor
 
     def cache_instance(self) -> Cache:
@@ -49,10 +50,17 @@ class RunSettings:
     def run_claim(self, claim_id: str) -> ClaimResult:
         """Run one claim with this session's executor, cache and counterexample store."""
         if self.executor == "inprocess":
-            _limit_torch_threads(self.threads)
+            limit_torch_threads(self.threads)
         store = CounterexampleStore(self.out_dir / "counterexamples") if self.out_dir is not None else None
-        runner = ClaimRunner(claim_id, self.root, self.tier, session_seed=self.session_seed,
-                             executor=self.executor_instance(), cache=self.cache_instance(), counterexamples=store)
+        runner = ClaimRunner(
+            claim_id,
+            self.root,
+            self.tier,
+            session_seed=self.session_seed,
+            executor=self.executor_instance(),
+            cache=self.cache_instance(),
+            counterexamples=store,
+        )
         return runner.run()
 
     def close(self) -> None:
@@ -61,7 +69,8 @@ class RunSettings:
             self._executor = None
 
 
-def _limit_torch_threads(threads: int) -> None:
+def limit_torch_threads(threads: int) -> None:
+    """Cap torch's intra-op threads (and OpenMP's) for experiments run in this process."""
     os.environ.setdefault("OMP_NUM_THREADS", str(threads))
     try:
         import torch

@@ -41,10 +41,15 @@ class Tier:
 
 
 TIERS: dict[str, Tier] = {
-    "smoke": Tier("smoke", instances=1, looks=(2,), shrink_budget=0, unit_timeout=300.0, asserts_verdict=False),
-    "default": Tier("default", instances=2, looks=(4, 8), shrink_budget=3, unit_timeout=600.0, asserts_verdict=True),
-    "full": Tier("full", instances=5, looks=(4, 8, 16, 32), shrink_budget=20, unit_timeout=3600.0,
-                 asserts_verdict=True),
+    "smoke": Tier(
+        "smoke", instances=1, looks=(2,), shrink_budget=0, unit_timeout=300.0, asserts_verdict=False
+    ),
+    "default": Tier(
+        "default", instances=2, looks=(4, 8), shrink_budget=3, unit_timeout=600.0, asserts_verdict=True
+    ),
+    "full": Tier(
+        "full", instances=5, looks=(4, 8, 16, 32), shrink_budget=20, unit_timeout=3600.0, asserts_verdict=True
+    ),
 }
 
 
