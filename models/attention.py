@@ -29,7 +29,8 @@ class AttentionConfig:
 
     n_tokens: int = 2
     n_positions: int
-    init_scale: float = 0.01  # W and u start i.i.d. N(0, init_scale^2)
+    init_scale: float = 0.01  # u (and W unless zero_attention) start i.i.d. N(0, init_scale^2)
+    zero_attention: bool = True  # start W at 0: the attention is uniform at t = 0
     lr_w: float = 3.0
     lr_u: float = 3.0
 
@@ -84,9 +85,11 @@ def embed(tokens: np.ndarray, config: AttentionConfig) -> Batch:
 
 
 def init_params(config: AttentionConfig, generator: torch.Generator) -> Params:
-    """Gaussian initialisation with standard deviation ``config.init_scale``."""
+    """Gaussian initialisation with standard deviation ``config.init_scale`` (W = 0 if ``zero_attention``)."""
     d = config.dim
     w = torch.randn(d, d, generator=generator, dtype=torch.float64) * config.init_scale
+    if config.zero_attention:
+        w.zero_()
     u = torch.randn(d, generator=generator, dtype=torch.float64) * config.init_scale
     return Params(W=w, u=u)
 
@@ -123,17 +126,25 @@ def loss_and_grads(
     return float(loss), float(acc), grad_w, grad_u, p
 
 
-def checkpoints(steps: int, count: int = 40) -> np.ndarray:
+def checkpoints(steps: int, count: int = 60) -> np.ndarray:
     """About ``count`` log-spaced integer steps in ``[1, steps]``, always including ``steps``."""
     return np.unique(np.geomspace(1, steps, count).round().astype(np.int64))
 
 
 def train(
-    batch: Batch, y: torch.Tensor, config: AttentionConfig, steps: int, generator: torch.Generator
+    batch: Batch,
+    y: torch.Tensor,
+    config: AttentionConfig,
+    steps: int,
+    generator: torch.Generator,
+    *,
+    give_up_at: int | None = None,
 ) -> TrainResult:
     """Full-batch GD from a Gaussian init, recording loss, accuracy, norms and attention at checkpoints.
 
     The record at step ``t`` is taken after ``t`` updates (before update ``t+1``).
+    With ``give_up_at``, training stops there if the training accuracy is
+    still below 1 (the record then ends at that step).
     """
     params = init_params(config, generator)
     marks = set(checkpoints(steps).tolist())
@@ -147,7 +158,7 @@ def train(
             rec["u_norm"].append(float(params.u.norm()))
             rec["w_norm"].append(float(params.W.norm()))
             rec["attention"].append(p.numpy().copy())
-        if step == steps:
+        if step == steps or (step == give_up_at and acc < 1.0):
             break
         params.W -= config.lr_w * grad_w
         params.u -= config.lr_u * grad_u
@@ -160,17 +171,3 @@ def train(
         attention=np.stack(rec["attention"]),
         params=params,
     )
-
-
-def generate(params: Params, tokens: np.ndarray, new: int, config: AttentionConfig) -> np.ndarray:
-    """Greedy generation of ``new`` tokens after unpadded ``tokens (N, L)``: token 0 when the logit > 0.
-
-    Returns ``(N, L + new)``; each generated token is appended and read back
-    as input (chain of thought at inference).
-    """
-    seq = np.asarray(tokens, dtype=np.int64)
-    for _ in range(new):
-        z = logits(params, embed(seq, config))
-        nxt = np.where(z.numpy() > 0, 0, 1)
-        seq = np.concatenate([seq, nxt[:, None]], axis=1)
-    return seq

@@ -59,7 +59,7 @@ def train(
     Particles start i.i.d. from N(0, I). Returns the outputs on the training
     inputs at each step listed in ``record`` (step 0 is the initialisation;
     the final step ``config.steps`` is always appended if absent), as a float64
-    array of shape (len(record), replicas, n).
+    array of shape (distinct recorded steps, replicas, n), in step order.
     """
     if replicas < 1 or width < 1:
         raise ValueError(f"need replicas >= 1 and width >= 1, got {replicas} and {width}")

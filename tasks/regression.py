@@ -56,13 +56,13 @@ def regressions(
     min_dim: int = 1,
     max_dim: int = 3,
     min_points: int = 16,
-    max_points: int = 48,
-    min_entropy: float = 0.02,
+    max_points: int = 64,
+    min_entropy: float = 0.01,
     max_entropy: float = 0.2,
-    min_weight_decay: float = 0.02,
+    min_weight_decay: float = 0.01,
     max_weight_decay: float = 0.1,
     min_scale: float = 1.0,
-    max_scale: float = 3.0,
+    max_scale: float = 4.0,
 ) -> st.SearchStrategy[Regression]:
     """Regression tasks with teacher coefficients in [-2, 2].
 

@@ -77,28 +77,6 @@ def running_parity(strings: np.ndarray) -> np.ndarray:
     return np.where(strings == PAD, PAD, np.cumsum(bits, axis=1) % 2)
 
 
-def cot_examples(strings: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Teacher-forced chain-of-thought examples for parity check on equal-length strings.
-
-    For a string ``x_1..x_L`` and each step ``k = 1..L`` the input is
-    ``x_1..x_L p_1..p_{k-1}`` and the target is ``p_k`` (+1 for ``a``, i.e.
-    even so far; -1 for ``b``). Returns ``(inputs (N*L, 2L-1) padded,
-    targets (N*L,))``, step-major: rows ``k*N .. (k+1)*N-1`` are step ``k+1``.
-    """
-    n, length = strings.shape
-    if np.any(strings == PAD):
-        raise ValueError("chain-of-thought examples need strings of one length (no padding)")
-    parities = running_parity(strings)
-    inputs = np.full((n * length, 2 * length - 1), PAD, dtype=np.int64)
-    targets = np.empty(n * length)
-    for k in range(length):
-        rows = slice(k * n, (k + 1) * n)
-        inputs[rows, :length] = strings
-        inputs[rows, length : length + k] = parities[:, :k]
-        targets[rows] = np.where(parities[:, k] == A, 1.0, -1.0)
-    return inputs, targets
-
-
 def string_problems(
     *,
     min_length: int = 2,

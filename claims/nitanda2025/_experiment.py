@@ -32,13 +32,20 @@ class _Budget:
     particles: int  # replicas * width at every width of the sweep
     reference_runs: int  # K, width-1024 systems averaged into the proxy
     ensemble_replicas: int  # width-16 networks grouped into ensembles
+    ensemble_reference_runs: int  # K for the ensemble sweep, whose smallest gap is Var/(32 * 16)
 
 
 def _budget(tier: Tier) -> _Budget:
     return tier.pick(
-        smoke=_Budget(steps=100, particles=2048, reference_runs=4, ensemble_replicas=256),
-        default=_Budget(steps=200, particles=8192, reference_runs=16, ensemble_replicas=512),
-        full=_Budget(steps=400, particles=16384, reference_runs=32, ensemble_replicas=1024),
+        smoke=_Budget(
+            steps=100, particles=2048, reference_runs=4, ensemble_replicas=256, ensemble_reference_runs=8
+        ),
+        default=_Budget(
+            steps=200, particles=8192, reference_runs=16, ensemble_replicas=512, ensemble_reference_runs=32
+        ),
+        full=_Budget(
+            steps=400, particles=16384, reference_runs=32, ensemble_replicas=1024, ensemble_reference_runs=64
+        ),
     )
 
 
@@ -49,12 +56,17 @@ def _config(task: Regression, steps: int) -> MeanFieldConfig:
 
 
 def _reference(
-    config: MeanFieldConfig, inputs: torch.Tensor, targets: torch.Tensor, runs: int,
-    generator: torch.Generator, record: list[int],
+    config: MeanFieldConfig,
+    inputs: torch.Tensor,
+    targets: torch.Tensor,
+    runs: int,
+    generator: torch.Generator,
+    record: list[int],
 ) -> tuple[np.ndarray, np.ndarray]:
     """Mean-field proxy f_ref at each recorded step (marks, n) and its own error variance (marks,)."""
-    outs = train(config, inputs, targets, replicas=runs, width=REFERENCE_WIDTH, generator=generator,
-                 record=record)  # (marks, K, n)
+    outs = train(
+        config, inputs, targets, replicas=runs, width=REFERENCE_WIDTH, generator=generator, record=record
+    )  # (marks, K, n)
     error = outs.var(axis=1, ddof=1).mean(axis=1) / runs  # (marks,): E (f_ref - f_MF)^2, estimated
     return outs.mean(axis=1), error
 
@@ -76,8 +88,15 @@ def particle_sweep(task: Regression, seed: int, tier: Tier) -> Measurement:
     ref, ref_error = _reference(config, inputs, targets, budget.reference_runs, generator, record)
     gaps = []
     for width in WIDTHS:
-        outs = train(config, inputs, targets, replicas=budget.particles // width, width=width,
-                     generator=generator, record=record)  # (marks, R, n)
+        outs = train(
+            config,
+            inputs,
+            targets,
+            replicas=budget.particles // width,
+            width=width,
+            generator=generator,
+            record=record,
+        )  # (marks, R, n)
         gaps.append(((outs - ref[:, None, :]) ** 2).mean(axis=(1, 2)))  # (marks,)
     gap = np.stack(gaps)  # (widths, marks)
     times = np.asarray(record, dtype=float) * STEP
@@ -85,7 +104,7 @@ def particle_sweep(task: Regression, seed: int, tier: Tier) -> Measurement:
     scaled = np.log(gap[:, late] * np.asarray(WIDTHS, dtype=float)[:, None]).mean(axis=0)
     kappa = float(np.polyfit(times[late], scaled, 1)[0])
     return Measurement.one(
-        series={"gap": (WIDTHS, gap[:, -1])},
+        series={"gap": ([float(w) for w in WIDTHS], gap[:, -1].tolist())},
         scalars={
             "kappa_hat": kappa,
             "window_time": float(times[late][-1] - times[late][0]),
@@ -106,14 +125,15 @@ def ensemble_sweep(task: Regression, seed: int, tier: Tier) -> Measurement:
     generator = torch.Generator().manual_seed(seed)
     inputs, targets = sample(task, generator)
     config = _config(task, budget.steps)
-    ref, ref_error = _reference(config, inputs, targets, budget.reference_runs, generator, [])
-    outs = train(config, inputs, targets, replicas=budget.ensemble_replicas, width=ENSEMBLE_WIDTH,
-                 generator=generator)[-1]  # (R, n)
+    ref, ref_error = _reference(config, inputs, targets, budget.ensemble_reference_runs, generator, [])
+    outs = train(
+        config, inputs, targets, replicas=budget.ensemble_replicas, width=ENSEMBLE_WIDTH, generator=generator
+    )[-1]  # (R, n)
     values = []
     for m in ENSEMBLE_SIZES:
         ensembles = outs.reshape(-1, m, outs.shape[-1]).mean(axis=1)  # (R / M, n)
         values.append(float(((ensembles - ref[-1]) ** 2).mean()))
     return Measurement.one(
-        series={"ensemble_gap": (ENSEMBLE_SIZES, values)},
+        series={"ensemble_gap": ([float(m) for m in ENSEMBLE_SIZES], values)},
         scalars={"reference_share": float(ref_error[-1] / values[-1])},
     )

@@ -29,8 +29,7 @@ M, A, B = sp.symbols("M A B", positive=True)
 
 
 def _gap(bound: sp.Expr, tolerance: float | None = None) -> Rate:
-    return Rate(bound, sweep=M, series="ensemble_gap", sense="matches", tolerance=tolerance,
-                window=(1, 32))
+    return Rate(bound, sweep=M, series="ensemble_gap", sense="matches", tolerance=tolerance, window=(1, 32))
 
 
 CLAIM = Claim(
@@ -44,18 +43,24 @@ CLAIM = Claim(
     experiment=ensemble_sweep,
     prediction=_gap(A / M, tolerance=0.15),
     mutants=[
-        Mutant("no_gain_from_ensembling", _gap(A + B / M),
-               why="a shared error floor A would need the members to be correlated; they are "
-                   "trained independently, and the only shared part, the PoC bias, is far below "
-                   "Var[h]/(32 N) at N = 16"),
-        Mutant("one_over_m_squared", _gap(A / M**2),
-               why="the M members are independent, so the variance of their average falls like "
-                   "1/M, never faster"),
+        Mutant(
+            "no_gain_from_ensembling",
+            _gap(A + B / M),
+            why="a shared error floor A would need the members to be correlated; they are "
+            "trained independently, and the only shared part, the PoC bias, is far below "
+            "Var[h]/(32 N) at N = 16",
+        ),
+        Mutant(
+            "one_over_m_squared",
+            _gap(A / M**2),
+            why="the M members are independent, so the variance of their average falls like "
+            "1/M, never faster",
+        ),
     ],
     reference=reference(
         section="5.2",
         value="the PoC-based ensemble of independently trained models improves on a single model "
-              "(figure values not readable here)",
+        "(figure values not readable here)",
     ),
     gaps=[
         "bias term in N not resolved: only the 1/(MN) variance part is tested",

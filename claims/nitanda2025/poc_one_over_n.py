@@ -45,16 +45,22 @@ CLAIM = Claim(
     experiment=particle_sweep,
     prediction=_gap(C / N, tolerance=0.15),
     mutants=[
-        Mutant("one_over_n_squared", _gap(C / N**2),
-               why="the particles are nearly i.i.d. from the mean-field law, so the neuron average "
-                   "keeps a Monte Carlo variance Var[h]/N: exactly order 1/N, not 1/N^2"),
-        Mutant("one_over_sqrt_n", _gap(C / sp.sqrt(N)),
-               why="1/sqrt(N) is the rate of the distance itself; its square decays like 1/N"),
+        Mutant(
+            "one_over_n_squared",
+            _gap(C / N**2),
+            why="the particles are nearly i.i.d. from the mean-field law, so the neuron average "
+            "keeps a Monte Carlo variance Var[h]/N: exactly order 1/N, not 1/N^2",
+        ),
+        Mutant(
+            "one_over_sqrt_n",
+            _gap(C / sp.sqrt(N)),
+            why="1/sqrt(N) is the rate of the distance itself; its square decays like 1/N",
+        ),
     ],
     reference=reference(
         section="5.1",
         value="synthetic mean-field network trained by noisy GD: the gap to the mean-field limit "
-              "shrinks as the number of particles grows (figure values not readable here)",
+        "shrinks as the number of particles grows (figure values not readable here)",
     ),
     gaps=[
         "finite horizon T = 200 steps (eta = 0.1) instead of a bound over all t",

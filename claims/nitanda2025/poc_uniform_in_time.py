@@ -42,16 +42,19 @@ CLAIM = Claim(
     experiment=particle_sweep,
     prediction=Threshold(kappa_hat * window_time, "<=", math.log(1.5)),
     mutants=[
-        Mutant("grows_exponentially_in_time", Threshold(kappa_hat, ">=", 0.1),
-               why="a finite-horizon Gronwall bound C exp(kappa t)/N has kappa of the order of the "
-                   "drift's Lipschitz constant (>= s^2 E|z|^2 / 4 >= 0.5 here); even kappa = 0.1 "
-                   "per unit time would grow N * D by e^1.5 over the window, while uniform PoC "
-                   "keeps it flat"),
+        Mutant(
+            "grows_exponentially_in_time",
+            Threshold(kappa_hat, ">=", 0.1),
+            why="a finite-horizon Gronwall bound C exp(kappa t)/N has kappa of the order of the "
+            "drift's Lipschitz constant (>= s^2 E|z|^2 / 4 >= 0.5 here); even kappa = 0.1 "
+            "per unit time would grow N * D by e^1.5 over the window, while uniform PoC "
+            "keeps it flat",
+        ),
     ],
     reference=reference(
         section="5.1",
         value="the finite-particle gap stays bounded along training (uniform-in-time PoC); "
-              "figure values not readable here",
+        "figure values not readable here",
     ),
     gaps=[
         "finite window t * eta in [5, 20] (default tier), not all t",

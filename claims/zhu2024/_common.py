@@ -70,11 +70,17 @@ def bilinear_experiment(case: BilinearCase, seed: int, tier: Tier) -> Measuremen
     return Measurement.one(
         series={"train_loss": Curve.of(log.steps, tr), "reverse_loss": Curve.of(log.steps, rev)},
         scalars={
-            "Ltr_0": tr[0], "Ltr_T": tr[-1], "Lrev_0": rev[0], "Lrev_T": rev[-1],
-            "train_ratio": tr_ratio[-1], "reverse_ratio": rev_ratio[-1],
+            "Ltr_0": tr[0],
+            "Ltr_T": tr[-1],
+            "Lrev_0": rev[0],
+            "Lrev_T": rev[-1],
+            "train_ratio": tr_ratio[-1],
+            "reverse_ratio": rev_ratio[-1],
             "eps_hat": float(eps_t[-1]),
             "eps_hat_max": float(np.max(eps_t[moved])) if moved.any() else float(eps_t[-1]),
-            "M": m, "d": d, "log_M": math.log(m),
+            "M": m,
+            "d": d,
+            "log_M": math.log(m),
             "rev_Mp_geo": m * math.exp(-rev[-1]),  # geometric mean over held-out pairs of M p(A_i|B_i)
             "rev_Mp_mean": m * float(p_rev.mean()),  # arithmetic mean (heavy-tailed, reported only)
             "rev_acc": float((logits.argmax(-1) == ty).double().mean()),
@@ -124,9 +130,13 @@ def transformer_experiment(pairs: EntityPairs, seed: int, tier: Tier) -> Measure
     return Measurement.one(
         series={"train_loss": Curve.of(log.steps, log.loss)},
         scalars={
-            "train_acc": train_acc, "train_nll": train_nll,
-            "rev_acc": rev_acc, "rev_nll_0": rev_nll_0, "rev_nll_T": rev_nll,
+            "train_acc": train_acc,
+            "train_nll": train_nll,
+            "rev_acc": rev_acc,
+            "rev_nll_0": rev_nll_0,
+            "rev_nll_T": rev_nll,
             "rev_Mp_geo": m * math.exp(-rev_nll),
-            "M": m, "log_M": math.log(m),
+            "M": m,
+            "log_M": math.log(m),
         },
     )

@@ -1,0 +1,78 @@
+"""Unit tests of models.markov_search: exact hitting times, meta-chain, search and upweighting."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from models.markov_search import (
+    hitting_time,
+    hitting_times,
+    meta_chain,
+    monte_carlo_hitting_time,
+    sparse_edge_search,
+    stationary,
+    upweight,
+)
+from tasks.clustered_graphs import ClusteredGraph, sample_chain, transition_matrix
+
+GRAPH = ClusteredGraph(
+    sizes=(4, 5, 3), exits=(2, 4, 0), entries=(0, 1, 2), missing=0.2, spread=0.5, backward=True
+)
+
+
+def test_two_state_hitting_time_is_geometric() -> None:
+    p = np.array([[0.9, 0.1], [0.0, 1.0]])
+    assert hitting_times(p, np.array([False, True]))[0] == pytest.approx(10.0)
+
+
+def test_stationary_is_invariant() -> None:
+    chain = sample_chain(GRAPH, np.random.default_rng(1))
+    p = transition_matrix(chain, 0.05)
+    pi = stationary(p)
+    np.testing.assert_allclose(pi @ p, pi, atol=1e-12)
+    assert pi.sum() == pytest.approx(1.0)
+
+
+def test_solver_agrees_with_monte_carlo() -> None:
+    chain = sample_chain(GRAPH, np.random.default_rng(2))
+    p = transition_matrix(chain, 0.1)
+    exact = hitting_time(p, chain.labels, chain.start, chain.target)
+    mc = monte_carlo_hitting_time(
+        p, chain.labels == chain.target, chain.start, 4000, 5000, np.random.default_rng(3)
+    )
+    assert mc == pytest.approx(exact, rel=0.06)
+
+
+def test_meta_chain_is_stochastic_and_matches_full_chain_for_small_eps() -> None:
+    chain = sample_chain(GRAPH, np.random.default_rng(4))
+    p = transition_matrix(chain, 1e-5)
+    q = meta_chain(p, chain.labels)
+    assert q.shape == (3, 3)
+    np.testing.assert_allclose(q.sum(axis=1), 1.0)
+    meta = hitting_times(q, np.arange(3) == 2)[0]
+    assert hitting_time(p, chain.labels, chain.start, chain.target) / meta == pytest.approx(1.0, abs=1e-3)
+
+
+def test_search_finds_path_edges_and_upweighting_removes_eps() -> None:
+    chain = sample_chain(GRAPH, np.random.default_rng(5))
+    found = sparse_edge_search(
+        transition_matrix(chain, 1e-2), chain.labels, chain.start, 2000, np.random.default_rng(6), goal=2
+    )
+    assert found.clusters_reached == 3 and found.steps > 0
+    assert {(2, 5), (8, 11)} <= set(found.edges)  # exit_0 -> entry_1, exit_1 -> entry_2
+    times = [
+        hitting_time(upweight(transition_matrix(chain, e), found.edges, 0.5), chain.labels, 0, 2)
+        for e in (1e-2, 1e-5)
+    ]
+    assert times[0] == pytest.approx(times[1], rel=1e-9)
+    assert times[0] < 0.01 * hitting_time(transition_matrix(chain, 1e-5), chain.labels, 0, 2)
+
+
+def test_upweight_keeps_rows_stochastic() -> None:
+    p = np.array([[0.5, 0.49, 0.01], [0.3, 0.7, 0.0], [0.0, 0.0, 1.0]])
+    q = upweight(p, [(0, 2)], 0.5)
+    np.testing.assert_allclose(q.sum(axis=1), 1.0)
+    assert q[0, 2] == 0.5 and q[0, 0] / q[0, 1] == pytest.approx(0.5 / 0.49)
+    with pytest.raises(ValueError):
+        upweight(p, [(0, 2)], 1.0)
