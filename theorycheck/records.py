@@ -81,6 +81,7 @@ def claim_record(result: ClaimResult) -> dict[str, Any]:
                     "setting": claim.reference.setting,
                 },
                 "gaps": list(claim.gaps),
+                "requires": [pre.describe() for pre in claim.requires],
                 "alpha": claim.alpha,
                 "correction": CORRECTION,
             }
@@ -104,6 +105,7 @@ def claim_record(result: ClaimResult) -> dict[str, Any]:
                 "prediction": {"text": "", "latex": ""},
                 "reference": None,
                 "gaps": [],
+                "requires": [],
                 "alpha": None,
                 "correction": CORRECTION,
             }

@@ -164,6 +164,8 @@ def render_html(document: Mapping[str, Any], figures: Mapping[str, str]) -> str:
         ]
         if r.get("reference"):
             rows.append(("paper reports", f"{r['reference']['where']}: {r['reference']['value']}"))
+        for pre in r.get("requires", []):
+            rows.append(("requires", pre))
         for gap in r.get("gaps", []):
             rows.append(("gap", gap))
         parts += [f"<tr><th>{e(k)}</th><td>{e(str(v))}</td></tr>" for k, v in rows]
