@@ -9,6 +9,9 @@ import pytest
 
 pytest_plugins = ["pytester"]
 
+# the fixture catalogues are data for the plugin tests, not claims of this run
+collect_ignore = ["fixtures"]
+
 FIXTURES = Path(__file__).parent / "fixtures"
 TOY_CATALOGUE = FIXTURES / "toy_catalogue"
 
@@ -19,3 +22,12 @@ def toy_root(tmp_path: Path) -> Path:
     root = tmp_path / "catalogue"
     shutil.copytree(TOY_CATALOGUE, root, ignore=shutil.ignore_patterns("__pycache__"))
     return root
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--run-calibration",
+        action="store_true",
+        default=False,
+        help="run the statistical calibration suite (tests marked calibration; or select -m calibration)",
+    )

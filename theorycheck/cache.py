@@ -8,6 +8,7 @@ truncated or edited entry is detected, reported and recomputed.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import sys
@@ -26,6 +27,7 @@ _LIBRARIES = ("torch", "numpy", "sympy", "hypothesis", "scipy")
 _CATALOGUE = ("claims", "models", "tasks")
 
 
+@functools.cache
 def library_versions() -> dict[str, str]:
     """Versions of the libraries a measurement may depend on."""
     out = {"python": ".".join(map(str, sys.version_info[:3]))}

@@ -49,21 +49,27 @@ def usable_points(
 ) -> tuple[np.ndarray, np.ndarray, int]:
     """The points a slope is fitted on, and how many were dropped at the floor.
 
-    With a ``window`` the points with ``lo <= x <= hi`` are kept; without one,
-    the upper ``upper_fraction`` of the grid (VERDICTS 1.6). Points whose
-    metric is at or below ``floor`` are dropped: they are numerical floor, not
-    rate.
+    The usable range ends at the first point whose metric is at or below
+    ``floor``: from there on the curve is numerical floor, not rate, even
+    where noise lifts a later point above it. Within the usable range, with a
+    ``window`` the points with ``lo <= x <= hi`` are kept; without one, the
+    upper ``upper_fraction`` of the usable range (VERDICTS 1.6: drop the floor,
+    then fit the upper part of what is left). Without a floor this is the
+    upper ``upper_fraction`` of the grid.
     """
     x = np.asarray(curve.x, dtype=float)
     y = np.asarray(curve.y, dtype=float)
+    at_floor = np.flatnonzero(np.abs(y) <= floor)
+    end = int(at_floor[0]) if len(at_floor) else len(x)
+    index = np.arange(len(x))
     if window is not None:
-        keep = (x >= window[0]) & (x <= window[1])
+        considered = (x >= window[0]) & (x <= window[1])
+        keep = considered & (index < end)
     else:
-        start = len(x) - max(2, math.ceil(upper_fraction * len(x)))
-        keep = np.arange(len(x)) >= max(0, start)
-    above_floor = np.abs(y) > floor
-    dropped = int(np.sum(keep & ~above_floor))
-    keep &= above_floor
+        start = end - max(2, math.ceil(upper_fraction * end))
+        keep = (index >= max(0, start)) & (index < end)
+        considered = index >= len(x) - max(2, math.ceil(upper_fraction * len(x)))
+    dropped = int(np.sum(considered & (index >= end)))
     return x[keep], y[keep], dropped
 
 
@@ -146,4 +152,4 @@ def seeds_needed(values: np.ndarray, distance: float, alpha: float, power: float
     if sd == 0.0:
         return None
     z = stats.norm.ppf(1 - alpha) + stats.norm.ppf(power)
-    return int(math.ceil((z * sd / distance) ** 2)) + 1
+    return math.ceil((z * sd / distance) ** 2) + 1

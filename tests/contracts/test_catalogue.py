@@ -35,8 +35,14 @@ def test_the_catalogue_is_not_empty():
 def _draws(claim, count: int = 3) -> list:
     drawn: list = []
 
-    @settings(max_examples=count, database=None, derandomize=True, deadline=None, phases=[Phase.generate],
-              suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=count,
+        database=None,
+        derandomize=True,
+        deadline=None,
+        phases=[Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
     @given(claim.instances)
     def collect(instance):
         drawn.append(instance)
@@ -54,7 +60,9 @@ def test_claim_declaration(claim_id: str):
     assert claim.paper.arxiv, "the paper needs its arXiv id"
     assert len(doc.splitlines()) >= 3, "the claim module's docstring cites the paper and lists the gaps"
     assert "gap" in doc.lower() or claim.gaps, "the gaps between experiment and theorem are listed"
-    assert claim.mutants and all(m.prediction.signature() != claim.prediction.signature() for m in claim.mutants)
+    assert claim.mutants and all(
+        m.prediction.signature() != claim.prediction.signature() for m in claim.mutants
+    )
     assert claim.reference.value
 
 

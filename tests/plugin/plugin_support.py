@@ -14,8 +14,12 @@ FIXTURES = Path(__file__).parent.parent / "fixtures"
 
 def install(pytester: pytest.Pytester, name: str) -> Path:
     """Copy ``tests/fixtures/<name>/claims`` into the pytester directory."""
-    shutil.copytree(FIXTURES / name / "claims", pytester.path / "claims", dirs_exist_ok=True,
-                    ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(
+        FIXTURES / name / "claims",
+        pytester.path / "claims",
+        dirs_exist_ok=True,
+        ignore=shutil.ignore_patterns("__pycache__"),
+    )
     return pytester.path
 
 

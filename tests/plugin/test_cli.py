@@ -16,13 +16,22 @@ FIXTURES = Path(__file__).parent.parent / "fixtures"
 
 def _cli(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONPATH": str(root)}
-    return subprocess.run([sys.executable, "-m", "theorycheck", *args], cwd=root, capture_output=True, text=True,
-                          env=env, timeout=300, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "theorycheck", *args],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        check=False,
+    )
 
 
 @pytest.fixture
 def root(tmp_path: Path) -> Path:
-    shutil.copytree(FIXTURES / "toy_catalogue", tmp_path / "cat", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(
+        FIXTURES / "toy_catalogue", tmp_path / "cat", ignore=shutil.ignore_patterns("__pycache__")
+    )
     return tmp_path / "cat"
 
 
@@ -63,7 +72,9 @@ def test_run_report_and_diff(root: Path):
     assert first.returncode == 1, first.stdout + first.stderr
     doc = json.loads((root / "reports" / "claims.json").read_text())
     assert {c["id"]: c["verdict"] for c in doc["claims"]} == {
-        "toy2024/true_rate": "HOLDS", "toy2024/false_rate": "VIOLATED"}
+        "toy2024/true_rate": "HOLDS",
+        "toy2024/false_rate": "VIOLATED",
+    }
     (root / "reports" / "claims.md").unlink()
     assert _cli(root, "report").returncode == 0
     assert (root / "reports" / "claims.md").is_file()

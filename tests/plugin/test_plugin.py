@@ -5,10 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from plugin_support import results, verdicts
 
 from theorycheck.records import comparable
-
-from plugin_support import results, verdicts
 
 TOY = {"toy2024/true_rate": "HOLDS", "toy2024/false_rate": "VIOLATED", "toy2024/crashing": "ERROR"}
 
@@ -16,15 +15,30 @@ TOY = {"toy2024/true_rate": "HOLDS", "toy2024/false_rate": "VIOLATED", "toy2024/
 def test_default_tier_maps_verdicts_to_outcomes(pytester: pytest.Pytester, toy: Path):
     result = pytester.runpytest_subprocess("claims", "--tier", "default", "--claims-executor", "inprocess")
     result.assert_outcomes(passed=1, failed=1, errors=1)
-    result.stdout.fnmatch_lines(["*theorycheck claim status*", "*toy2024/true_rate*HOLDS*", "*Mutation score*"])
+    result.stdout.fnmatch_lines(
+        ["*theorycheck claim status*", "*toy2024/true_rate*HOLDS*", "*Mutation score*"]
+    )
     result.stdout.fnmatch_lines(["*VIOLATED toy2024/false_rate*predicted region*"])
     result.stdout.fnmatch_lines(["*ERROR toy2024/crashing*ValueError: the experiment exploded on purpose*"])
     assert verdicts(toy) == TOY
     doc = results(toy)
     assert doc["schema_version"] == 1 and doc["tier"] == "default"
     record = next(c for c in doc["claims"] if c["id"] == "toy2024/true_rate")
-    for key in ("id", "paper", "theorem", "kind", "prediction", "verdict", "estimate", "interval", "seeds",
-                "mutants", "reference", "tier", "seconds"):
+    for key in (
+        "id",
+        "paper",
+        "theorem",
+        "kind",
+        "prediction",
+        "verdict",
+        "estimate",
+        "interval",
+        "seeds",
+        "mutants",
+        "reference",
+        "tier",
+        "seconds",
+    ):
         assert key in record
     assert record["mutants"] == [record["mutants"][0]] and record["mutants"][0]["status"] == "killed"
     assert (toy / "reports" / "claims.md").is_file() and (toy / "reports" / "index.html").is_file()
@@ -32,9 +46,12 @@ def test_default_tier_maps_verdicts_to_outcomes(pytester: pytest.Pytester, toy: 
 
 
 def test_parallel_run_gives_the_same_results_file(pytester: pytest.Pytester, toy: Path):
-    pytester.runpytest_subprocess("claims", "--claims-out", "serial", "--no-claims-cache",
-                                  "--claims-executor", "inprocess")
-    result = pytester.runpytest_subprocess("claims", "-n", "2", "--claims-out", "parallel", "--no-claims-cache")
+    pytester.runpytest_subprocess(
+        "claims", "--claims-out", "serial", "--no-claims-cache", "--claims-executor", "inprocess"
+    )
+    result = pytester.runpytest_subprocess(
+        "claims", "-n", "2", "--claims-out", "parallel", "--no-claims-cache"
+    )
     result.assert_outcomes(passed=1, failed=1, errors=1)
     assert comparable(results(toy, "serial")) == comparable(results(toy, "parallel"))
 
@@ -47,11 +64,13 @@ def test_smoke_tier_fails_only_on_error(pytester: pytest.Pytester, toy: Path):
 
 def test_inconclusive_is_a_skip_with_the_reason(pytester: pytest.Pytester, toy: Path):
     (toy / "claims" / "toy2024" / "narrow.py").write_text(
-        (toy / "claims" / "toy2024" / "true_rate.py").read_text().replace(
-            'series="error", sense="matches")', 'series="error", sense="matches", tolerance=0.001)'
-        )
+        (toy / "claims" / "toy2024" / "true_rate.py")
+        .read_text()
+        .replace('series="error", sense="matches")', 'series="error", sense="matches", tolerance=0.001)')
     )
-    result = pytester.runpytest_subprocess("claims/toy2024/narrow.py", "--claims-executor", "inprocess", "-rs")
+    result = pytester.runpytest_subprocess(
+        "claims/toy2024/narrow.py", "--claims-executor", "inprocess", "-rs"
+    )
     result.assert_outcomes(skipped=1)
     result.stdout.fnmatch_lines(["*INCONCLUSIVE toy2024/narrow*"])
 
@@ -71,9 +90,10 @@ def test_collection_imports_no_claim_module(pytester: pytest.Pytester, toy: Path
 
 def test_a_malformed_claim_fails_only_its_own_item(pytester: pytest.Pytester, toy: Path):
     (toy / "claims" / "toy2024" / "unbound.py").write_text(
-        (toy / "claims" / "toy2024" / "true_rate.py").read_text().replace(
-            "C / sp.sqrt(n)", "C / n**m"
-        ).replace('n, C = sp.symbols("n C", positive=True)', 'n, C, m = sp.symbols("n C m", positive=True)')
+        (toy / "claims" / "toy2024" / "true_rate.py")
+        .read_text()
+        .replace("C / sp.sqrt(n)", "C / n**m")
+        .replace('n, C = sp.symbols("n C", positive=True)', 'n, C, m = sp.symbols("n C m", positive=True)')
     )
     result = pytester.runpytest_subprocess("claims", "--claims-executor", "inprocess")
     result.assert_outcomes(passed=1, failed=1, errors=2)
@@ -106,7 +126,9 @@ def test_counterexample_is_stored_and_replayed(pytester: pytest.Pytester, toy: P
 
 def test_strict_mutants_fails_a_claim_whose_mutant_survives(pytester: pytest.Pytester, toy: Path):
     (toy / "claims" / "toy2024" / "weak_mutant.py").write_text(
-        (toy / "claims" / "toy2024" / "true_rate.py").read_text().replace(
+        (toy / "claims" / "toy2024" / "true_rate.py")
+        .read_text()
+        .replace(
             'Rate(C / n, sweep=n, series="error")', 'Rate(C / n**0.5, sweep=n, series="error", tolerance=0.2)'
         )
     )

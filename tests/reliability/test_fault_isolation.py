@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent.parent / "plugin"))
-from plugin_support import install, results  # noqa: E402
+from plugin_support import install, results
 
 EXPECTED_REASONS = {
     "fault2024/exits": "exited with code 3",
@@ -32,8 +32,9 @@ def test_each_fault_is_one_clear_error_and_healthy_claims_are_unaffected(pyteste
         assert records[claim_id]["verdict"] == "ERROR"
         assert reason in records[claim_id]["reason"], (claim_id, records[claim_id]["reason"])
         assert claim_id in records[claim_id]["reason"]
-    clean = pytester.runpytest_subprocess("claims/fault2024/healthy_a.py", "claims/fault2024/healthy_b.py",
-                                          "--claims-out", "clean", *common)
+    clean = pytester.runpytest_subprocess(
+        "claims/fault2024/healthy_a.py", "claims/fault2024/healthy_b.py", "--claims-out", "clean", *common
+    )
     clean.assert_outcomes(passed=2)
     clean_records = {c["id"]: c for c in results(root, "clean")["claims"]}
     for claim_id in ("fault2024/healthy_a", "fault2024/healthy_b"):

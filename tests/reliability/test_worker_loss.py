@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent.parent / "plugin"))
-from plugin_support import install, results  # noqa: E402
+from plugin_support import install, results
 
 KILLER = '''"""Fault claim: the unit kills the pytest worker that runs it."""
 
@@ -34,8 +34,9 @@ def _catalogue(pytester: pytest.Pytester, copies: int) -> Path:
 
 def test_killed_worker_is_reported_as_worker_lost(pytester: pytest.Pytester):
     root = _catalogue(pytester, 6)
-    result = pytester.runpytest_subprocess("claims", "-n", "2", "--tier", "smoke", "--no-claims-cache",
-                                           timeout=240)
+    result = pytester.runpytest_subprocess(
+        "claims", "-n", "2", "--tier", "smoke", "--no-claims-cache", timeout=240
+    )
     assert result.ret == 1
     records = {c["id"]: c for c in results(root)["claims"]}
     assert len(records) == 9
@@ -46,8 +47,18 @@ def test_killed_worker_is_reported_as_worker_lost(pytester: pytest.Pytester):
 
 def test_no_worker_restart_reports_missing_claims(pytester: pytest.Pytester):
     root = _catalogue(pytester, 12)
-    result = pytester.runpytest_subprocess("claims", "-n", "2", "--tier", "smoke", "--no-claims-cache",
-                                           "--max-worker-restart=0", "--dist", "load", timeout=240)
+    result = pytester.runpytest_subprocess(
+        "claims",
+        "-n",
+        "2",
+        "--tier",
+        "smoke",
+        "--no-claims-cache",
+        "--max-worker-restart=0",
+        "--dist",
+        "load",
+        timeout=240,
+    )
     assert result.ret != 0
     records = {c["id"]: c for c in results(root)["claims"]}
     assert len(records) == 15

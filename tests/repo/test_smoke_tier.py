@@ -21,8 +21,25 @@ def test_smoke_tier_of_the_whole_catalogue(tmp_path: Path):
     out = tmp_path / "reports"
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     run = subprocess.run(
-        [sys.executable, "-m", "theorycheck", "run", "--tier", "smoke", "-n", "2", "--no-cache", "--out", str(out)],
-        cwd=ROOT, capture_output=True, text=True, env=env, timeout=1800, check=False,
+        [
+            sys.executable,
+            "-m",
+            "theorycheck",
+            "run",
+            "--tier",
+            "smoke",
+            "-n",
+            "2",
+            "--no-cache",
+            "--out",
+            str(out),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=1800,
+        check=False,
     )
     assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-2000:]
     doc = json.loads((out / "claims.json").read_text())

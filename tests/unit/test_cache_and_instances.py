@@ -54,16 +54,31 @@ def test_corrupt_cache_entries_are_detected(tmp_path: Path, damage: str):
     assert cache.corrupt == 1
 
 
-def test_source_digest_follows_imported_helpers(toy_root: Path, monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.syspath_prepend(str(toy_root))
+@pytest.fixture
+def isolated_imports():
+    """Restore sys.path and every ``claims`` module after a test that imports another catalogue."""
+    saved_path = list(sys.path)
+    saved = {k: v for k, v in sys.modules.items() if k == "claims" or k.startswith("claims.")}
+    for name in saved:
+        del sys.modules[name]
+    yield
     for name in [m for m in sys.modules if m == "claims" or m.startswith("claims.")]:
-        monkeypatch.delitem(sys.modules, name)
+        del sys.modules[name]
+    sys.modules.update(saved)
+    sys.path[:] = saved_path
+
+
+def _drop_claim_modules() -> None:
+    for name in [m for m in sys.modules if m.startswith("claims.")]:
+        del sys.modules[name]
+
+
+def test_source_digest_follows_imported_helpers(toy_root: Path, isolated_imports: None):
     ensure_importable(toy_root)
     before = source_digest(load_module("toy2024/true_rate", toy_root))
     shared = toy_root / "claims" / "toy2024" / "_shared.py"
     shared.write_text(shared.read_text() + "\n# edited helper\n")
-    for name in [m for m in sys.modules if m.startswith("claims.")]:
-        monkeypatch.delitem(sys.modules, name)
+    _drop_claim_modules()
     after = source_digest(load_module("toy2024/true_rate", toy_root))
     assert before != after
 

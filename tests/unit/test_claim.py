@@ -9,7 +9,9 @@ from hypothesis import strategies as st
 from theorycheck import Claim, ClaimDeclarationError, Measurement, Mutant, Paper, Rate, Threshold, reference
 
 t, C = sp.symbols("t C", positive=True)
-PAPER = Paper(key="test2024", title="A test paper", authors=("A. Author", "B. Author"), year=2024, arxiv="2401.00001")
+PAPER = Paper(
+    key="test2024", title="A test paper", authors=("A. Author", "B. Author"), year=2024, arxiv="2401.00001"
+)
 
 
 def _experiment(instance, seed, tier):
@@ -52,7 +54,12 @@ def test_a_valid_claim_builds():
         ({"mutants": [Threshold("acc", "<=", 0.5)]}, "mutants"),
         ({"mutants": [Mutant("same", Threshold("acc", ">=", 0.9), why="copy")]}, "mutants[same]"),
         (
-            {"mutants": [Mutant("a", Threshold("acc", "<=", 0.5), why="x"), Mutant("a", Threshold("acc", "<=", 0.4), why="y")]},
+            {
+                "mutants": [
+                    Mutant("a", Threshold("acc", "<=", 0.5), why="x"),
+                    Mutant("a", Threshold("acc", "<=", 0.4), why="y"),
+                ]
+            },
             "mutants",
         ),
         ({"reference": "Fig. 1"}, "reference"),

@@ -7,7 +7,16 @@ import math
 import numpy as np
 import pytest
 
-from theorycheck.fit import decades, fit_line, holm, mean_interval, p_above, p_below, seeds_needed, usable_points
+from theorycheck.fit import (
+    decades,
+    fit_line,
+    holm,
+    mean_interval,
+    p_above,
+    p_below,
+    seeds_needed,
+    usable_points,
+)
 from theorycheck.measurement import Curve
 
 
@@ -32,7 +41,7 @@ def test_usable_points_default_is_the_upper_two_thirds():
 
 def test_usable_points_window_and_floor():
     curve = Curve.of([1, 2, 4, 8, 16, 32], [1, 0.5, 0.25, 1e-9, 1e-10, 1e-11])
-    x, y, dropped = usable_points(curve, window=(2, 32), floor=1e-8)
+    x, _, dropped = usable_points(curve, window=(2, 32), floor=1e-8)
     assert list(x) == [2, 4]
     assert dropped == 3
 
@@ -74,3 +83,12 @@ def test_seeds_needed_grows_as_the_distance_shrinks():
     values = np.array([0.0, 1.0, 2.0, 1.0])
     near, far = seeds_needed(values, 0.1, 0.05), seeds_needed(values, 1.0, 0.05)
     assert near is not None and far is not None and near > far
+
+
+def test_floor_ends_the_usable_range_before_the_upper_fraction():
+    # 12 points; the metric reaches the floor at index 6 and jitters there (one point pops above it)
+    y = [1.0, 0.5, 0.25, 0.12, 0.06, 0.03, 1e-9, 2e-9, 5e-8, 1e-9, 1e-9, 1e-9]
+    curve = Curve.of(range(1, 13), y)
+    x, _, dropped = usable_points(curve, window=None, floor=1e-7)
+    assert list(x) == [3, 4, 5, 6]  # the upper 2/3 of the 6 points above the floor
+    assert dropped == 6

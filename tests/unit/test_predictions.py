@@ -30,7 +30,7 @@ t, n, C, c, a = sp.symbols("t n C c a", positive=True)
         (C / t**2, "power", -2.0),
         (C / sp.sqrt(t), "power", -0.5),
         (C * sp.log(t) / t, "power", -1.0),
-        (C * t**sp.Rational(3, 2), "power", 1.5),
+        (C * t ** sp.Rational(3, 2), "power", 1.5),
         (C * sp.log(t), "power", 0.0),
         (C / t + 1 / t**2, "power", -1.0),
         (C * sp.exp(-t / 2), "exponential", -0.5),
@@ -78,7 +78,10 @@ def test_exponential_shape_rejects_a_power_law_and_accepts_an_exponential():
     assert exp_bound.judge(_power_law(-1.0), 0.025).verdict is Verdict.VIOLATED
     x = np.arange(1, 60)
     rng = np.random.default_rng(1)
-    rows = [Measurement.one(series={"loss": (x, np.exp(-0.2 * x + rng.normal(0, 0.01, len(x))))}) for _ in range(5)]
+    rows = [
+        Measurement.one(series={"loss": (x, np.exp(-0.2 * x + rng.normal(0, 0.01, len(x))))})
+        for _ in range(5)
+    ]
     assert exp_bound.judge(Measurement.stack(rows), 0.025).verdict is Verdict.HOLDS
     numeric = Rate(C * sp.exp(-t / 5), sweep=t, series="loss")
     assert numeric.judge(Measurement.stack(rows), 0.025).verdict is Verdict.HOLDS
@@ -91,7 +94,9 @@ def test_floor_points_are_dropped_not_fitted():
         y = np.maximum(x**-2.0 * (1 + 0.01 * s), 1e-7)
         rows.append(Measurement.one(series={"loss": (x, y)}))
     m = Measurement.stack(rows)
-    free = Measurement.stack([Measurement.one(series={"loss": (x, x**-2.0 * (1 + 0.01 * s))}) for s in range(5)])
+    free = Measurement.stack(
+        [Measurement.one(series={"loss": (x, x**-2.0 * (1 + 0.01 * s))}) for s in range(5)]
+    )
     rate = Rate(C / t**2, sweep=t, series="loss", window=(10, 1e4), floor=1e-6)
     floored = rate.judge(m, 0.025)
     assert floored.verdict is Verdict.HOLDS
@@ -120,13 +125,18 @@ def test_narrow_sweep_and_too_few_points_are_inconclusive():
 def test_scaling_fits_growth():
     d = sp.Symbol("d", positive=True)
     x = np.array([4.0, 8, 16, 32, 64, 128])
-    m = Measurement.stack([Measurement.one(series={"samples": (x, 3 * x**2 * (1 + 0.01 * s))}) for s in range(4)])
+    m = Measurement.stack(
+        [Measurement.one(series={"samples": (x, 3 * x**2 * (1 + 0.01 * s))}) for s in range(4)]
+    )
     assert Scaling(d**2, over=d, series="samples", window=(1, 200)).judge(m, 0.025).verdict is Verdict.HOLDS
     assert Scaling(d, over=d, series="samples", window=(1, 200)).judge(m, 0.025).verdict is Verdict.VIOLATED
 
 
 def _scalars(**columns: list[float]) -> Measurement:
-    rows = [Measurement.one(scalars={k: v[i] for k, v in columns.items()}) for i in range(len(next(iter(columns.values()))))]
+    rows = [
+        Measurement.one(scalars={k: v[i] for k, v in columns.items()})
+        for i in range(len(next(iter(columns.values()))))
+    ]
     return Measurement.stack(rows)
 
 

@@ -10,7 +10,14 @@ import pytest
 
 from theorycheck.diff import compare
 from theorycheck.errors import CorruptFileError
-from theorycheck.records import comparable, error_record, load_document, mutant_status, run_document, write_document
+from theorycheck.records import (
+    comparable,
+    error_record,
+    load_document,
+    mutant_status,
+    run_document,
+    write_document,
+)
 from theorycheck.report import render_html, render_markdown
 
 
@@ -36,7 +43,10 @@ def test_mutant_status_rules():
 
 
 def test_summary_counts_and_mutation_score():
-    doc = _doc(_record("a/x", "HOLDS", {"m1": "VIOLATED", "m2": "HOLDS"}), _record("a/y", "VIOLATED", {"m": "VIOLATED"}))
+    doc = _doc(
+        _record("a/x", "HOLDS", {"m1": "VIOLATED", "m2": "HOLDS"}),
+        _record("a/y", "VIOLATED", {"m": "VIOLATED"}),
+    )
     s = doc["summary"]
     assert s["verdicts"]["HOLDS"] == 1 and s["verdicts"]["VIOLATED"] == 1
     assert s["mutation_score"] == 0.5
@@ -62,8 +72,12 @@ def test_document_roundtrip_and_comparable(tmp_path: Path):
         ('{"schema_version": 99, "claims": []}', "schema_version"),
         ('{"schema_version": 1, "claims": {}}', "list of records"),
         ('{"schema_version": 1, "claims": [{"id": "a/b"}]}', "lacks"),
-        ('[1, 2]', "JSON object"),
-        ('{"schema_version": 1, "claims": [{"id": "a/b", "verdict": "MAYBE", "mutants": [], "paper": {}}]}', "unknown verdict"),
+        ("[1, 2]", "JSON object"),
+        (
+            '{"schema_version": 1, "claims": '
+            '[{"id": "a/b", "verdict": "MAYBE", "mutants": [], "paper": {}}]}',
+            "unknown verdict",
+        ),
         ('{"schema_version": 1, "x": NaN}', "not valid JSON"),
     ],
 )

@@ -1,0 +1,108 @@
+"""Shared experiments of huang2025a: one-layer LSA trained without and with a chain of thought.
+
+One unit (one seed of one instance ``(d, n)``) builds a ``torch.Generator``
+from the seed; the initialisation, every training batch (fresh prompts) and
+the evaluation prompts are drawn from it.
+
+* ``no_cot``: the LSA reads ``w_hat`` off the query token and is trained on
+  ``||w_hat - w*||^2``. Reported: the relative error
+  ``err_nocot = mean ||w_hat - w*||^2 / d`` on fresh prompts (``E||w*||^2 = d``),
+  and the learned effective step ``<w_hat, h> / <h, h>``.
+* ``cot``: the LSA is trained by teacher forcing on the GD path
+  ``w_1..w_K`` (step ``eta = 1/(1+sqrt(d/n))^2``, see
+  ``tasks.linear_regression_prompts.gd_step_size``) and evaluated
+  autoregressively from ``w_0 = 0``; exact GD runs on the same prompts.
+  The curves are the median over prompts of ``||w_k - w*||^2 / ||w*||^2``
+  (the typical prompt; the mean is reported too, but is dominated by the rare
+  ill-conditioned prompts, whose slow or divergent modes bend its semi-log
+  curve).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+from models.linear_transformer import LinearSelfAttention, LSAConfig, TrainConfig, train
+from tasks.linear_regression_prompts import (
+    RegressionPrompt,
+    gd_iterates,
+    gd_step_size,
+    one_step_floor,
+    sample_prompts,
+)
+from theorycheck import Curve, Measurement, Tier
+
+BATCH = 256
+LR = 1e-2
+
+
+def _late_drift(losses: np.ndarray) -> float:
+    """Relative drop of the mean training loss from steps [T/2, 3T/4) to [3T/4, T]."""
+    t = len(losses)
+    before = float(np.mean(losses[t // 2 : 3 * t // 4]))
+    last = float(np.mean(losses[3 * t // 4 :]))
+    return (before - last) / last
+
+
+def no_cot(problem: RegressionPrompt, seed: int, tier: Tier) -> Measurement:
+    """Train the LSA to output w* directly; measure its relative error on fresh prompts."""
+    steps = tier.pick(smoke=300, default=400)
+    n_eval = tier.pick(smoke=4096, default=16384)
+    gen = torch.Generator().manual_seed(seed)
+    model = LinearSelfAttention(LSAConfig(dim=problem.dim), gen)
+
+    def batch(size: int) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        x, y, w = sample_prompts(problem, size, gen)
+        return x, y, w.unsqueeze(1)  # target: w* itself, one step
+
+    losses = train(model, batch, TrainConfig(steps=steps, batch=BATCH, lr=LR))
+    x, y, w = sample_prompts(problem, n_eval, gen)
+    w_hat = model.rollout(x, y, 1)[:, 0]  # (B, d)
+    h = torch.einsum("bni,bn->bi", x, y) / problem.length  # (B, d): one GD step direction
+    return Measurement.one(
+        scalars={
+            "err_nocot": float(((w_hat - w) ** 2).sum(-1).mean()) / problem.dim,
+            "d": float(problem.dim),
+            "n": float(problem.length),
+            "step_learned": float((w_hat * h).sum() / (h * h).sum()),
+            "loss_drift": _late_drift(losses),
+        }
+    )
+
+
+def cot(problem: RegressionPrompt, seed: int, tier: Tier) -> Measurement:
+    """Train the LSA on GD chains of thought; compare its autoregressive rollout with exact GD."""
+    steps = tier.pick(smoke=300, default=600)
+    k_max = tier.pick(smoke=8, default=12)
+    n_eval = tier.pick(smoke=2048, default=4096)
+    eta = gd_step_size(problem)
+    gen = torch.Generator().manual_seed(seed)
+    model = LinearSelfAttention(LSAConfig(dim=problem.dim), gen)
+
+    def batch(size: int) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        x, y, _ = sample_prompts(problem, size, gen)
+        return x, y, gd_iterates(x, y, eta, k_max)  # teacher-forced targets w_1..w_K
+
+    losses = train(model, batch, TrainConfig(steps=steps, batch=BATCH, lr=LR))
+    x, y, w = sample_prompts(problem, n_eval, gen)
+    norm = (w**2).sum(-1, keepdim=True)  # (B, 1)
+    err = (((model.rollout(x, y, k_max) - w[:, None]) ** 2).sum(-1) / norm).double()  # (B, K)
+    err_gd = (((gd_iterates(x, y, eta, k_max) - w[:, None]) ** 2).sum(-1) / norm).double()
+    med, med_gd = err.median(0).values.numpy(), err_gd.median(0).values.numpy()
+    ks = np.arange(1, k_max + 1, dtype=float)
+    return Measurement.one(
+        series={
+            "err_cot": Curve.of(ks, med),
+            "err_gd": Curve.of(ks, med_gd),
+            "err_cot_mean": Curve.of(ks, err.mean(0).numpy()),
+        },
+        scalars={
+            "err_cot_K": float(med[-1]),
+            "err_gd_K": float(med_gd[-1]),
+            "err_gd_1": float(med_gd[0]),
+            "err_cot_K_mean": float(err[:, -1].mean()),
+            "floor": one_step_floor(problem),
+            "tf_rel_loss": float(np.median(losses[-max(1, steps // 20) :]) / np.median(losses[:5])),
+        },
+    )

@@ -1,0 +1,138 @@
+"""One-layer multi-head attention over edge columns, for path finding in trees (Yang et al. 2025).
+
+The prompt and the written chain of thought are a set of columns; column ``j``
+holds two token slots and a type, embedded as one-hots (``V`` tokens,
+``T`` types; type 0 marks an empty column, which is masked out)::
+
+    k_j   = [onehot(a_j); onehot(b_j); onehot(type_j)]        (D = 2V + T)
+    q     = [onehot(current token); onehot(stage)]            (Q = V + S)
+    s_hj  = q^T W_h k_j                                       scores, head h
+    p_h   = softmax_j(s_hj)                                   attention of head h
+    z     = sum_h U_h (sum_j p_hj k_j)                        logits over the V tokens (value = column)
+
+Each head has its own key-query matrix ``W_h (Q, D)`` and output map
+``U_h (V, D)``: one layer, no MLP, no residual, as in the paper's simplified
+theory model. Which column is "the parent edge" is learned from content, so
+the model is exactly invariant to the order of the columns.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+
+@dataclass(frozen=True, kw_only=True)
+class PathAttentionConfig:
+    """Sizes and initialisation of :class:`PathAttention`."""
+
+    vocab: int
+    heads: int = 1
+    n_types: int = 4  # column types; type 0 = empty column (masked)
+    n_stages: int = 2
+    init_scale: float = 0.1  # W and U start i.i.d. N(0, init_scale^2)
+
+    @property
+    def key_dim(self) -> int:
+        return 2 * self.vocab + self.n_types
+
+    @property
+    def query_dim(self) -> int:
+        return self.vocab + self.n_stages
+
+
+@dataclass(frozen=True)
+class Columns:
+    """A batch: slots ``a, b`` and ``ctype`` ``(N, C)`` (-1 = empty slot); ``cur, stage`` ``(N,)``."""
+
+    a: torch.Tensor
+    b: torch.Tensor
+    ctype: torch.Tensor
+    cur: torch.Tensor
+    stage: torch.Tensor
+
+    def __len__(self) -> int:
+        return int(self.cur.shape[0])
+
+    def take(self, idx: torch.Tensor) -> Columns:
+        """The examples at ``idx``."""
+        return Columns(self.a[idx], self.b[idx], self.ctype[idx], self.cur[idx], self.stage[idx])
+
+
+class PathAttention(nn.Module):
+    """The one-layer ``heads``-head attention model above."""
+
+    def __init__(self, config: PathAttentionConfig, *, generator: torch.Generator) -> None:
+        super().__init__()
+        self.config = config
+        h, v = config.heads, config.vocab
+        s = config.init_scale
+        self.W = nn.Parameter(s * torch.randn(h, config.query_dim, config.key_dim, generator=generator))
+        self.U = nn.Parameter(s * torch.randn(h, v, config.key_dim, generator=generator))
+
+    def _keys(self, x: Columns) -> torch.Tensor:
+        v = self.config.vocab
+
+        def hot(t: torch.Tensor, n: int) -> torch.Tensor:
+            return F.one_hot(t.clamp(min=0), n).float() * (t >= 0).unsqueeze(-1).float()
+
+        return torch.cat([hot(x.a, v), hot(x.b, v), hot(x.ctype, self.config.n_types)], dim=-1)  # (N, C, D)
+
+    def forward(self, x: Columns) -> tuple[torch.Tensor, torch.Tensor]:
+        """Logits ``(N, V)`` and attention ``(N, H, C)``."""
+        cfg = self.config
+        k = self._keys(x)  # (N, C, D)
+        q = torch.cat(
+            [F.one_hot(x.cur, cfg.vocab), F.one_hot(x.stage, cfg.n_stages)], dim=-1
+        ).float()  # (N, Q)
+        qw = torch.einsum("nq,hqd->nhd", q, self.W)  # (N, H, D)
+        scores = torch.einsum("nhd,ncd->nhc", qw, k)  # (N, H, C)
+        scores = scores.masked_fill((x.ctype == 0).unsqueeze(1), float("-inf"))
+        attn = torch.softmax(scores, dim=-1)  # (N, H, C)
+        read = torch.einsum("nhc,ncd->nhd", attn, k)  # (N, H, D)
+        logits = torch.einsum("nhd,hvd->nv", read, self.U)  # (N, V)
+        return logits, attn
+
+    @torch.no_grad()
+    def predict(self, x: Columns) -> tuple[torch.Tensor, torch.Tensor]:
+        """Argmax tokens ``(N,)`` and attention ``(N, H, C)``."""
+        logits, attn = self(x)
+        return logits.argmax(dim=-1), attn
+
+
+@dataclass(frozen=True, kw_only=True)
+class TrainConfig:
+    """Adam on mini-batches drawn with replacement from a fixed pool of teacher-forced steps."""
+
+    steps: int = 400
+    batch: int = 128
+    lr: float = 0.05
+    cosine: bool = True  # decay the step size to 0 along a cosine over the run
+
+
+def train(
+    model: PathAttention,
+    data: Columns,
+    target: torch.Tensor,
+    config: TrainConfig,
+    *,
+    generator: torch.Generator,
+) -> list[float]:
+    """Minimise the cross-entropy of ``target`` ``(N,)``; returns the loss at every step."""
+    opt = torch.optim.Adam(model.parameters(), lr=config.lr)
+    losses = []
+    for step in range(config.steps):
+        if config.cosine:
+            opt.param_groups[0]["lr"] = 0.5 * config.lr * (1 + math.cos(math.pi * step / config.steps))
+        idx = torch.randint(len(data), (config.batch,), generator=generator)
+        logits, _ = model(data.take(idx))
+        loss = F.cross_entropy(logits, target[idx])
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        losses.append(float(loss.detach()))
+    return losses

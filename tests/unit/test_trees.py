@@ -1,0 +1,98 @@
+"""Unit tests of tasks/trees.py: tree instances, strategies, the train/test split, encodings and rollout."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import find, given, settings
+from hypothesis.errors import InvalidArgument
+
+from tasks.trees import (
+    BACKWARD,
+    COT,
+    EDGE,
+    FORWARD,
+    PathFindingProblem,
+    Tree,
+    encode_steps,
+    path_finding_problems,
+    rollout,
+    sample_training_trees,
+    trees,
+    true_paths,
+)
+from theorycheck.instances import from_json, to_json
+
+PATH4 = Tree(parents=(0, 0, 1, 2), labels=(5, 1, 7, 2))
+FORK = Tree(parents=(0, 0, 0, 1), labels=(3, 4, 6, 8))
+
+
+@settings(max_examples=30, deadline=None, database=None)
+@given(trees(vocab=12, min_nodes=3, max_nodes=8))
+def test_drawn_trees_are_valid(tree: Tree) -> None:
+    assert 3 <= tree.n <= 8 and max(tree.labels) < 12
+    assert all(tree.path_to_root(i)[-1] == 0 for i in range(tree.n))
+
+
+def test_trees_shrink_to_identity_labelled_path() -> None:
+    smallest = find(trees(vocab=10, min_nodes=4, max_nodes=9), lambda t: True)
+    assert smallest == Tree(parents=(0, 0, 1, 2), labels=(0, 1, 2, 3))
+
+
+def test_bad_bounds_raise() -> None:
+    with pytest.raises(InvalidArgument):
+        trees(vocab=5, min_nodes=4, max_nodes=8).example()
+    with pytest.raises(InvalidArgument):
+        path_finding_problems(min_nodes=1).example()
+
+
+def test_training_trees_avoid_test_edges() -> None:
+    problem = PathFindingProblem(vocab=12, min_nodes=4, max_nodes=8, test_trees=(PATH4, FORK))
+    pool = sample_training_trees(problem, 50, np.random.default_rng(0))
+    banned = problem.held_out_pairs()
+    assert len(pool) == 50 and all(4 <= t.n <= 8 for t in pool)
+    assert not any(t.edge_pairs() & banned for t in pool)
+
+
+def test_backward_encoding() -> None:
+    d = encode_steps([PATH4], "backward")
+    goal3 = d.goal == 3  # path 2 -> 7 -> 1 -> 5 (root), then the root repeats
+    assert d.cur[goal3].tolist() == [2, 7, 1, 5] and d.target[goal3].tolist() == [7, 1, 5, 5]
+    rows = np.nonzero(goal3)[0]
+    for r in rows:  # the target column is the current node's parent edge
+        c = d.target_col[r]
+        assert d.ctype[r, c] == EDGE and d.child[r, c] == d.cur[r] and d.parent[r, c] == d.target[r]
+    assert (d.ctype[rows[-1]] == COT).sum() == 3
+
+
+def test_forward_encoding_targets_written_steps() -> None:
+    d = encode_steps([FORK], "forward")
+    fwd = np.nonzero(d.stage == FORWARD)[0]
+    assert len(fwd) == sum(FORK.depth(g) for g in range(FORK.n))
+    for r in fwd:
+        c = d.target_col[r]
+        assert d.ctype[r, c] == COT and d.parent[r, c] == d.cur[r] and d.child[r, c] == d.target[r]
+    assert set(d.stage.tolist()) == {BACKWARD, FORWARD}
+
+
+def test_rollout_with_an_oracle_is_exact() -> None:
+    for task in ("backward", "forward"):
+
+        def oracle(
+            a: np.ndarray, b: np.ndarray, c: np.ndarray, cur: np.ndarray, stage: np.ndarray
+        ) -> np.ndarray:
+            out = []
+            for i in range(len(cur)):
+                want_type, slot_in, slot_out = (EDGE, b, a) if stage[i] == BACKWARD else (COT, a, b)
+                j = np.nonzero((c[i] == want_type) & (slot_in[i] == cur[i]))[0][0]
+                out.append(slot_out[i, j])
+            return np.asarray(out)
+
+        emitted = rollout([PATH4, FORK], task, oracle)
+        assert emitted == true_paths(PATH4, task) + true_paths(FORK, task)
+    assert true_paths(PATH4, "forward")[3] == [7, 1, 5, 5, 1, 7, 2]
+
+
+def test_problem_json_round_trip() -> None:
+    problem = PathFindingProblem(vocab=12, min_nodes=4, max_nodes=8, test_trees=(PATH4,))
+    assert from_json(to_json(problem)) == problem
