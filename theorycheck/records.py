@@ -177,6 +177,7 @@ def summary(records: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
     return {
         "claims": len(records),
         "verdicts": {v.value: verdicts.get(v.value, 0) for v in Verdict},
+        "suite_fdr": suite_fdr(records),
         "mutants": {
             "declared": sum(len(r["mutants"]) for r in records),
             "killed": killed,
@@ -187,6 +188,23 @@ def summary(records: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
         "mutation_score": round(killed / viable, 6) if viable else None,
         "mutation_score_interval": clopper_pearson(killed, viable),
     }
+
+
+def suite_fdr(records: Iterable[Mapping[str, Any]], q: float = 0.05) -> dict[str, Any]:
+    """Benjamini-Hochberg over the claims' violation p-values (VERDICTS R3).
+
+    Each claim's verdict controls its own family-wise error; across a suite
+    of claims the false-discovery rate of VIOLATED verdicts is what a reader
+    needs: the adjusted p-values are reported and the VIOLATED claims that
+    survive BH at ``q`` are listed (the summary line shows how many).
+    """
+    judged = [r for r in records if isinstance(r.get("p_violation"), (int, float))]
+    if not judged:
+        return {"method": "fdr_bh", "q": q, "survive": [], "adjusted": {}}
+    adjusted = stats.false_discovery_control([float(r["p_violation"]) for r in judged], method="bh")
+    by_id = {r["id"]: round(float(p), 12) for r, p in zip(judged, adjusted, strict=True)}
+    survive = sorted(r["id"] for r in judged if r["verdict"] == Verdict.VIOLATED.value and by_id[r["id"]] < q)
+    return {"method": "fdr_bh", "q": q, "survive": survive, "adjusted": by_id}
 
 
 def provenance(session_seed: int) -> dict[str, Any]:

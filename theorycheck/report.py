@@ -52,6 +52,11 @@ def summary_line(document: Mapping[str, Any]) -> str:
     if interval:
         score_text += f" (95% CI {interval[0]:.2f}-{interval[1]:.2f})"
     m = s["mutants"]
+    fdr = s.get("suite_fdr") or {}
+    if s["verdicts"].get("VIOLATED"):
+        counts += (
+            f" ({len(fdr.get('survive', []))} VIOLATED survive Benjamini-Hochberg at q={fdr.get('q', 0.05)})"
+        )
     return (
         f"{s['claims']} claims: {counts or 'none'}. Mutation score {score_text}: "
         f"{m['killed']} killed, {m['survived']} survived, {m['not_viable']} not viable, "

@@ -119,3 +119,16 @@ def test_reports_escape_claim_strings():
     md = render_markdown(doc)
     assert "<script>" not in md
     json.dumps(doc, allow_nan=False)
+
+
+def test_suite_fdr_lists_violations_that_survive_benjamini_hochberg():
+    strong = _record("a/x", "VIOLATED", {})
+    strong["p_violation"] = 1e-6
+    weak = _record("a/y", "VIOLATED", {})
+    weak["p_violation"] = 0.04
+    held = [_record(f"a/h{i}", "HOLDS", {}) for i in range(8)]
+    for r in held:
+        r["p_violation"] = 0.9
+    fdr = _doc(strong, weak, *held)["summary"]["suite_fdr"]
+    assert fdr["survive"] == ["a/x"]
+    assert fdr["adjusted"]["a/y"] > 0.05
