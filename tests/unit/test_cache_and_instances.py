@@ -91,3 +91,11 @@ def test_instance_json_roundtrip():
     assert "Pair(a=3" in describe(pair)
     with pytest.raises(TypeError):
         to_json(object())
+
+
+def test_source_digest_ignores_sibling_claims(toy_root: Path, isolated_imports: None):
+    ensure_importable(toy_root)
+    shared = sys.modules.get("claims.toy2024._shared") or load_module("toy2024/true_rate", toy_root)
+    before = source_digest(sys.modules["claims.toy2024._shared"])
+    load_module("toy2024/false_rate", toy_root)
+    assert shared is not None and source_digest(sys.modules["claims.toy2024._shared"]) == before
