@@ -11,6 +11,7 @@ counterexample, which is stored and replayed first on the next run.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 import time
@@ -239,17 +240,10 @@ class ClaimRunner:
         alpha = claim.alpha / len(self.tier.looks)
         errors = [e for r in results for e in r.errors]
         verdict, pick = combine_instances([r.claim for r in results], alpha)
-        mutant_verdicts = {
-            m.name: combine_instances(
-                [r.mutants.get(m.name, _error_judgement("not judged")) for r in results], alpha
-            )
+        mutants = {
+            m.name: _combined([r.mutants.get(m.name, _error_judgement("not judged")) for r in results], alpha)
             for m in claim.mutants
         }
-        mutants = {
-            name: results[i].mutants.get(name, _error_judgement("not judged"))
-            for name, (_, i) in mutant_verdicts.items()
-        }
-        mutants = {name: _replace_verdict(mutants[name], v) for name, (v, _) in mutant_verdicts.items()}
         reason = results[pick].claim.reason
         if errors:
             verdict, reason = Verdict.ERROR, errors[0]
@@ -337,10 +331,11 @@ def _error_judgement(reason: str) -> Judgement:
     return Judgement(Verdict.ERROR, "", reason=reason)
 
 
-def _replace_verdict(judgement: Judgement, verdict: Verdict) -> Judgement:
-    from dataclasses import replace
-
-    return judgement if judgement.verdict is verdict else replace(judgement, verdict=verdict)
+def _combined(judgements: Sequence[Judgement], alpha: float) -> Judgement:
+    """The judgement of the instance that shows the combined verdict, carrying that verdict."""
+    verdict, pick = combine_instances(judgements, alpha)
+    shown = judgements[pick]
+    return shown if shown.verdict is verdict else dataclasses.replace(shown, verdict=verdict)
 
 
 def combine_instances(judgements: Sequence[Judgement], alpha: float) -> tuple[Verdict, int]:
