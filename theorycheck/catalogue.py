@@ -86,6 +86,12 @@ def load_module(claim_id: str, root: Path) -> ModuleType:
         known = claim_ids(root)
         close = [c for c in known if c.split("/")[0] == paper] or known[:5]
         raise UnknownClaimError(f"unknown claim id {claim_id!r}; known ids include: {', '.join(close)}")
+    if (path.parent / slug).is_dir():
+        raise ClaimDeclarationError(
+            "claim id",
+            f"{claim_id!r} names both {path} and the folder {path.parent / slug}: a duplicate claim id",
+            "rename one of them",
+        )
     ensure_importable(root)
     try:
         return importlib.import_module(module_name(claim_id))
@@ -103,6 +109,11 @@ def _declaration_site(exc: BaseException, path: Path) -> str:
     return f"{path}:{line}"
 
 
+def _is_claim_module_name(name: str) -> bool:
+    parts = name.split(".")
+    return len(parts) == 3 and parts[0] == "claims" and not parts[2].startswith("_")
+
+
 def load_claim(claim_id: str, root: Path) -> Claim:
     """The CLAIM object of ``claim_id``, checked to be a Claim of its own paper."""
     module = load_module(claim_id, root)
@@ -114,6 +125,14 @@ def load_claim(claim_id: str, root: Path) -> Claim:
         )
     if not isinstance(claim, Claim):
         raise ClaimDeclarationError("CLAIM", f"is a {type(claim).__name__}, not a Claim {where}")
+    origin = claim.declared_in
+    if origin != module.__name__ and _is_claim_module_name(origin):
+        other = origin.removeprefix("claims.").replace(".", "/")
+        raise ClaimDeclarationError(
+            "CLAIM",
+            f"is the claim declared in {other}: a duplicate claim id {where}",
+            "declare each claim once; to share work, share the experiment function instead",
+        )
     paper_key = claim_id.split("/")[0]
     if claim.paper.key != paper_key:
         raise ClaimDeclarationError(

@@ -8,6 +8,7 @@ catalogue still runs.
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -124,8 +125,12 @@ class Claim:
     gaps: Sequence[str] = field(default=())
     requires: Sequence[Prediction] = field(default=())
     alpha: float = 0.05
+    declared_in: str = field(default="", compare=False, repr=False)
 
     def __post_init__(self) -> None:
+        if not self.declared_in:
+            # the module whose code called Claim(...), as collections.namedtuple finds its __module__
+            object.__setattr__(self, "declared_in", sys._getframe(2).f_globals.get("__name__", ""))
         if not isinstance(self.paper, Paper):
             raise ClaimDeclarationError(
                 "paper", "missing or not a Paper", "import PAPER from the paper package"

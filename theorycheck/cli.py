@@ -45,6 +45,12 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--no-cache", action="store_true", help="train everything, store nothing")
     run.add_argument("--executor", default="process", choices=["process", "inprocess"])
     run.add_argument("--strict-mutants", action="store_true", help="fail claims whose mutants survive")
+    run.add_argument(
+        "--on-flaky",
+        choices=("skip", "fail"),
+        default="skip",
+        help="a violation its confirmation block does not reproduce: skip (default) or fail",
+    )
     sub.add_parser("list", help="list the claims of the catalogue")
     show = sub.add_parser("show", help="show one claim and its last result")
     show.add_argument("claim_id")
@@ -123,6 +129,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         cmd += ["--claims-cache-dir", str(Path(args.cache_dir).resolve())]
     if args.strict_mutants:
         cmd.append("--strict-mutants")
+    cmd += ["--on-flaky", args.on_flaky]
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(root), os.environ.get("PYTHONPATH", "")])}
     code = subprocess.call(cmd, cwd=root, env=env)
     print(f"reports written to {Path(args.out).resolve()}/claims.{{json,md}} and index.html")

@@ -7,6 +7,11 @@ claim and every mutant are decided. Instances combine by intersection-union
 for HOLDS and Holm for VIOLATED (VERDICTS R3). A VIOLATED instance makes
 Hypothesis shrink, within the tier's shrink budget, to a minimal
 counterexample, which is stored and replayed first on the next run.
+
+At a tier that asserts verdicts, a VIOLATED claim is confirmed on a fresh
+block of seeds (as many as the tier's budget) of its counterexample instance
+at the claim's full alpha; a violation that does not reproduce is FLAKY
+(VERDICTS R-13), and only a confirmed one stores a counterexample.
 """
 
 from __future__ import annotations
@@ -68,6 +73,17 @@ class ClaimResult:
     units: dict[str, int] = field(default_factory=lambda: {"done": 0, "cached": 0, "error": 0})
     seconds: float = 0.0
     family_alpha: float = 0.05
+    confirmation: Judgement | None = None
+
+
+@dataclass(frozen=True)
+class _Found:
+    """What the Hypothesis search left: judged instances, the failing one, the unit identity."""
+
+    results: list[InstanceResult]
+    counterexample_key: str | None
+    digest: str
+    experiment_id: str
 
 
 class _Violated(Exception):
@@ -138,7 +154,8 @@ class ClaimRunner:
             return self._error(claim, f"instances: drew a value that is not JSON data ({exc})", start)
         if not results:
             return self._error(claim, "instances: the strategy drew no instance", start)
-        return self._combine(claim, list(results.values()), counterexample_key, start)
+        found = _Found(list(results.values()), counterexample_key, digest, experiment_id)
+        return self._combine(claim, found, start)
 
     # ------------------------------------------------------------------ hypothesis
 
@@ -196,6 +213,25 @@ class ClaimRunner:
         assert verdict is not None
         return InstanceResult(instance, key, verdict, mutants, len(rows), measurement=measurement)
 
+    def _confirm(self, claim: Claim, violated: InstanceResult, digest: str, experiment_id: str) -> Judgement:
+        """Judge a VIOLATED instance again on a fresh block of seeds, at the claim's alpha.
+
+        The block takes the repeats after the tier's budget, so its seeds never
+        overlap the ones that found the violation; one pre-selected instance
+        and one look need no further correction.
+        """
+        first = self.tier.max_seeds
+        units = [
+            self._unit(violated.instance, violated.instance_json, repeat, digest, experiment_id)
+            for repeat in range(first, first + self.tier.max_seeds)
+        ]
+        rows, errors = self._run_units(units)
+        if errors:
+            return _error_judgement(errors[0])
+        measurement = Measurement.stack(rows)
+        unmet = _unmet_precondition(claim, measurement, claim.alpha)
+        return unmet if unmet is not None else _judge(claim.prediction, measurement, claim.alpha)
+
     def _unit(self, instance: Any, key: str, repeat: int, digest: str, experiment_id: str) -> Unit:
         unit_seed = derive_seed(self.session_seed, experiment_id, key, repeat)
         parts = {
@@ -234,9 +270,8 @@ class ClaimRunner:
 
     # ------------------------------------------------------------------ combining
 
-    def _combine(
-        self, claim: Claim, results: list[InstanceResult], counterexample_key: str | None, start: float
-    ) -> ClaimResult:
+    def _combine(self, claim: Claim, found: _Found, start: float) -> ClaimResult:
+        results = found.results
         alpha = claim.alpha / len(self.tier.looks)
         errors = [e for r in results for e in r.errors]
         verdict, pick = combine_instances([r.claim for r in results], alpha)
@@ -247,12 +282,15 @@ class ClaimRunner:
         reason = results[pick].claim.reason
         if errors:
             verdict, reason = Verdict.ERROR, errors[0]
-        counterexample = None
+        counterexample = confirmation = None
         if verdict is Verdict.VIOLATED:
-            key = counterexample_key or results[pick].instance_json
-            counterexample = next(
-                (r.instance for r in results if r.instance_json == key), results[pick].instance
-            )
+            key = found.counterexample_key or results[pick].instance_json
+            failing = next((r for r in results if r.instance_json == key), results[pick])
+            if self.tier.asserts_verdict:
+                confirmation = self._confirm(claim, failing, found.digest, found.experiment_id)
+                verdict, reason = _confirmed(failing.claim, confirmation)
+        if verdict is Verdict.VIOLATED:
+            counterexample = failing.instance
             if self.counterexamples is not None and self.tier.asserts_verdict:
                 self.counterexamples.add(self.claim_id, counterexample)
         return ClaimResult(
@@ -268,6 +306,7 @@ class ClaimRunner:
             units=dict(self.units),
             seconds=time.perf_counter() - start,
             family_alpha=claim.alpha,
+            confirmation=confirmation,
         )
 
     def _error(self, claim: Claim | None, reason: str, start: float) -> ClaimResult:
@@ -325,6 +364,25 @@ def _unmet_precondition(claim: Claim, measurement: Measurement, alpha: float) ->
                 "the prediction is vacuous here",
             )
     return None
+
+
+def _confirmed(found: Judgement, confirmation: Judgement) -> tuple[Verdict, str]:
+    """VIOLATED when the confirmation block reproduces the violation, else FLAKY (or ERROR)."""
+    if confirmation.verdict is Verdict.VIOLATED:
+        return Verdict.VIOLATED, found.reason
+    if confirmation.verdict is Verdict.ERROR:
+        return Verdict.ERROR, f"confirmation block: {confirmation.reason}"
+    return Verdict.FLAKY, (
+        f"VIOLATED on {found.seeds} seeds ({found.statistic} interval {_interval(found)}) but "
+        f"{confirmation.verdict.value} on {confirmation.seeds} fresh confirmation seeds "
+        f"(interval {_interval(confirmation)})"
+    )
+
+
+def _interval(j: Judgement) -> str:
+    if j.interval is None:
+        return "none"
+    return f"[{j.interval[0]:.4g}, {j.interval[1]:.4g}]"
 
 
 def _error_judgement(reason: str) -> Judgement:

@@ -54,6 +54,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--unit-timeout", type=float, default=None, help="seconds per work unit (default: tier's)"
     )
     group.addoption("--unit-memory-mb", type=int, default=0, help="address-space limit per unit process, MiB")
+    group.addoption(
+        "--on-flaky",
+        choices=("skip", "fail"),
+        default="skip",
+        help="a VIOLATED claim that its confirmation block does not reproduce: skip (default) or fail",
+    )
     group.addoption("--strict-mutants", action="store_true", help="fail a claim whose mutants survive")
 
 
@@ -145,6 +151,10 @@ class ClaimItem(pytest.Item):
             )
         if verdict == "INCONCLUSIVE" and tier.asserts_verdict:
             pytest.skip(f"INCONCLUSIVE {self.claim_id}: {record['reason']}")
+        if verdict == "FLAKY" and tier.asserts_verdict:
+            if self.config.option.on_flaky == "fail":
+                raise ClaimFailure(f"FLAKY {self.claim_id}: {record['reason']}")
+            pytest.skip(f"FLAKY {self.claim_id}: {record['reason']}")
         survivors = [m["name"] for m in record["mutants"] if m["status"] == "survived"]
         if survivors and self.config.option.strict_mutants and tier.asserts_verdict:
             raise ClaimFailure(f"{self.claim_id} HOLDS but mutants survived: {', '.join(survivors)}")

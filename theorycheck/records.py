@@ -141,6 +141,15 @@ def claim_record(result: ClaimResult) -> dict[str, Any]:
                 }
             )
     record["mutants"] = mutants
+    record["confirmation"] = (
+        None
+        if result.confirmation is None
+        else {
+            "verdict": result.confirmation.verdict.value,
+            "seeds": result.confirmation.seeds,
+            **_judgement_fields(result.confirmation),
+        }
+    )
     record["counterexample"] = (
         None if result.counterexample is None else instances.to_json(result.counterexample)
     )

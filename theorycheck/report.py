@@ -144,7 +144,7 @@ def render_html(document: Mapping[str, Any], figures: Mapping[str, str]) -> str:
         "<!doctype html><html><head><meta charset='utf-8'><title>theorycheck claim status</title>",
         "<style>body{font-family:sans-serif;max-width:1100px;margin:auto}td,th{padding:4px 8px;"
         "border-bottom:1px solid #ddd;text-align:left}.HOLDS{color:#070}.VIOLATED{color:#a00}"
-        ".INCONCLUSIVE{color:#a60}.ERROR{color:#a0a}</style></head><body>",
+        ".INCONCLUSIVE{color:#a60}.ERROR{color:#a0a}.FLAKY{color:#c50}</style></head><body>",
         "<h1>Claim status</h1>",
         f"<p>{e(summary_line(document))}</p>",
     ]

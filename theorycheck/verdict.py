@@ -20,12 +20,18 @@ from .fit import mean_interval, p_above, p_below, seeds_needed
 
 
 class Verdict(str, Enum):
-    """The four outcomes of judging a claim."""
+    """The outcomes of judging a claim.
+
+    FLAKY is only ever a claim's final verdict: the claim was VIOLATED on its
+    seeds but the violation did not reproduce on a fresh confirmation block
+    (VERDICTS R-13).
+    """
 
     HOLDS = "HOLDS"
     VIOLATED = "VIOLATED"
     INCONCLUSIVE = "INCONCLUSIVE"
     ERROR = "ERROR"
+    FLAKY = "FLAKY"
 
     def __str__(self) -> str:
         return self.value

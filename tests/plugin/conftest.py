@@ -16,3 +16,8 @@ def toy(pytester: pytest.Pytester) -> Path:
 @pytest.fixture
 def faults(pytester: pytest.Pytester) -> Path:
     return install(pytester, "fault_catalogue")
+
+
+@pytest.fixture
+def flaky(pytester: pytest.Pytester) -> Path:
+    return install(pytester, "flaky_catalogue")
