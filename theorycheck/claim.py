@@ -110,6 +110,19 @@ class Mutant:
         _text(self.why, f"mutants[{self.name}].why")
 
 
+def _caller_module() -> str:
+    """The module whose code built the Claim (as collections.namedtuple finds its __module__).
+
+    Frames of this module and of ``dataclasses`` (``dataclasses.replace``) are
+    skipped, so a claim derived from another by ``replace`` belongs to the
+    module that derived it.
+    """
+    frame = sys._getframe(1)
+    while frame is not None and frame.f_globals.get("__name__") in (__name__, "dataclasses"):
+        frame = frame.f_back  # type: ignore[assignment]
+    return "" if frame is None else str(frame.f_globals.get("__name__", ""))
+
+
 @dataclass(frozen=True, kw_only=True)
 class Claim:
     """One theorem made executable. See DESIGN.md section 2 for each field."""
@@ -125,12 +138,10 @@ class Claim:
     gaps: Sequence[str] = field(default=())
     requires: Sequence[Prediction] = field(default=())
     alpha: float = 0.05
-    declared_in: str = field(default="", compare=False, repr=False)
+    declared_in: str = field(default="", init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
-        if not self.declared_in:
-            # the module whose code called Claim(...), as collections.namedtuple finds its __module__
-            object.__setattr__(self, "declared_in", sys._getframe(2).f_globals.get("__name__", ""))
+        object.__setattr__(self, "declared_in", _caller_module())
         if not isinstance(self.paper, Paper):
             raise ClaimDeclarationError(
                 "paper", "missing or not a Paper", "import PAPER from the paper package"

@@ -68,6 +68,12 @@ def test_true_claims_and_their_mutants(cal: ModuleType, claim_id: str) -> None:
             assert at_least(m.rate(Verdict.VIOLATED), 0.95, RUNS), (m.name, m.counts)
 
 
+def test_a_false_claim_keeps_its_power_through_the_confirmation_block(cal: ModuleType) -> None:
+    claim, mutant = cal.run_engine_claim("calib2024/mc_wrong_exponent", RUNS, SEED)
+    assert claim.counts["ERROR"] == 0 and claim.counts["HOLDS"] == 0, claim.counts
+    assert at_least(claim.rate(Verdict.VIOLATED), 0.95, RUNS), claim.counts
+
+
 @pytest.mark.parametrize("claim_id", ["calib2024/edge_threshold", "calib2024/edge_slope"])
 def test_truth_on_the_edge_is_rarely_violated(cal: ModuleType, claim_id: str) -> None:
     for tally in cal.run_engine_claim(claim_id, RUNS, SEED):

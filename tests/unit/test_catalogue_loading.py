@@ -88,3 +88,11 @@ def test_a_claim_built_by_a_private_helper_is_not_a_duplicate(catalogue: Path):
     )
     (paper / "built.py").write_text("from ._factory import make\nCLAIM = make()\n")
     assert load_claim("dup2024/built", catalogue).declared_in == "claims.dup2024._factory"
+
+
+def test_a_claim_derived_by_replace_belongs_to_the_module_that_derived_it(catalogue: Path):
+    (catalogue / "claims" / "dup2024" / "variant.py").write_text(
+        "import dataclasses\nfrom .original import CLAIM as _BASE\n"
+        "CLAIM = dataclasses.replace(_BASE, theorem='1b')\n"
+    )
+    assert load_claim("dup2024/variant", catalogue).declared_in == "claims.dup2024.variant"
