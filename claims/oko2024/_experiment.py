@@ -1,0 +1,131 @@
+"""Shared experiments of oko2024: in-context prompt length of the pretrained model and of prompt-only KRR.
+
+One unit (one seed of one instance) builds a ``torch.Generator`` from the
+seed; the subspace S, the initialisation, every pretraining batch (fresh
+prompts) and the evaluation prompts are drawn from it.
+
+The prompt length needed at a dimension d is ``N(eps)``: the first crossing
+of the normalised test error (MSE against the clean target, ``Var f = 1``)
+below ``EPS`` on a geometric grid of prompt lengths, located by linear
+interpolation in log N between the two bracketing grid points. A curve that
+never reaches ``EPS`` is censored at the grid top (recorded in ``censored``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+import numpy as np
+import torch
+
+from models.feature_attention import (
+    FeatureAttentionConfig,
+    FeatureLinearAttention,
+    PretrainConfig,
+    icl_error,
+    pretrain,
+)
+from models.kernel_ridge import krr_loo_predict
+from tasks.single_index_prompts import (
+    SingleIndexFamily,
+    SingleIndexTask,
+    link_degree,
+    random_subspace,
+    sample_prompts,
+)
+from theorycheck import Curve, Measurement, Tier
+
+EPS = 0.35  # target normalised error
+ICL_GRID = (8, 11, 16, 23, 32, 45, 64, 91, 128)
+KRR_GRID = (3, 4, 6, 8, 11, 16, 23, 32, 45, 64, 91, 128, 181, 256)
+WIDTH = 64
+Sampler = Callable[[int, int, int], tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]]
+
+
+def length_to_reach(grid: tuple[int, ...], errors: list[float], eps: float) -> tuple[float, bool]:
+    """First crossing of ``errors`` below ``eps`` (log-linear interpolation); censored at the grid top."""
+    for k, err in enumerate(errors):
+        if err <= eps:
+            if k == 0:
+                return float(grid[0]), False
+            e0, e1 = errors[k - 1], err
+            frac = (e0 - eps) / (e0 - e1)
+            return float(math.exp(math.log(grid[k - 1]) + frac * math.log(grid[k] / grid[k - 1]))), False
+    return float(grid[len(errors) - 1]), True
+
+
+def _late_drift(losses: list[float]) -> float:
+    """Relative drop of the mean pretraining loss from the 4th to the 5th fifth of the run."""
+    t = len(losses) // 5
+    before, last = float(np.mean(losses[-2 * t : -t])), float(np.mean(losses[-t:]))
+    return (before - last) / last
+
+
+def _sampler(task: SingleIndexTask, basis: torch.Tensor, gen: torch.Generator) -> Sampler:
+    """Fresh pretraining prompts of ``task`` as ``(batch, length, queries) -> (x, y, xq, fq)``."""
+    return lambda b, n, q: sample_prompts(task, basis, b, n, q, gen)
+
+
+def _krr_errors(
+    task: SingleIndexTask, basis: torch.Tensor, grid: tuple[int, ...], tasks: int, gen: torch.Generator
+) -> list[float]:
+    """KRR test errors along ``grid``, stopping at the first point below ``EPS``."""
+    errors = []
+    for n in grid:
+        x, y, xq, fq = sample_prompts(task, basis, tasks, n, 4, gen)
+        errors.append(float(((krr_loo_predict(x, y, xq, link_degree(task.link)) - fq) ** 2).mean()))
+        if errors[-1] <= EPS:
+            break
+    return errors
+
+
+def icl_sweep(family: SingleIndexFamily, seed: int, tier: Tier) -> Measurement:
+    """Pretrain at the smallest and largest d of ``family``; prompt length N(eps) of ICL and of KRR."""
+    steps = tier.pick(smoke=60, default=600)
+    tasks = tier.pick(smoke=100, default=1000)
+    grid = tier.pick(smoke=ICL_GRID[::2], default=ICL_GRID)
+    gen = torch.Generator().manual_seed(seed)
+    out: dict[str, float] = {}
+    series: dict[str, Curve] = {}
+    censored, drift = 0.0, -math.inf
+    for tag, d in (("lo", family.dims[0]), ("hi", family.dims[-1])):
+        task = family.at(d)
+        basis = random_subspace(d, task.rank, gen)
+        model = FeatureLinearAttention(FeatureAttentionConfig(dim=d, width=WIDTH), gen)
+        losses = pretrain(model, _sampler(task, basis, gen), PretrainConfig(steps=steps))
+        drift = max(drift, _late_drift(losses))
+        errors = [icl_error(model, sample_prompts(task, basis, tasks, n, 8, gen)) for n in grid]
+        n_icl, cut = length_to_reach(grid, errors, EPS)
+        censored += cut
+        series[f"err_icl_{tag}"] = Curve.of(grid, errors)
+        out[f"n_icl_{tag}"] = n_icl
+        out[f"err64_{tag}"] = errors[grid.index(64)]
+        out[f"d_{tag}"] = float(d)
+        if tag == "hi":  # the prompt-only baseline on the same prompt lengths, censored at the grid top
+            krr = _krr_errors(task, basis, grid, tasks // 5, gen)
+            out["n_krr_hi"] = length_to_reach(grid, krr, EPS)[0]
+    return Measurement.one(series=series, scalars={**out, "icl_censored": censored, "loss_drift": drift})
+
+
+def krr_sweep(family: SingleIndexFamily, seed: int, tier: Tier) -> Measurement:
+    """Prompt length N(eps) of kernel ridge regression on the prompt alone, at every d of ``family``."""
+    tasks = tier.pick(smoke=60, default=200)
+    gen = torch.Generator().manual_seed(seed)
+    lengths, censored = [], 0.0
+    for d in family.dims:
+        task = family.at(d)
+        basis = random_subspace(d, task.rank, gen)
+        n, cut = length_to_reach(KRR_GRID, _krr_errors(task, basis, KRR_GRID, tasks, gen), EPS)
+        lengths.append(n)
+        censored += cut
+    return Measurement.one(
+        series={"n_krr": Curve.of(family.dims, lengths)},
+        scalars={
+            "n_lo": lengths[0],
+            "n_hi": lengths[-1],
+            "d_lo": float(family.dims[0]),
+            "d_hi": float(family.dims[-1]),
+            "krr_censored": censored,
+        },
+    )

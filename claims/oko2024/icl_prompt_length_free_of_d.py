@@ -1,0 +1,77 @@
+"""After pretraining, the in-context prompt length does not grow with the ambient dimension d.
+
+Oko, Song, Suzuki, Wu (2024), Pretrained transformer efficiently learns
+low-dimensional target functions in-context, arXiv:2411.02544 (NeurIPS 2024),
+main theorem (Theorem 1, informal in Sec. 1): a transformer with a nonlinear
+MLP feature layer and a linear-attention readout, pretrained by gradient
+descent on single-index tasks sigma(<x, beta>) with beta on the sphere of an
+r-dim subspace, reaches small in-context error with a prompt length
+N = r^Theta(P) (up to logs) that does not depend on d.
+
+Checked: per seed, the model is pretrained at d_lo and d_hi = 4 d_lo; the
+prompt length N(eps) at which its test error (1000 fresh tasks x 8 queries,
+normalised by Var f = 1) first falls below eps = 0.35 is read off a grid
+N = 8..128. The elasticity log(N_hi/N_lo) / log(d_hi/d_lo) must lie below
+0.35 (the spec's pre-registered bound; a prompt-only learner has >= 1).
+Mutants: the length grows linearly in d; prompt-only KRR (LOO ridge) is as
+short as the pretrained model at d_hi (its N is censored at 128, which only
+weakens this rejection).
+Gaps: Adam on all layers jointly (600 steps, 32 prompts of length 32, width
+m = 64), not the paper's layer-wise GD with its pretraining budget d^Theta(Q);
+d in [6, 32], r <= 2; He_2 link only (He_3 and (He_2+He_3)/sqrt 2 did not
+pretrain at this budget: ICL error 0.9-1.0 and 0.65-0.75 at N = 128); the
+ReLU-feature / linear-attention model is our reconstruction.
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+
+from tasks.single_index_prompts import single_index_families
+from theorycheck import Claim, Inequality, Mutant, Threshold, reference
+
+from . import PAPER
+from ._experiment import icl_sweep
+
+n_lo, n_hi, d_lo, d_hi, n_krr = sp.symbols("n_icl_lo n_icl_hi d_lo d_hi n_krr_hi", positive=True)
+c = sp.Symbol("c", positive=True)
+GROWTH = sp.log(n_hi / n_lo)  # log of the prompt-length ratio
+SPAN = sp.log(d_hi / d_lo)  # log of the dimension ratio (log 4)
+
+CLAIM = Claim(
+    paper=PAPER,
+    theorem="Theorem 1 (in-context sample complexity independent of d)",
+    statement="The prompt length the pretrained model needs to reach error 0.35 grows with d "
+    "with elasticity below 0.35 (the theorem: not at all).",
+    instances=single_index_families(min_base=6, max_base=8, ratio=4, points=2, max_rank=2, links=("he2",)),
+    experiment=icl_sweep,
+    prediction=Inequality(c * SPAN >= GROWTH, constants={c: 0.35}),
+    mutants=[
+        Mutant(
+            "icl_length_linear_in_d",
+            Inequality(GROWTH >= SPAN),
+            why="pretraining puts the subspace S into the features, so in context only an r-dim "
+            "problem is left; growth like d is what a learner without the prior needs",
+        ),
+        Mutant(
+            "prompt_only_matches_icl",
+            Inequality(n_krr <= 2 * n_hi),
+            why="KRR on the prompt alone needs about (d+1)(d+2)/2 > 300 samples at d >= 24; its error "
+            "stays near 1 up to N = 128 while the pretrained model crosses 0.35 near N = 30",
+        ),
+    ],
+    reference=reference(
+        section="1 and 5",
+        value="in-context sample complexity r^Theta(P), free of d; prompt-only methods need a length "
+        "growing with d (abstract; figure values not extracted)",
+    ),
+    gaps=[
+        "Adam jointly on all layers (600 steps), not layer-wise GD with the theorem's pretraining budget",
+        "d in [6, 32], r <= 2, He_2 link only; ReLU-feature linear-attention model reconstructed",
+    ],
+    requires=[
+        Threshold("icl_censored", "<=", 0.0),
+        Threshold("err64_lo", "<=", 0.35),
+        Threshold("loss_drift", "<=", 0.1),
+    ],
+)

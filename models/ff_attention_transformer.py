@@ -1,0 +1,206 @@
+"""A two-layer, one-head-per-layer causal transformer with FF switches and test-time ablations.
+
+The model of Chen, Bruna, Bietti (2025), Sec. 3 (after Bietti et al. 2023,
+"Birth of a transformer"): token plus learned absolute position embeddings,
+two residual blocks ``h += attn(h); h += ff(h)`` with a single softmax head
+each and no LayerNorm, a ReLU feed-forward block of width ``4 d`` in the
+layers chosen by ``ff_layers``, and a linear unembedding. Test-time
+interventions: ``no_ff`` drops the FF output of the given layers,
+``no_attn`` drops the attention output of the given layers, and
+:func:`truncated` returns a copy whose chosen weight matrix is replaced by
+its best rank-``k`` approximation (LASER-style, keeping the top singular
+directions). Different from ``models/transformer.py`` (pre-LayerNorm,
+multi-head). Returns plain tensors and floats only.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import torch
+from torch import nn
+from torch.nn import functional as F
+
+__all__ = ["AdamConfig", "FFAttentionTransformer", "ModelConfig", "TrainLog", "train_adam", "truncated"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class ModelConfig:
+    """Vocabulary, width, context length and which of the two layers (0, 1) carry an FF block."""
+
+    vocab: int
+    d_model: int
+    seq_len: int
+    ff_layers: tuple[int, ...] = (1,)
+    ff_ratio: int = 4
+    embed_std: float = 1.0
+
+    def __post_init__(self) -> None:
+        if min(self.vocab, self.d_model, self.seq_len, self.ff_ratio) < 1:
+            raise ValueError(f"every size must be positive: {self!r}")
+        if not set(self.ff_layers) <= {0, 1}:
+            raise ValueError(f"ff_layers must be a subset of (0, 1), got {self.ff_layers}")
+
+
+class Head(nn.Module):
+    """One causal softmax attention head with a full-width value/output map."""
+
+    def __init__(self, d: int) -> None:
+        super().__init__()
+        self.wq = nn.Linear(d, d, bias=False)
+        self.wk = nn.Linear(d, d, bias=False)
+        self.wv = nn.Linear(d, d, bias=False)
+        self.wo = nn.Linear(d, d, bias=False)
+
+    def forward(self, h: torch.Tensor, last_only: bool = False) -> torch.Tensor:
+        _, t, d = h.shape  # batch, time, width
+        k, v = self.wk(h), self.wv(h)  # (B, T, d)
+        if last_only:  # only the last query: (B, 1, d) output
+            q = self.wq(h[:, -1:])  # (B, 1, d)
+            att = q @ k.transpose(1, 2) / math.sqrt(d)  # (B, 1, T)
+        else:
+            q = self.wq(h)  # (B, T, d)
+            att = q @ k.transpose(1, 2) / math.sqrt(d)  # (B, T, T)
+            mask = torch.ones(t, t, dtype=torch.bool, device=h.device).tril()
+            att = att.masked_fill(~mask, float("-inf"))
+        return self.wo(att.softmax(dim=-1) @ v)  # (B, T or 1, d)
+
+
+class FeedForward(nn.Module):
+    """``w2 relu(w1 h)``: input matrix ``w1 (r d, d)``, output matrix ``w2 (d, r d)``."""
+
+    def __init__(self, d: int, ratio: int) -> None:
+        super().__init__()
+        self.w1 = nn.Linear(d, ratio * d, bias=False)
+        self.w2 = nn.Linear(ratio * d, d, bias=False)
+
+    def forward(self, h: torch.Tensor) -> torch.Tensor:
+        return self.w2(F.relu(self.w1(h)))
+
+
+@dataclass(frozen=True)
+class Readout:
+    """Last-position logits of the full model and with the layer-2 FF output dropped: ``(B, V)`` each."""
+
+    full: torch.Tensor
+    no_ff: torch.Tensor
+
+
+class FFAttentionTransformer(nn.Module):
+    """Two residual blocks, one head each, optional FF per layer, no LayerNorm."""
+
+    def __init__(self, config: ModelConfig, *, generator: torch.Generator) -> None:
+        super().__init__()
+        self.config = config
+        d = config.d_model
+        self.tok = nn.Embedding(config.vocab, d)
+        self.pos = nn.Parameter(torch.zeros(config.seq_len, d))
+        self.heads = nn.ModuleList([Head(d), Head(d)])
+        self.ffs = nn.ModuleDict({str(i): FeedForward(d, config.ff_ratio) for i in config.ff_layers})
+        self.unembed = nn.Linear(d, config.vocab, bias=False)
+        with torch.no_grad():  # seeded init, PyTorch's default scales: N(0, 1) embeddings,
+            for name, p in self.named_parameters():  # matrices with variance 1 / (3 fan_in)
+                std = config.embed_std if name in ("tok.weight", "pos") else 1 / math.sqrt(3 * p.shape[-1])
+                p.copy_(torch.randn(p.shape, generator=generator) * std)
+
+    def forward(
+        self,
+        x: torch.Tensor,
+        *,
+        no_ff: tuple[int, ...] = (),
+        no_attn: tuple[int, ...] = (),
+        last_only: bool = False,
+    ) -> torch.Tensor:
+        """Logits ``(B, T, V)``, or ``(B, V)`` at the last position when ``last_only``."""
+        h = self.tok(x) + self.pos[: x.shape[1]]  # (B, T, d)
+        h = self._block(0, h, no_ff, no_attn, last_only=False)
+        h = self._block(1, h, no_ff, no_attn, last_only=last_only)
+        logits = self.unembed(h)
+        return logits[:, -1] if last_only else logits
+
+    def readout(self, x: torch.Tensor) -> Readout:
+        """Last-position logits with and without the layer-2 FF, from one forward pass."""
+        h = self.tok(x) + self.pos[: x.shape[1]]
+        h = self._block(0, h, (), (), last_only=False)
+        h = h[:, -1:] + self.heads[1](h, last_only=True)  # (B, 1, d)
+        ff = self.ffs["1"](h) if "1" in self.ffs else torch.zeros_like(h)
+        return Readout(full=self.unembed(h + ff)[:, 0], no_ff=self.unembed(h)[:, 0])
+
+    def _block(
+        self, i: int, h: torch.Tensor, no_ff: tuple[int, ...], no_attn: tuple[int, ...], *, last_only: bool
+    ) -> torch.Tensor:
+        if last_only:
+            out = h[:, -1:] + (0 if i in no_attn else self.heads[i](h, last_only=True))
+        else:
+            out = h + (0 if i in no_attn else self.heads[i](h))
+        if str(i) in self.ffs and i not in no_ff:
+            out = out + self.ffs[str(i)](out)
+        return out
+
+
+def truncated(model: FFAttentionTransformer, matrix: str, rank: int) -> FFAttentionTransformer:
+    """A copy of ``model`` whose weight ``matrix`` (a parameter name, e.g. ``ffs.1.w1.weight``)
+    is replaced by its best rank-``rank`` approximation (top singular directions kept)."""
+    out = copy.deepcopy(model)
+    weight = dict(out.named_parameters())[matrix]
+    with torch.no_grad():
+        u, s, vh = torch.linalg.svd(weight, full_matrices=False)
+        s[rank:] = 0.0
+        weight.copy_((u * s) @ vh)
+    return out
+
+
+@dataclass(frozen=True, kw_only=True)
+class AdamConfig:
+    """Adam on fresh batches: steps, learning rate, batch size, logging cadence."""
+
+    steps: int
+    lr: float = 1e-3
+    batch: int = 128
+    log_every: int = 10
+
+
+@dataclass
+class TrainLog:
+    """Logged steps and, per step, the probes' values (name -> list of floats)."""
+
+    steps: list[int] = field(default_factory=list)
+    values: dict[str, list[float]] = field(default_factory=dict)
+    loss: list[float] = field(default_factory=list)
+
+    def record(self, step: int, probes: dict[str, float]) -> None:
+        self.steps.append(step)
+        for name, v in probes.items():
+            self.values.setdefault(name, []).append(float(v))
+
+
+def train_adam(
+    model: FFAttentionTransformer,
+    draw: Callable[[int], tuple[torch.Tensor, torch.Tensor]],
+    probe: Callable[[FFAttentionTransformer], dict[str, float]],
+    config: AdamConfig,
+) -> TrainLog:
+    """Minimise the last-position cross-entropy on fresh batches.
+
+    ``draw(batch) -> (x (B, T), y (B,))`` gives a training batch; ``probe(model)
+    -> dict[str, float]`` is called (under no_grad) at step 0 and every
+    ``log_every`` steps, and after the last step.
+    """
+    opt = torch.optim.Adam(model.parameters(), lr=config.lr)
+    log = TrainLog()
+    for step in range(config.steps + 1):
+        if step % config.log_every == 0 or step == config.steps:
+            with torch.no_grad():
+                log.record(step, probe(model))
+        if step == config.steps:
+            break
+        x, y = draw(config.batch)
+        loss = F.cross_entropy(model(x, last_only=True), y)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
+        log.loss.append(float(loss.detach()))
+    return log

@@ -1,0 +1,89 @@
+"""Unit tests of tasks.single_index_prompts: links, subspace prior, sampler, strategies."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+from hypothesis import given, settings
+from hypothesis.errors import InvalidArgument
+
+from tasks.single_index_prompts import (
+    LINKS,
+    SingleIndexFamily,
+    SingleIndexTask,
+    apply_link,
+    link_degree,
+    random_subspace,
+    sample_indices,
+    sample_prompts,
+    single_index_families,
+    single_index_tasks,
+)
+
+
+@pytest.mark.parametrize("link", LINKS)
+def test_links_have_zero_mean_and_unit_variance(link: str) -> None:
+    z = torch.randn(400_000, generator=torch.Generator().manual_seed(0), dtype=torch.float64)
+    f = apply_link(link, z)
+    assert abs(float(f.mean())) < 0.02
+    assert float(f.var()) == pytest.approx(1.0, abs=0.03)
+    assert link_degree(link) in (2, 3)
+
+
+def test_indices_lie_on_the_unit_sphere_of_the_subspace() -> None:
+    gen = torch.Generator().manual_seed(1)
+    basis = random_subspace(10, 3, gen)
+    assert torch.allclose(basis.T @ basis, torch.eye(3), atol=1e-5)
+    beta = sample_indices(basis, 50, gen)
+    assert torch.allclose(beta.norm(dim=1), torch.ones(50), atol=1e-5)
+    assert torch.allclose(beta @ basis @ basis.T, beta, atol=1e-5)  # in span(U)
+
+
+def test_sampler_is_seeded_and_has_shapes() -> None:
+    task = SingleIndexTask(dim=6, rank=2, link="he2", noise=0.0)
+    out = [
+        sample_prompts(task, random_subspace(6, 2, g), 5, 7, 3, g)
+        for g in (torch.Generator().manual_seed(3), torch.Generator().manual_seed(3))
+    ]
+    (x, y, xq, fq), again = out
+    assert x.shape == (5, 7, 6) and y.shape == (5, 7) and xq.shape == (5, 3, 6) and fq.shape == (5, 3)
+    assert all(torch.equal(a, b) for a, b in zip(out[0], again, strict=True))
+
+
+@settings(max_examples=25, deadline=None, database=None)
+@given(single_index_tasks(min_dim=3, max_dim=20, max_rank=3, links=LINKS, max_noise=0.1))
+def test_drawn_tasks_respect_bounds(task: SingleIndexTask) -> None:
+    assert 3 <= task.dim <= 20 and 1 <= task.rank <= min(3, task.dim)
+    assert task.link in LINKS and 0.0 <= task.noise <= 0.1
+
+
+@settings(max_examples=25, deadline=None, database=None)
+@given(single_index_families(min_base=3, max_base=8, ratio=4, points=6))
+def test_drawn_families_span_the_ratio(family: SingleIndexFamily) -> None:
+    assert len(family.dims) == 6 and family.dims[-1] == 4 * family.dims[0]
+    assert list(family.dims) == sorted(set(family.dims))
+    assert family.at(family.dims[-1]).dim == family.dims[-1]
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [{"min_dim": 0}, {"min_dim": 5, "max_dim": 4}, {"min_rank": 0}, {"links": ("he4",)}, {"max_noise": 1.5}],
+)
+def test_bad_task_bounds_are_rejected(kwargs: dict[str, object]) -> None:
+    with pytest.raises(InvalidArgument):
+        single_index_tasks(**kwargs).example()  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "kwargs", [{"ratio": 1}, {"points": 1}, {"min_base": 2, "points": 9}, {"min_rank": 5}]
+)
+def test_bad_family_bounds_are_rejected(kwargs: dict[str, int]) -> None:
+    with pytest.raises(InvalidArgument):
+        single_index_families(**kwargs).example()  # type: ignore[arg-type]
+
+
+def test_invalid_instances_raise() -> None:
+    with pytest.raises(ValueError):
+        SingleIndexTask(dim=2, rank=3, link="he2")
+    with pytest.raises(ValueError):
+        SingleIndexFamily(dims=(8, 4), rank=1, link="he2")
