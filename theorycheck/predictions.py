@@ -88,7 +88,8 @@ def rate_shape(bound: sp.Expr, variable: sp.Symbol, constants: Mapping[sp.Symbol
     exponential decay, whose rate is ``lim d(log B)/dx``.
     """
     x = sp.Dummy("x", positive=True)
-    expr = bound.subs(variable, x)
+    # floats as exact rationals: sympy's limit mis-handles float powers (t**-0.65 gave oo)
+    expr = sp.nsimplify(bound, rational=True).subs(variable, x)
     logb = sp.log(expr)
     power = sp.limit(x * sp.diff(logb, x), x, sp.oo)
     power = power.subs(constants)
@@ -207,7 +208,10 @@ class _ExponentPrediction(Prediction):
             target = 1.0
             values = np.asarray(ratios)
         else:
-            if float(np.median(r2s)) < self.min_r2:
+            # R^2 measures a line against the spread it explains; a flat line (slope within the
+            # tolerance of 0) explains none, so there the drift check alone guards the shape.
+            flat = abs(float(np.median(slopes))) <= self.delta
+            if float(np.median(r2s)) < self.min_r2 and not flat:
                 return inconclusive(
                     self._statistic(),
                     f"median R^2 {float(np.median(r2s)):.2f} < {self.min_r2}: "

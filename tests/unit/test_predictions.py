@@ -35,6 +35,8 @@ t, n, C, c, a = sp.symbols("t n C c a", positive=True)
         (C / t + 1 / t**2, "power", -1.0),
         (C * sp.exp(-t / 2), "exponential", -0.5),
         (C * sp.exp(-c * t), "exponential", None),
+        (C / t**0.65, "power", -0.65),  # a float power: sympy's limit once made this exponential
+        (C * sp.exp(-0.5 * t), "exponential", -0.5),
     ],
 )
 def test_rate_shape_is_derived_from_the_bound(bound, form, exponent):
@@ -130,6 +132,22 @@ def test_scaling_fits_growth():
     )
     assert Scaling(d**2, over=d, series="samples", window=(1, 200)).judge(m, 0.025).verdict is Verdict.HOLDS
     assert Scaling(d, over=d, series="samples", window=(1, 200)).judge(m, 0.025).verdict is Verdict.VIOLATED
+
+
+def test_a_flat_curve_is_judged_by_its_slope_not_its_r2():
+    """Free of d: exponent 0 on flat noisy data HOLDS (R^2 is ~0 there by construction); d^1 is rejected."""
+    d = sp.Symbol("d", positive=True)
+    flat = _power_law(0.0, seeds=8, noise=0.05, seed=3)
+    r2 = [np.corrcoef(np.log(c.x), np.log(c.y))[0, 1] ** 2 for c in flat.curves("loss")]
+    assert float(np.median(r2)) < 0.9  # an R^2 check would refuse this curve
+    free = Scaling(sp.log(d), over=d, series="loss", window=(0, 1e9), tolerance=0.1)  # exponent 0
+    assert free.judge(flat, 0.025).verdict is Verdict.HOLDS
+    assert Scaling(d, over=d, series="loss", window=(0, 1e9)).judge(flat, 0.025).verdict is Verdict.VIOLATED
+    x = flat.curves("loss")[0].x
+    bent = Measurement.stack(
+        [Measurement.one(series={"loss": (x, np.exp(0.3 * np.log(x) ** 2 - 2 * np.log(x)))})] * 4
+    )
+    assert free.judge(bent, 0.025).verdict is Verdict.INCONCLUSIVE  # curvature is still caught
 
 
 def _scalars(**columns: list[float]) -> Measurement:
