@@ -45,6 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--no-cache", action="store_true", help="train everything, store nothing")
     run.add_argument("--executor", default="process", choices=["process", "inprocess"])
     run.add_argument("--strict-mutants", action="store_true", help="fail claims whose mutants survive")
+    run.add_argument("--unit-threads", type=int, default=1, help="torch threads per work unit (default 1)")
     run.add_argument(
         "--on-flaky",
         choices=("skip", "fail"),
@@ -129,7 +130,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         cmd += ["--claims-cache-dir", str(Path(args.cache_dir).resolve())]
     if args.strict_mutants:
         cmd.append("--strict-mutants")
-    cmd += ["--on-flaky", args.on_flaky]
+    cmd += ["--on-flaky", args.on_flaky, "--unit-threads", str(args.unit_threads)]
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(root), os.environ.get("PYTHONPATH", "")])}
     code = subprocess.call(cmd, cwd=root, env=env)
     print(f"reports written to {Path(args.out).resolve()}/claims.{{json,md}} and index.html")

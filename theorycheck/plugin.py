@@ -10,6 +10,7 @@ reported (a missing one is an error that names it) and writes the reports.
 
 from __future__ import annotations
 
+import argparse
 import json
 import re
 from pathlib import Path
@@ -53,6 +54,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption(
         "--unit-timeout", type=float, default=None, help="seconds per work unit (default: tier's)"
     )
+    group.addoption(
+        "--unit-threads",
+        type=_positive_int,
+        default=1,
+        help="torch threads per work unit (default 1: the catalogue's models are too small to gain from "
+        "more, and extra threads on shared cores cost several times the CPU)",
+    )
     group.addoption("--unit-memory-mb", type=int, default=0, help="address-space limit per unit process, MiB")
     group.addoption(
         "--on-flaky",
@@ -63,12 +71,17 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--strict-mutants", action="store_true", help="fail a claim whose mutants survive")
 
 
+def _positive_int(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a positive integer")
+    return int(text)
+
+
 def _settings(config: pytest.Config, root: Path) -> Any:
     from .session import RunSettings
 
     if _SETTINGS not in config.stash:
         opt = config.option
-        workers = int(getattr(config, "workerinput", {}).get("workercount", 1))
         out = None if opt.no_claims_report else Path(opt.claims_out or root / "reports")
         cache = None if opt.no_claims_cache else Path(opt.claims_cache_dir or root / ".theorycheck" / "cache")
         config.stash[_SETTINGS] = RunSettings(
@@ -80,7 +93,7 @@ def _settings(config: pytest.Config, root: Path) -> Any:
             out_dir=out,
             unit_timeout=opt.unit_timeout,
             memory_mb=opt.unit_memory_mb,
-            workers=workers,
+            unit_threads=opt.unit_threads,
         )
     return config.stash[_SETTINGS]
 

@@ -25,20 +25,15 @@ class RunSettings:
     out_dir: Path | None = None
     unit_timeout: float | None = None
     memory_mb: int = 0
-    workers: int = 1
+    unit_threads: int = 1
     _executor: Executor | None = field(default=None, repr=False)
     _cache: Cache | None = field(default=None, repr=False)
-
-    @property
-    def threads(self) -> int:
-        """Torch threads per unit: the cores shared out over the parallel workers."""
-        return max(1, (os.cpu_count() or 1) // max(1, self.workers))
 
     def executor_instance(self) -> Executor:
         if self._executor is None:
             timeout = self.unit_timeout if self.unit_timeout is not None else self.tier.unit_timeout
             self._executor = make_executor(
-                self.executor, timeout=timeout, memory_mb=self.memory_mb, threads=self.threads
+                self.executor, timeout=timeout, memory_mb=self.memory_mb, threads=self.unit_threads
             )
         return self._executor
 
@@ -50,7 +45,7 @@ class RunSettings:
     def run_claim(self, claim_id: str) -> ClaimResult:
         """Run one claim with this session's executor, cache and counterexample store."""
         if self.executor == "inprocess":
-            limit_torch_threads(self.threads)
+            limit_torch_threads(self.unit_threads)
         store = CounterexampleStore(self.out_dir / "counterexamples") if self.out_dir is not None else None
         runner = ClaimRunner(
             claim_id,
