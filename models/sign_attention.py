@@ -1,0 +1,153 @@
+"""Two-layer softmax-attention classifier trained by GD, SignGD or Adam (Li et al. 2025, arXiv:2410.04870).
+
+For an input ``X = [x_1, x_2]`` of ``L = 2`` tokens in ``R^d`` (signal, noise)::
+
+    q_l = W_Q x_l, k_a = W_K x_a                  (m_k,) each
+    S[l, a] = softmax_a(<q_l, k_a>)               (L, L): query token l attends to key token a
+    F_j = sum_l sum_a S[l, a] mean_r <w_{V,j,r}, x_a>   j in {+, -}, r over the m_v value neurons
+    f(X) = F_+ - F_-                              scalar score; loss = mean log(1 + exp(-y f))
+
+W_Q, W_K are ``(m_k, d)``, the two value maps ``(m_v, d)`` each; everything
+starts i.i.d. ``N(0, sigma_0^2)``. All four matrices live as blocks of one
+``(2 m_k + 2 m_v, d)`` tensor so that one matmul embeds a batch and one
+optimiser step updates everything. Trainers: full-batch GD
+(``p -= lr g``), SignGD (``p -= lr sign(g)``) and Adam (bias-corrected,
+``p -= lr m_hat / (sqrt(v_hat) + eps)``). Hooks return the softmax scores and
+the value / key / query projections on the signal and noise tokens.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import torch
+
+Optimizer = Literal["gd", "signgd", "adam"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class SignAttentionConfig:
+    """Widths, initialisation scale and optimiser of one run."""
+
+    d: int
+    m_k: int = 16
+    m_v: int = 16
+    sigma_0: float = 0.01
+    optimizer: Optimizer = "signgd"
+    lr: float = 1e-3
+    beta1: float = 0.9  # Adam only
+    beta2: float = 0.999  # Adam only
+    eps: float = 1e-8  # Adam only
+
+    def __post_init__(self) -> None:
+        if self.optimizer not in ("gd", "signgd", "adam"):
+            raise ValueError(f"optimizer {self.optimizer!r} is not 'gd', 'signgd' or 'adam'")
+        if not (self.d >= 2 and self.m_k >= 1 and self.m_v >= 1 and self.sigma_0 > 0 and self.lr > 0):
+            raise ValueError(f"bad config {self}")
+
+
+@dataclass(frozen=True)
+class Projections:
+    """Per-sample projections of the weights on the two tokens (``y`` folded into the value terms).
+
+    ``value_noise[i] = mean_r <w_{V,+,r} - w_{V,-,r}, y_i xi_i>``, ``value_signal`` the same on ``mu``;
+    ``query_noise[i, r] = <w_{Q,r}, xi_i>``, ``key_noise`` likewise; ``*_signal`` on ``mu`` (one row).
+    """
+
+    value_noise: torch.Tensor  # (N,)
+    value_signal: torch.Tensor  # ()
+    query_noise: torch.Tensor  # (N, m_k)
+    key_noise: torch.Tensor  # (N, m_k)
+    query_signal: torch.Tensor  # (m_k,)
+    key_signal: torch.Tensor  # (m_k,)
+
+
+@dataclass(frozen=True)
+class TrainResult:
+    """One run: the training loss after every step (``loss[t]`` is the loss at step ``t``) and weights."""
+
+    loss: np.ndarray  # (steps + 1,)
+    weights: torch.Tensor  # (2 m_k + 2 m_v, d)
+
+
+class TwoLayerSoftmaxAttnClassifier:
+    """The paper's model as a pure function of a weight tensor; see the module docstring."""
+
+    def __init__(self, config: SignAttentionConfig) -> None:
+        self.config = config
+
+    def init(self, gen: torch.Generator) -> torch.Tensor:
+        """Fresh weights ``(2 m_k + 2 m_v, d)``: rows Q, K, V+, V- in that order."""
+        c = self.config
+        return torch.randn(2 * c.m_k + 2 * c.m_v, c.d, generator=gen) * c.sigma_0
+
+    def _blocks(self, w: torch.Tensor) -> tuple[torch.Tensor, ...]:
+        k, v = self.config.m_k, self.config.m_v
+        return w[:k], w[k : 2 * k], w[2 * k : 2 * k + v], w[2 * k + v :]
+
+    def scores(self, w: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
+        """Softmax scores ``S (N, L, L)``: ``S[i, l, a]`` is query token l's weight on key token a."""
+        wq, wk, _, _ = self._blocks(w)
+        q = x @ wq.T  # (N, L, m_k)
+        k = x @ wk.T  # (N, L, m_k)
+        return torch.softmax(q @ k.transpose(1, 2), dim=-1)  # (N, L, L)
+
+    def forward(self, w: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
+        """Scores ``f(X) (N,)`` of a batch ``x (N, L, d)``."""
+        k, v = self.config.m_k, self.config.m_v
+        h = x @ w.T  # (N, L, 2 m_k + 2 m_v)
+        q, key = h[..., :k], h[..., k : 2 * k]  # (N, L, m_k)
+        vals = h[..., 2 * k : 2 * k + v].mean(-1) - h[..., 2 * k + v :].mean(-1)  # (N, L): F_+ - F_- values
+        attn = torch.softmax(q @ key.transpose(1, 2), dim=-1)  # (N, L_query, L_key)
+        return (attn.sum(1) * vals).sum(-1)  # (N,): sum over queries and keys
+
+    def loss(self, w: torch.Tensor, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+        """Mean logistic loss ``log(1 + exp(-y f))``."""
+        return torch.nn.functional.softplus(-y * self.forward(w, x)).mean()
+
+    def accuracy(self, w: torch.Tensor, x: torch.Tensor, y: torch.Tensor) -> float:
+        """Fraction of ``sign(f) == y`` (a zero score counts as wrong)."""
+        with torch.no_grad():
+            return float((self.forward(w, x) * y > 0).float().mean())
+
+    def projections(self, w: torch.Tensor, x: torch.Tensor, y: torch.Tensor) -> Projections:
+        """Value / query / key projections on each sample's noise token and on the signal direction."""
+        wq, wk, vp, vm = self._blocks(w)
+        xi, mu = x[:, 1], x[0, 0] * y[0]  # (N, d), (d,): token 0 of sample 0 is y_0 mu
+        dv = (vp - vm).mean(0)  # (d,)
+        return Projections(
+            value_noise=(xi @ dv) * y,
+            value_signal=mu @ dv,
+            query_noise=xi @ wq.T,
+            key_noise=xi @ wk.T,
+            query_signal=wq @ mu,
+            key_signal=wk @ mu,
+        )
+
+    def train(self, w: torch.Tensor, x: torch.Tensor, y: torch.Tensor, steps: int) -> TrainResult:
+        """Full-batch training from ``w`` for ``steps`` steps with the configured optimiser."""
+        c = self.config
+        w = w.clone().requires_grad_(True)
+        m = torch.zeros_like(w)
+        v = torch.zeros_like(w)
+        losses = np.empty(steps + 1)
+        for t in range(steps + 1):
+            loss = self.loss(w, x, y)
+            losses[t] = float(loss.detach())
+            if t == steps:
+                break
+            (g,) = torch.autograd.grad(loss, w)
+            with torch.no_grad():
+                if c.optimizer == "gd":
+                    w -= c.lr * g
+                elif c.optimizer == "signgd":
+                    w -= c.lr * torch.sign(g)
+                else:
+                    m.mul_(c.beta1).add_(g, alpha=1 - c.beta1)
+                    v.mul_(c.beta2).addcmul_(g, g, value=1 - c.beta2)
+                    m_hat = m / (1 - c.beta1 ** (t + 1))
+                    v_hat = v / (1 - c.beta2 ** (t + 1))
+                    w -= c.lr * m_hat / (v_hat.sqrt() + c.eps)
+        return TrainResult(loss=losses, weights=w.detach())

@@ -1,0 +1,77 @@
+"""Unit tests of models.group_attention: shapes, uniform start, one GD step, logistic regression."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+import torch
+
+from models.group_attention import (
+    GDConfig,
+    GroupAttentionConfig,
+    OneLayerSelfAttnClassifier,
+    fit_logistic,
+    logistic_error,
+    logistic_loss,
+    train_gd,
+)
+
+
+@pytest.fixture(autouse=True)
+def _one_thread() -> Iterator[None]:
+    """Tiny models run fastest on one thread on a busy 2-core box."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
+
+def _data(n: int, gen: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:
+    x = torch.randn(n, 3, 4, generator=gen)  # d = 3, D = 4; label reads group 2
+    y = torch.sign(x[:, 0, 2])
+    y[y == 0] = 1.0
+    return torch.cat([x, torch.eye(4).expand(n, -1, -1)], dim=1), y
+
+
+def test_forward_shapes_and_uniform_attention_at_zero() -> None:
+    model = OneLayerSelfAttnClassifier(GroupAttentionConfig(dim=7, groups=4))
+    z, _ = _data(5, torch.Generator().manual_seed(0))
+    s = model.attention(z)
+    assert s.shape == (5, 4, 4) and torch.allclose(s, torch.full_like(s, 0.25))
+    assert model.attended(z).shape == (5, 7) and torch.allclose(model.attended(z), z.mean(dim=2))
+    assert model(z).shape == (5,) and torch.all(model(z) == 0)
+
+
+def test_output_is_value_of_tokens_attended_and_averaged() -> None:
+    model = OneLayerSelfAttnClassifier(GroupAttentionConfig(dim=7, groups=4))
+    gen = torch.Generator().manual_seed(1)
+    with torch.no_grad():
+        model.W.copy_(torch.randn(7, 7, generator=gen))
+        model.v.copy_(torch.randn(7, generator=gen))
+    z, _ = _data(3, gen)
+    s = model.attention(z)
+    assert torch.allclose(s.sum(dim=1), torch.ones(3, 4))
+    expected = torch.stack([model.v @ z[i] @ s[i] @ torch.ones(4) / 4 for i in range(3)])
+    assert torch.allclose(model(z), expected, atol=1e-5)
+
+
+def test_gd_lowers_the_loss_and_logs_checkpoints() -> None:
+    gen = torch.Generator().manual_seed(2)
+    model = OneLayerSelfAttnClassifier(GroupAttentionConfig(dim=7, groups=4))
+    z, y = _data(512, torch.Generator().manual_seed(9))
+    with torch.no_grad():
+        before = float(logistic_loss(model(z), y))
+    log = train_gd(model, _data, GDConfig(steps=20, lr=2.0, batch=256), gen, probe=z, log_steps=(10, 20))
+    assert log.steps == (10, 20) and log.attention.shape == (2, 4, 4)
+    with torch.no_grad():
+        assert float(logistic_loss(model(z), y)) < before
+
+
+def test_logistic_regression_separates_a_linear_rule() -> None:
+    gen = torch.Generator().manual_seed(3)
+    x = torch.randn(200, 5, generator=gen)
+    y = torch.where(x[:, 1] - x[:, 3] > 0, 1.0, -1.0)
+    w, b = fit_logistic(x, y, l2=1e-4)
+    assert w.shape == (5,) and b.shape == ()
+    assert logistic_error(w, b, x, y) < 0.05

@@ -1,0 +1,67 @@
+"""Unit tests of models.multihead_rank: shapes, parameter budget, the analytic head, one Adam step."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+
+from models.multihead_rank import (
+    MultiHeadAttnRank,
+    RankConfig,
+    TrainConfig,
+    mse,
+    nearest_neighbour_head,
+    train,
+)
+
+
+def _data(batch: int, dim: int, n: int, seed: int) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    g = torch.Generator().manual_seed(seed)
+    q = torch.nn.functional.normalize(torch.randn(batch, dim, generator=g), dim=-1)
+    c = torch.nn.functional.normalize(torch.randn(batch, n, dim, generator=g), dim=-1)
+    best = torch.einsum("bd,bnd->bn", q, c).argmax(dim=-1)
+    return q, c, c[torch.arange(batch), best]
+
+
+def test_shapes_and_attention_rows_sum_to_one() -> None:
+    model = MultiHeadAttnRank(RankConfig(dim=6, heads=3, rank=2), torch.Generator().manual_seed(0))
+    q, c, _ = _data(5, 6, 4, 1)
+    assert model(q, c).shape == (5, 6)
+    p = model.attention(q, c)
+    assert p.shape == (5, 3, 4) and torch.allclose(p.sum(dim=-1), torch.ones(5, 3))
+
+
+def test_equal_query_key_budget() -> None:
+    g = torch.Generator().manual_seed(0)
+    full = MultiHeadAttnRank(RankConfig(dim=8, heads=1, rank=8), g)
+    low = MultiHeadAttnRank(RankConfig(dim=8, heads=8, rank=1), g)
+    assert full.q.numel() + full.k.numel() == low.q.numel() + low.k.numel() == 2 * 8 * 8
+    assert low.parameter_count() == 8 * (2 * 8 + 64)
+
+
+def test_rank_above_dim_is_rejected() -> None:
+    with pytest.raises(ValueError):
+        RankConfig(dim=4, heads=1, rank=5)
+
+
+def test_analytic_head_approaches_the_target_as_beta_grows() -> None:
+    q, c, y = _data(4096, 5, 3, 2)
+    errs = [mse(nearest_neighbour_head(5, beta), q, c, y) for beta in (1.0, 30.0, 1000.0)]
+    assert errs[0] > errs[1] > errs[2] and errs[2] < 0.01
+    zero = nearest_neighbour_head(5, 0.0)  # beta = 0: uniform attention, the context average
+    assert torch.allclose(zero(q, c), c.mean(dim=1), atol=1e-6)
+
+
+def test_one_adam_step_lowers_the_loss_and_is_deterministic() -> None:
+    q, c, y = _data(256, 4, 2, 3)
+
+    def fixed(batch: int, g: torch.Generator) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        return q, c, y
+
+    runs = []
+    for _ in range(2):
+        model = MultiHeadAttnRank(RankConfig(dim=4, heads=1, rank=4), torch.Generator().manual_seed(4))
+        losses = train(model, fixed, TrainConfig(steps=2, batch=256, lr=1e-2), torch.Generator())
+        runs.append(losses)
+        assert mse(model, q, c, y) < losses[0]
+    assert runs[0] == runs[1]

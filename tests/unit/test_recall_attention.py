@@ -1,0 +1,82 @@
+"""Unit tests of models.recall_attention: shapes, the structured form, equivariance and one step."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+import torch
+
+from models.recall_attention import (
+    OneLayerRecall,
+    RecallConfig,
+    TrainConfig,
+    accuracy,
+    recall_loss,
+    train,
+)
+
+V, K = 13, 2
+
+
+def _tokens(n: int = 32, t: int = 8, seed: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
+    gen = torch.Generator().manual_seed(seed)
+    tok = torch.randint(K, V - 1, (n, t), generator=gen)
+    q = torch.randint(0, K, (n,), generator=gen)
+    p = torch.randint(0, t - 2, (n,), generator=gen)
+    rows = torch.arange(n)
+    tok[rows, p] = q
+    tok[:, -1] = q
+    return tok, tok[rows, p + 1]
+
+
+@pytest.mark.parametrize("attention", ["softmax", "linear", "relu"])
+@pytest.mark.parametrize("param", ["structured", "full"])
+def test_forward_shapes(attention: str, param: str) -> None:
+    model = OneLayerRecall(
+        RecallConfig(vocab_size=V, triggers=K, attention=attention, param=param), torch.Generator()
+    )
+    tok, ybar = _tokens()
+    assert model(tok).shape == (32, V)
+    assert model.attention(tok).shape == (32, 8)
+    assert recall_loss(model(tok), ybar, 0.2).ndim == 0
+
+
+def test_structured_softmax_recalls_the_answer() -> None:
+    model = OneLayerRecall(RecallConfig(vocab_size=V, triggers=K), torch.Generator())
+    with torch.no_grad():
+        model.a.fill_(20.0)
+        model.b.fill_(20.0)
+        model.c.fill_(20.0 - math.log(0.8 / 0.2))
+    tok, ybar = _tokens()
+    z = model(tok)
+    assert accuracy(z, ybar) == 1.0
+    bayes = -(0.8 * math.log(0.8) + 0.2 * math.log(0.2))
+    assert float(recall_loss(z, ybar, 0.2).detach()) == pytest.approx(bayes, abs=1e-3)
+
+
+def test_structured_model_is_equivariant_under_output_permutations() -> None:
+    model = OneLayerRecall(RecallConfig(vocab_size=V, triggers=K, init=0.7), torch.Generator())
+    tok, _ = _tokens()
+    perm = torch.arange(V)
+    perm[K : V - 1] = K + torch.randperm(V - 1 - K, generator=torch.Generator().manual_seed(5))
+    z, zp = model(tok), model(perm[tok])
+    assert torch.allclose(zp[:, perm], z)
+
+
+def test_one_step_lowers_the_loss_for_each_optimiser() -> None:
+    tok, ybar = _tokens(64)
+    for opt, lr in (("ngd", 0.2), ("gd", 1.0), ("adam", 0.05)):
+        for param in ("structured", "full"):
+            model = OneLayerRecall(RecallConfig(vocab_size=V, triggers=K, param=param), torch.Generator())
+            log = train(model, (tok, ybar), (tok, ybar), 0.1, TrainConfig(steps=3, lr=lr, optimizer=opt))
+            assert log.train_loss[-1] < log.train_loss[0], (opt, param)
+            assert log.steps.tolist() == [0, 1, 2, 3]
+
+
+def test_configs_validate() -> None:
+    with pytest.raises(ValueError):
+        RecallConfig(vocab_size=V, triggers=K, attention="gelu")
+    with pytest.raises(ValueError):
+        TrainConfig(steps=5, lr=0.1, optimizer="sgd")
+    assert RecallConfig(vocab_size=V, triggers=K, attention="relu").structured_init == 0.5

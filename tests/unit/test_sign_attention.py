@@ -1,0 +1,58 @@
+"""Unit tests of models.sign_attention: shapes, the forward formula, hooks and one step of each optimiser."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+
+from models.sign_attention import SignAttentionConfig, TwoLayerSoftmaxAttnClassifier
+
+
+def _data(n: int = 12, d: int = 200) -> tuple[torch.Tensor, torch.Tensor]:
+    g = torch.Generator().manual_seed(0)
+    y = torch.randint(0, 2, (n,), generator=g).float() * 2 - 1
+    x = torch.zeros(n, 2, d)
+    x[:, 0, 0] = y
+    x[:, 1, 1:] = torch.randn(n, d - 1, generator=g) * (torch.rand(n, d - 1, generator=g) < 0.05)
+    return x, y
+
+
+def test_forward_matches_the_formula() -> None:
+    model = TwoLayerSoftmaxAttnClassifier(SignAttentionConfig(d=200, m_k=4, m_v=3, sigma_0=0.3))
+    w = model.init(torch.Generator().manual_seed(1))
+    assert w.shape == (2 * 4 + 2 * 3, 200)
+    x, _ = _data()
+    wq, wk, vp, vm = w[:4], w[4:8], w[8:11], w[11:]
+    i = 5
+    xi = x[i]  # (2, d)
+    s = torch.softmax((xi @ wq.T) @ (xi @ wk.T).T, dim=-1)  # (L, L)
+    vals = (xi @ vp.T).mean(-1) - (xi @ vm.T).mean(-1)  # (L,)
+    expected = sum(s[q] @ vals for q in range(2))
+    assert model.forward(w, x)[i] == pytest.approx(float(expected), rel=1e-5, abs=1e-7)
+    assert torch.allclose(model.scores(w, x)[i], s, atol=1e-6)
+
+
+def test_hooks_shapes() -> None:
+    model = TwoLayerSoftmaxAttnClassifier(SignAttentionConfig(d=200, m_k=4, m_v=3))
+    w = model.init(torch.Generator().manual_seed(1))
+    x, y = _data()
+    p = model.projections(w, x, y)
+    assert p.value_noise.shape == (12,) and p.query_noise.shape == (12, 4) and p.key_noise.shape == (12, 4)
+    assert p.query_signal.shape == (4,) and p.value_signal.shape == ()
+    assert model.scores(w, x).sum(-1).allclose(torch.ones(12, 2))
+
+
+@pytest.mark.parametrize(("optimizer", "lr"), [("gd", 0.5), ("signgd", 1e-3), ("adam", 1e-3)])
+def test_one_step_lowers_the_loss(optimizer: str, lr: float) -> None:
+    model = TwoLayerSoftmaxAttnClassifier(SignAttentionConfig(d=200, optimizer=optimizer, lr=lr))  # type: ignore[arg-type]
+    w = model.init(torch.Generator().manual_seed(2))
+    x, y = _data()
+    run = model.train(w, x, y, 3)
+    assert run.loss.shape == (4,)
+    assert run.loss[1] < run.loss[0] and run.loss[-1] < run.loss[0]
+    assert torch.equal(w, model.init(torch.Generator().manual_seed(2)))  # the input weights are untouched
+
+
+def test_config_validates() -> None:
+    with pytest.raises(ValueError):
+        SignAttentionConfig(d=10, optimizer="sgd")  # type: ignore[arg-type]
