@@ -34,6 +34,7 @@ from .cache import Cache, library_versions, source_digest, unit_key
 from .catalogue import load_claim, load_module
 from .claim import Claim
 from .counterexamples import CounterexampleStore
+from .draws import seed_only_draws
 from .errors import MeasurementError, TheorycheckError
 from .execute import Executor, Unit
 from .fit import holm
@@ -143,7 +144,8 @@ class ClaimRunner:
         test = self._hypothesis_test(claim, check)
         counterexample_key = None
         try:
-            test()
+            with seed_only_draws():
+                test()
         except _Violated as violated:
             counterexample_key = violated.key
         except HypothesisException as exc:
