@@ -2,21 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
 import torch
 import torch.nn.functional as F
 
 from models.pathfinding import Columns, PathAttention, PathAttentionConfig, TrainConfig, train
-
-
-@pytest.fixture(autouse=True)
-def _one_thread() -> Iterator[None]:
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
 
 
 def _batch(n: int = 16, c: int = 6, v: int = 8, seed: int = 0) -> tuple[Columns, torch.Tensor]:
