@@ -20,7 +20,7 @@ from .fit import decades, fit_line, usable_points
 from .measurement import Measurement
 from .verdict import Judgement, Verdict, decide, inconclusive
 
-Sense = Literal["at_most", "matches"]
+Sense = Literal["at_most", "at_least", "matches"]
 _OPS = {">=": 1, ">": 1, "<=": -1, "<": -1}
 
 
@@ -137,8 +137,8 @@ class _ExponentPrediction(Prediction):
             )
         if self.variable not in self.expr.free_symbols:
             raise ClaimDeclarationError(name, f"{self.expr} does not depend on {self.variable}")
-        if self.sense not in ("at_most", "matches"):
-            raise ClaimDeclarationError("sense", f"{self.sense!r} is not 'at_most' or 'matches'")
+        if self.sense not in ("at_most", "at_least", "matches"):
+            raise ClaimDeclarationError("sense", f"{self.sense!r} is not 'matches', 'at_most' or 'at_least'")
         if not isinstance(self.series, str) or not self.series:
             raise ClaimDeclarationError("series", "must name a series of the measurement")
         if self.tolerance is not None and (
@@ -151,6 +151,12 @@ class _ExponentPrediction(Prediction):
             raise ClaimDeclarationError("window", f"{self.window!r} must be (low, high) with low < high")
         object.__setattr__(self, "constants", _numbers(self.constants, "constants"))
         object.__setattr__(self, "shape", rate_shape(self.expr, self.variable, self.constants))
+        if self.sense == "at_least" and self.shape.form == "exponential" and self.shape.exponent is None:
+            raise ClaimDeclarationError(
+                "sense",
+                f"'at_least' needs a numeric exponent; {self.expr} is an exponential with a free rate",
+                "give the rate a value in constants=, or state the claim with 'matches' / 'at_most'",
+            )
 
     _field = "bound"
     _var_field = "sweep"
@@ -170,6 +176,8 @@ class _ExponentPrediction(Prediction):
             return (target - self.delta, target + self.delta)
         if self.shape.form == "exponential" and self.shape.exponent is None:
             # an upper bound exp(-c t): the semi-log slope must not flatten (late/early ratio >= 1 - delta)
+            return (target - self.delta, math.inf)
+        if self.sense == "at_least":
             return (target - self.delta, math.inf)
         return (-math.inf, target + self.delta)
 
@@ -248,7 +256,7 @@ class _ExponentPrediction(Prediction):
             target = f"exponential, rate {self.shape.exponent:g}"
         else:
             target = "exponential (constant semi-log slope)"
-        verb = "like" if self.sense == "matches" else "at most like"
+        verb = {"matches": "like", "at_most": "at most like", "at_least": "at least like"}[self.sense]
         return f"{self.series} ~ {verb} {self.expr} in {self.variable} ({target}, ±{self.delta:g})"
 
     def latex(self) -> str:
@@ -281,7 +289,8 @@ class Rate(_ExponentPrediction):
 
     ``sense="matches"`` is a Theta statement (fitted exponent equals the
     derived one within ``tolerance``); ``"at_most"`` an upper bound (the fit
-    decays at least as fast).
+    decays at least as fast); ``"at_least"`` a lower bound (the fit decays no
+    faster).
     """
 
     kind = "rate"
@@ -313,7 +322,11 @@ class Rate(_ExponentPrediction):
 
 
 class Scaling(_ExponentPrediction):
-    """A required resource grows like ``expr`` in the parameter ``over``."""
+    """A required resource grows like ``expr`` in the parameter ``over``.
+
+    ``sense``: ``"matches"`` (the exponent within ``tolerance``), ``"at_most"``
+    (grows no faster) or ``"at_least"`` (grows at least as fast).
+    """
 
     kind = "scaling"
     _field = "expr"

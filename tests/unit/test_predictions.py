@@ -134,6 +134,21 @@ def test_scaling_fits_growth():
     assert Scaling(d, over=d, series="samples", window=(1, 200)).judge(m, 0.025).verdict is Verdict.VIOLATED
 
 
+def test_at_least_is_a_lower_bound_on_the_exponent():
+    d = sp.Symbol("d", positive=True)
+    x = np.array([4.0, 8, 16, 32, 64, 128])
+    m = Measurement.stack(
+        [Measurement.one(series={"samples": (x, 3 * x**2 * (1 + 0.01 * s))}) for s in range(4)]
+    )
+    linear_or_more = Scaling(d, over=d, series="samples", sense="at_least", window=(1, 200))
+    assert linear_or_more.judge(m, 0.025).verdict is Verdict.HOLDS  # quadratic growth is at least linear
+    cubic_or_more = Scaling(d**3, over=d, series="samples", sense="at_least", window=(1, 200))
+    assert cubic_or_more.judge(m, 0.025).verdict is Verdict.VIOLATED
+    assert "at least like" in linear_or_more.describe()
+    with pytest.raises(ClaimDeclarationError, match="numeric exponent"):
+        Rate(C * sp.exp(-c * t), sweep=t, series="loss", sense="at_least")
+
+
 def test_a_flat_curve_is_judged_by_its_slope_not_its_r2():
     """Free of d: exponent 0 on flat noisy data HOLDS (R^2 is ~0 there by construction); d^1 is rejected."""
     d = sp.Symbol("d", positive=True)
