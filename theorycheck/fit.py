@@ -46,6 +46,7 @@ def usable_points(
     window: tuple[float, float] | None,
     floor: float,
     upper_fraction: float = 2 / 3,
+    values: tuple[float, float] | None = None,
 ) -> tuple[np.ndarray, np.ndarray, int]:
     """The points a slope is fitted on, and how many were dropped at the floor.
 
@@ -55,7 +56,10 @@ def usable_points(
     ``window`` the points with ``lo <= x <= hi`` are kept; without one, the
     upper ``upper_fraction`` of the usable range (VERDICTS 1.6: drop the floor,
     then fit the upper part of what is left). Without a floor this is the
-    upper ``upper_fraction`` of the grid.
+    upper ``upper_fraction`` of the grid. With ``values`` (a window chosen by
+    the metric, e.g. the error between 1e-3 and 0.3), the points of the usable
+    range whose metric lies in ``[lo, hi]`` are kept instead of the upper
+    fraction (and within ``window`` if one is given too).
     """
     x = np.asarray(curve.x, dtype=float)
     y = np.asarray(curve.y, dtype=float)
@@ -69,6 +73,10 @@ def usable_points(
         start = end - max(2, math.ceil(upper_fraction * end))
         keep = (index >= max(0, start)) & (index < end)
         considered = index >= len(x) - max(2, math.ceil(upper_fraction * len(x)))
+    if values is not None:
+        inside = (y >= values[0]) & (y <= values[1])
+        keep = inside & (index < end) & (considered if window is not None else True)
+        considered = inside
     dropped = int(np.sum(considered & (index >= end)))
     return x[keep], y[keep], dropped
 

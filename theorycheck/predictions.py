@@ -125,6 +125,7 @@ class _ExponentPrediction(Prediction):
     window: tuple[float, float] | None = None
     floor: float = 1e-12
     min_decades: float = 1.0
+    values: tuple[float, float] | None = None
     min_r2: float = 0.9
     constants: Mapping[sp.Symbol, float] = field(default_factory=dict)
 
@@ -149,6 +150,8 @@ class _ExponentPrediction(Prediction):
             raise ClaimDeclarationError("tolerance", f"{self.tolerance!r} must be a positive number")
         if self.window is not None and not (len(self.window) == 2 and 0 <= self.window[0] < self.window[1]):
             raise ClaimDeclarationError("window", f"{self.window!r} must be (low, high) with low < high")
+        if self.values is not None and not (len(self.values) == 2 and 0 < self.values[0] < self.values[1]):
+            raise ClaimDeclarationError("values", f"{self.values!r} must be (low, high) with 0 < low < high")
         object.__setattr__(self, "constants", _numbers(self.constants, "constants"))
         object.__setattr__(self, "shape", rate_shape(self.expr, self.variable, self.constants))
         if self.sense == "at_least" and self.shape.form == "exponential" and self.shape.exponent is None:
@@ -186,7 +189,7 @@ class _ExponentPrediction(Prediction):
         semilog = self.shape.form == "exponential"
         slopes, halves, r2s, dropped = [], [], [], 0
         for curve in curves:
-            x, y, lost = usable_points(curve, window=self.window, floor=self.floor)
+            x, y, lost = usable_points(curve, window=self.window, floor=self.floor, values=self.values)
             dropped += lost
             if len(x) < 5:
                 return inconclusive(
@@ -272,6 +275,7 @@ class _ExponentPrediction(Prediction):
                 self.sense,
                 self.delta,
                 self.window,
+                self.values,
                 sorted((str(k), v) for k, v in self.constants.items()),
             )
         )
@@ -290,7 +294,9 @@ class Rate(_ExponentPrediction):
     ``sense="matches"`` is a Theta statement (fitted exponent equals the
     derived one within ``tolerance``); ``"at_most"`` an upper bound (the fit
     decays at least as fast); ``"at_least"`` a lower bound (the fit decays no
-    faster).
+    faster). ``window`` picks the fitted points by the swept value,
+    ``values=(lo, hi)`` by the metric itself (e.g. the error decade range where
+    the rate is claimed, past a warm-up plateau and above a floor).
     """
 
     kind = "rate"
@@ -307,6 +313,7 @@ class Rate(_ExponentPrediction):
         floor: float = 1e-12,
         min_decades: float = 1.0,
         constants: Mapping[sp.Symbol, float] | None = None,
+        values: tuple[float, float] | None = None,
     ) -> None:
         super().__init__(
             expr=bound,
@@ -318,6 +325,7 @@ class Rate(_ExponentPrediction):
             floor=floor,
             min_decades=min_decades,
             constants=constants or {},
+            values=values,
         )
 
 

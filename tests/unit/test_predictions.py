@@ -134,6 +134,24 @@ def test_scaling_fits_growth():
     assert Scaling(d, over=d, series="samples", window=(1, 200)).judge(m, 0.025).verdict is Verdict.VIOLATED
 
 
+def test_a_window_by_value_skips_the_plateau_and_the_floor():
+    """err = plateau 0.5 until step 60, then 0.5 exp(-0.1 (t - 60)), then a floor at 1e-6."""
+    steps = np.arange(0, 300, 5, dtype=float)
+    rows = []
+    for s in range(6):
+        rng = np.random.default_rng(s)
+        err = 0.5 * np.exp(-0.1 * np.clip(steps - 60, 0, None)) * np.exp(rng.normal(0, 0.02, len(steps)))
+        rows.append(Measurement.one(series={"err": (steps, np.maximum(err, 1e-6))}))
+    m = Measurement.stack(rows)
+    rate = Rate(C * sp.exp(-t / 10), sweep=t, series="err", values=(1e-4, 0.3))
+    judged = rate.judge(m, 0.025)
+    assert judged.verdict is Verdict.HOLDS and judged.estimate == pytest.approx(-0.1, abs=0.005)
+    # the default window (upper 2/3 of the grid) fits the floor and calls it a flat curve
+    assert Rate(C * sp.exp(-t / 10), sweep=t, series="err").judge(m, 0.025).verdict is not Verdict.HOLDS
+    with pytest.raises(ClaimDeclarationError, match="values"):
+        Rate(C / t, sweep=t, series="err", values=(0.0, 1.0))
+
+
 def test_at_least_is_a_lower_bound_on_the_exponent():
     d = sp.Symbol("d", positive=True)
     x = np.array([4.0, 8, 16, 32, 64, 128])
