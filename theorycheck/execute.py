@@ -101,12 +101,21 @@ def describe_exception(exc: BaseException, root: str) -> str:
     return f"{type(exc).__name__}: {exc}{where}"
 
 
+def _skipped(unit: Unit, failed: Outcome) -> Outcome:
+    """A unit not started because an earlier unit of the same batch failed (its claim is ERROR anyway)."""
+    return Outcome(unit, None, f"not run: {failed.unit.label()} failed first", 0.0)
+
+
 class InProcessExecutor:
-    """Runs units one after another in the calling process (no isolation)."""
+    """Runs units one after another in the calling process (no isolation); stops at the first failure."""
 
     def run(self, units: Sequence[Unit]) -> list[Outcome]:
-        outcomes = []
+        outcomes: list[Outcome] = []
         for unit in units:
+            failed = next((o for o in outcomes if o.error is not None), None)
+            if failed is not None:
+                outcomes.append(_skipped(unit, failed))
+                continue
             start = time.perf_counter()
             try:
                 measurement, error = run_unit(unit), None
@@ -188,7 +197,10 @@ class ProcessExecutor:
     """Runs units in ``jobs`` harness-owned worker processes with a timeout and a memory limit.
 
     The timeout counts from the moment the experiment starts (after the
-    worker imported the claim); imports get their own, longer limit.
+    worker imported the claim); imports get their own, longer limit. After
+    the first failed unit no further unit of the batch is started (the
+    claim is ERROR either way), so a hanging claim costs one timeout, not one
+    per seed.
     """
 
     def __init__(
@@ -210,6 +222,12 @@ class ProcessExecutor:
         pending = list(enumerate(units))
         busy: dict[Connection, _Running] = {}
         while pending or busy:
+            failed = next((o for o in results.values() if o.error is not None), None)
+            if failed is not None:
+                results.update({index: _skipped(unit, failed) for index, unit in pending})
+                pending.clear()
+                if not busy:
+                    break
             while pending and len(busy) < self.jobs:
                 index, unit = pending.pop(0)
                 worker = self._worker()
