@@ -14,7 +14,8 @@ A prompt holds ``N`` pairs ``(x_i, y_i = f(x_i) + noise * xi_i)`` plus query
 inputs ``x_q`` whose clean targets ``f(x_q)`` are returned (the error is
 measured against the clean target, so it is normalised by ``Var f = 1``).
 An instance fixes only the shape of the problem; the subspace, the tasks and
-the prompts are drawn from a seeded ``torch.Generator``.
+the prompts are drawn from a seeded ``torch.Generator``. ``PriorContrast``
+pairs a rank-r prior with the full prior r = d at one d (a control).
 """
 
 from __future__ import annotations
@@ -204,5 +205,62 @@ def single_index_families(
         link = draw(st.sampled_from(links))
         noise = draw(st.floats(0.0, float(max_noise), allow_nan=False))
         return SingleIndexFamily(dims=dims, rank=r, link=link, noise=noise)
+
+    return build()
+
+
+@dataclass(frozen=True, kw_only=True)
+class PriorContrast:
+    """One ambient dimension ``dim`` under two task priors: a low-dimensional one (``rank`` = r < d)
+    and the full one (r = d, indices uniform on the whole sphere)."""
+
+    dim: int  # d
+    rank: int  # r of the low-dimensional prior
+    link: str
+    noise: float = 0.0
+
+    def __post_init__(self) -> None:
+        if not (isinstance(self.rank, int) and isinstance(self.dim, int) and self.rank < self.dim):
+            raise ValueError(f"need integers rank < dim, got rank={self.rank}, dim={self.dim}")
+        self.full()  # validates dim, rank >= 1, link and noise
+        self.low()
+
+    def low(self) -> SingleIndexTask:
+        """The task with the low-dimensional prior (rank r)."""
+        return SingleIndexTask(dim=self.dim, rank=self.rank, link=self.link, noise=self.noise)
+
+    def full(self) -> SingleIndexTask:
+        """The task with the full prior (rank d: no subspace to learn)."""
+        return SingleIndexTask(dim=self.dim, rank=self.dim, link=self.link, noise=self.noise)
+
+
+def prior_contrasts(
+    *,
+    min_dim: int = 8,
+    max_dim: int = 16,
+    min_rank: int = 1,
+    max_rank: int = 2,
+    links: tuple[str, ...] = ("he2",),
+    max_noise: float = 0.1,
+) -> st.SearchStrategy[PriorContrast]:
+    """A dimension ``d`` in ``[min_dim, max_dim]``, a low rank ``r`` in
+    ``[min_rank, min(max_rank, d - 1)]``, and the full-rank prior r = d beside it.
+
+    Shrinking moves towards the smallest dimension, the smallest rank, the
+    first link of ``links`` and noiseless labels.
+    """
+    _check_int("min_dim", min_dim, 2)
+    _check_int("max_dim", max_dim, min_dim)
+    _check_common(min_rank, max_rank, links, max_noise)
+    if min_rank >= min_dim:
+        raise InvalidArgument(f"min_rank={min_rank} must be below min_dim={min_dim} (r < d)")
+
+    @st.composite
+    def build(draw: st.DrawFn) -> PriorContrast:
+        d = draw(st.integers(min_dim, max_dim))
+        r = draw(st.integers(min_rank, min(max_rank, d - 1)))
+        link = draw(st.sampled_from(links))
+        noise = draw(st.floats(0.0, float(max_noise), allow_nan=False))
+        return PriorContrast(dim=d, rank=r, link=link, noise=noise)
 
     return build()

@@ -9,10 +9,12 @@ from hypothesis.errors import InvalidArgument
 
 from tasks.single_index_prompts import (
     LINKS,
+    PriorContrast,
     SingleIndexFamily,
     SingleIndexTask,
     apply_link,
     link_degree,
+    prior_contrasts,
     random_subspace,
     sample_indices,
     sample_prompts,
@@ -87,3 +89,38 @@ def test_invalid_instances_raise() -> None:
         SingleIndexTask(dim=2, rank=3, link="he2")
     with pytest.raises(ValueError):
         SingleIndexFamily(dims=(8, 4), rank=1, link="he2")
+
+
+@settings(max_examples=25, deadline=None, database=None)
+@given(prior_contrasts(min_dim=3, max_dim=16, min_rank=1, max_rank=4, max_noise=0.1))
+def test_drawn_contrasts_pair_a_low_rank_with_the_full_prior(contrast: PriorContrast) -> None:
+    assert 3 <= contrast.dim <= 16 and 1 <= contrast.rank <= min(4, contrast.dim - 1)
+    low, full = contrast.low(), contrast.full()
+    assert low.dim == full.dim == contrast.dim and low.rank == contrast.rank and full.rank == contrast.dim
+    assert low.link == full.link and low.noise == full.noise == contrast.noise
+
+
+def test_full_prior_indices_span_the_whole_space() -> None:
+    full = PriorContrast(dim=6, rank=2, link="he2").full()
+    gen = torch.Generator().manual_seed(4)
+    basis = random_subspace(full.dim, full.rank, gen)
+    beta = sample_indices(basis, 200, gen)
+    assert torch.linalg.matrix_rank(beta) == 6  # not confined to a subspace
+    x, y, xq, fq = sample_prompts(full, basis, 3, 5, 2, gen)
+    assert x.shape == (3, 5, 6) and y.shape == (3, 5) and xq.shape == (3, 2, 6) and fq.shape == (3, 2)
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [{"min_dim": 1}, {"min_dim": 9, "max_dim": 8}, {"min_rank": 0}, {"min_rank": 8}, {"links": ("he4",)}],
+)
+def test_bad_contrast_bounds_are_rejected(kwargs: dict[str, object]) -> None:
+    with pytest.raises(InvalidArgument):
+        prior_contrasts(**kwargs).example()  # type: ignore[arg-type]
+
+
+def test_invalid_contrast_raises() -> None:
+    with pytest.raises(ValueError):
+        PriorContrast(dim=4, rank=4, link="he2")
+    with pytest.raises(ValueError):
+        PriorContrast(dim=4, rank=2, link="he5")
