@@ -94,6 +94,13 @@ class TwoLayerSoftmaxAttnClassifier:
         k = x @ wk.T  # (N, L, m_k)
         return torch.softmax(q @ k.transpose(1, 2), dim=-1)  # (N, L, L)
 
+    def log_scores(self, w: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
+        """``log S (N, L, L)``, exact where ``S`` itself underflows to 0 in float32."""
+        wq, wk, _, _ = self._blocks(w)
+        q = x @ wq.T  # (N, L, m_k)
+        k = x @ wk.T  # (N, L, m_k)
+        return torch.log_softmax(q @ k.transpose(1, 2), dim=-1)  # (N, L, L)
+
     def forward(self, w: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
         """Scores ``f(X) (N,)`` of a batch ``x (N, L, d)``."""
         k, v = self.config.m_k, self.config.m_v
@@ -151,3 +158,62 @@ class TwoLayerSoftmaxAttnClassifier:
                     v_hat = v / (1 - c.beta2 ** (t + 1))
                     w -= c.lr * m_hat / (v_hat.sqrt() + c.eps)
         return TrainResult(loss=losses, weights=w.detach())
+
+
+@dataclass(frozen=True)
+class Trajectory:
+    """Snapshots of one run every ``every`` steps (the stage quantities of the paper's Fig. 2).
+
+    ``value_noise[k]``, ``key_noise[k]``, ``query_noise[k]`` are the
+    :class:`Projections` fields at step ``steps[k]``; ``log_scores[k]`` the log
+    softmax scores on the training inputs; ``loss[k]`` the training loss.
+    """
+
+    steps: np.ndarray  # (K,)
+    loss: np.ndarray  # (K,)
+    value_noise: np.ndarray  # (K, N)
+    key_noise: np.ndarray  # (K, N, m_k)
+    query_noise: np.ndarray  # (K, N, m_k)
+    log_scores: np.ndarray  # (K, N, L, L)
+    weights: torch.Tensor  # (2 m_k + 2 m_v, d) at the last step
+
+
+def trajectory(
+    model: TwoLayerSoftmaxAttnClassifier,
+    w: torch.Tensor,
+    x: torch.Tensor,
+    y: torch.Tensor,
+    steps: int,
+    every: int = 1,
+) -> Trajectory:
+    """Train like ``model.train(w, x, y, steps)``, logging the stage quantities at t = 0, every, ..., steps.
+
+    Only for the stateless optimisers (GD, SignGD), where training in chunks of
+    ``every`` steps is the same run as training in one go.
+    """
+    if model.config.optimizer == "adam":
+        raise ValueError("trajectory() trains in chunks, which would reset Adam's moments")
+    if steps < 0 or every < 1:
+        raise ValueError(f"need steps >= 0 and every >= 1, got {steps}, {every}")
+    marks = sorted({*range(0, steps, every), steps})
+    logs: dict[str, list[np.ndarray]] = {k: [] for k in ("loss", "value", "key", "query", "scores")}
+    w = w.clone()
+    for k, t in enumerate(marks):
+        if k > 0:
+            w = model.train(w, x, y, t - marks[k - 1]).weights
+        with torch.no_grad():
+            p = model.projections(w, x, y)
+            logs["loss"].append(np.asarray(float(model.loss(w, x, y))))
+            logs["value"].append(p.value_noise.numpy())
+            logs["key"].append(p.key_noise.numpy())
+            logs["query"].append(p.query_noise.numpy())
+            logs["scores"].append(model.log_scores(w, x).numpy())
+    return Trajectory(
+        steps=np.asarray(marks, dtype=float),
+        loss=np.stack(logs["loss"]),
+        value_noise=np.stack(logs["value"]),
+        key_noise=np.stack(logs["key"]),
+        query_noise=np.stack(logs["query"]),
+        log_scores=np.stack(logs["scores"]),
+        weights=w,
+    )

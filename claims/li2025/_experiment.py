@@ -11,10 +11,21 @@ key, ``attn_noise_sig`` the noise query's.
 
 from __future__ import annotations
 
-import torch
+import math
+from dataclasses import dataclass
 
-from models.sign_attention import Optimizer, SignAttentionConfig, TwoLayerSoftmaxAttnClassifier
-from tasks.signal_sparse_noise import SignalSparseNoise, sample, signal_sparse_noise_problems
+import numpy as np
+import torch
+from hypothesis import strategies as st
+from hypothesis.errors import InvalidArgument
+
+from models.sign_attention import (
+    Optimizer,
+    SignAttentionConfig,
+    TwoLayerSoftmaxAttnClassifier,
+    trajectory,
+)
+from tasks.signal_sparse_noise import L1_PER_COORD, SignalSparseNoise, sample, signal_sparse_noise_problems
 from theorycheck import Measurement, Tier
 
 LR = {"gd": 0.5, "signgd": 1e-3, "adam": 1e-3}  # SignGD/Adam: the spec's 1e-3; GD: the largest stable step
@@ -83,3 +94,147 @@ def adam_sign_gd(problem: SignalSparseNoise, seed: int, tier: Tier) -> Measureme
 PROBLEMS = signal_sparse_noise_problems(
     min_n=10, max_n=16, min_s=8, max_s=12, max_d=1600, max_d_over_ns=13.0, min_gd_snr=0.8
 )
+
+
+# ------------------------------------------------------------------ stage dynamics of SignGD (Fig. 2)
+
+STAGE_ONE_FACTOR = 2.0  # stage I ends when the mean value noise has moved twice its initial spread
+SMALL_SCORE = 1e-3  # "s_21 approaches zero": the noise query's weight on the signal key below this
+
+
+@dataclass(frozen=True, kw_only=True)
+class SignGDStageRun:
+    """A problem and the SignGD step size relative to the initialisation scale, ``eta / sigma_0``."""
+
+    problem: SignalSparseNoise
+    lr_over_sigma0: float
+
+    def __post_init__(self) -> None:
+        if not self.lr_over_sigma0 > 0:
+            raise ValueError(f"lr_over_sigma0 must be positive, got {self.lr_over_sigma0}")
+
+
+LR_OVER_SIGMA0 = (0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5)
+
+
+def signgd_stage_runs(
+    *,
+    problems: st.SearchStrategy[SignalSparseNoise],
+    min_lr_over_sigma0: float = 0.005,
+    max_lr_over_sigma0: float = 0.2,
+) -> st.SearchStrategy[SignGDStageRun]:
+    """A problem from ``problems`` and a step ratio ``eta / sigma_0`` from the grid ``LR_OVER_SIGMA0``.
+
+    Shrinks towards the smallest step ratio (the longest stage I) and the problem's own shrink target.
+    """
+    grid = [r for r in LR_OVER_SIGMA0 if min_lr_over_sigma0 <= r <= max_lr_over_sigma0]
+    if not grid:
+        raise InvalidArgument(
+            f"no step ratio of {LR_OVER_SIGMA0} lies in [{min_lr_over_sigma0}, {max_lr_over_sigma0}]"
+        )
+    return st.builds(SignGDStageRun, problem=problems, lr_over_sigma0=st.sampled_from(grid))
+
+
+def _relative_drift(series: np.ndarray) -> np.ndarray:
+    """``mean |z(t) - z(0)| / mean |z(0)|`` for snapshots ``series (K, ...)``: one number per step."""
+    moved = np.abs(series - series[:1]).reshape(len(series), -1).mean(1)
+    return moved / np.abs(series[0]).mean()
+
+
+def stage_one(run: SignGDStageRun, seed: int, tier: Tier) -> Measurement:
+    """Stage I of SignGD: how far value, key and query noise have moved when stage I ends.
+
+    Stage I ends at the first step ``T1`` where the mean value noise
+    ``mean_r <w_{V,+,r} - w_{V,-,r}, y_i xi_i>`` has moved ``STAGE_ONE_FACTOR``
+    times its initial spread (mean over samples of the absolute values). Scalars:
+    ``stage1_steps`` (``T1``; 0 if not reached), ``stage1_steps_predicted``
+    (``STAGE_ONE_FACTOR`` over the expected one-step value drift
+    ``(eta / sigma_0) sqrt(2 s m_v)``: below 2, one step leaves stage I), ``key_drift``, ``query_drift``,
+    ``value_drift`` (the same relative drift at ``T1``), ``value_rate`` (the
+    fitted slope of the mean value noise over ``[0, T1]`` divided by sign-GD's
+    coherent rate ``2 eta mean_i ||xi_i||_1``) and ``value_r2`` (its R^2).
+    The tier does not change this experiment (it takes at most a few dozen steps).
+    """
+    del tier
+    problem = run.problem
+    gen = torch.Generator().manual_seed(seed)
+    x, y = sample(problem, problem.n, gen)
+    lr = run.lr_over_sigma0 * SIGMA_0
+    model = TwoLayerSoftmaxAttnClassifier(
+        SignAttentionConfig(d=problem.d, m_k=WIDTH, m_v=WIDTH, sigma_0=SIGMA_0, optimizer="signgd", lr=lr)
+    )
+    w0 = model.init(gen)
+    # sign steps move the mean value noise by 2 eta ||xi||_1 a step; its initial spread is
+    # sigma_0 ||xi||_2 sqrt(2 / m_v) sqrt(2 / pi): stage I takes about STAGE_ONE_FACTOR / per_step steps
+    per_step = run.lr_over_sigma0 * math.sqrt(2 * problem.s * WIDTH)
+    horizon = min(600, math.ceil(2 * STAGE_ONE_FACTOR / per_step) + 2)
+    traj = trajectory(model, w0, x, y, horizon)
+    value = _relative_drift(traj.value_noise)
+    reached = np.flatnonzero(value >= STAGE_ONE_FACTOR)
+    t1 = int(reached[0]) if len(reached) else horizon
+    mean_value = traj.value_noise[: t1 + 1].mean(1)  # (T1 + 1,)
+    steps = traj.steps[: t1 + 1]
+    slope, intercept = np.polyfit(steps, mean_value, 1)
+    resid = mean_value - (slope * steps + intercept)
+    spread = float(((mean_value - mean_value.mean()) ** 2).sum())
+    coherent = 2 * lr * float(x[:, 1].abs().sum(1).mean())
+    return Measurement.one(
+        scalars={
+            "stage1_steps": float(t1 if len(reached) else 0),
+            "stage1_steps_predicted": STAGE_ONE_FACTOR / per_step,
+            "key_drift": float(_relative_drift(traj.key_noise)[t1]),
+            "query_drift": float(_relative_drift(traj.query_noise)[t1]),
+            "value_drift": float(value[t1]),
+            "value_rate": float(slope) / coherent,
+            "value_r2": 1.0 - float((resid**2).sum()) / spread if spread > 0 else 1.0,
+            "lr_over_sigma0": run.lr_over_sigma0,
+        }
+    )
+
+
+def score_decay(problem: SignalSparseNoise, seed: int, tier: Tier) -> Measurement:
+    """Late stages of SignGD (lr 1e-3, sigma_0 0.01): the softmax scores along training.
+
+    Series ``s21`` (the noise query's weight on the signal key) and ``s11``
+    (the signal query's) against the step ``t``, each the geometric mean over
+    training samples (the typical sample: the arithmetic mean is dominated by
+    the slowest sample once the others have vanished), logged every 5 steps (10
+    at smoke) for ``T = 2.5 / (eta E||xi||_1)`` steps (``eta t ||xi||_1`` of the
+    order of the paper's t = 900 run). Scalars: ``s21_final``,
+    ``s11_when_s21_small`` (``s11`` at the first logged step with
+    ``s21 <= SMALL_SCORE``, else at ``T``), ``t_s21_small`` (that step, ``T`` if
+    none), ``s21_worst_final`` (the largest per-sample ``s_{i,21}`` at ``T``)
+    and ``train_loss_final``.
+    """
+    gen = torch.Generator().manual_seed(seed)
+    x, y = sample(problem, problem.n, gen)
+    lr = LR["signgd"]
+    model = TwoLayerSoftmaxAttnClassifier(
+        SignAttentionConfig(d=problem.d, m_k=WIDTH, m_v=WIDTH, sigma_0=SIGMA_0, optimizer="signgd", lr=lr)
+    )
+    l1 = problem.s * problem.sigma_p * L1_PER_COORD
+    steps = math.ceil(2.5 / (lr * l1))
+    traj = trajectory(model, model.init(gen), x, y, steps, every=tier.pick(smoke=10, default=5))
+    log21 = traj.log_scores[:, :, 1, 0].astype(float)  # (K, N)
+    s21 = np.exp(log21.mean(1))  # (K,)
+    s11 = np.exp(traj.log_scores[:, :, 0, 0].astype(float).mean(1))  # (K,)
+    small = np.flatnonzero(s21 <= SMALL_SCORE)
+    k = int(small[0]) if len(small) else len(s21) - 1
+    return Measurement.one(
+        series={"s21": (traj.steps.tolist(), s21.tolist()), "s11": (traj.steps.tolist(), s11.tolist())},
+        scalars={
+            "s21_final": float(s21[-1]),
+            "s11_when_s21_small": float(s11[k]),
+            "t_s21_small": float(traj.steps[k]),
+            "s21_worst_final": float(np.exp(log21[-1].max())),
+            "train_loss_final": float(traj.loss[-1]),
+        },
+    )
+
+
+# Problems in the paper's regime of a weak signal (noise l1 mass 20-100 times ||mu||), where the signal
+# query's score stays near 1/2 while the noise query's collapses (Fig. 2c); at ||mu|| ~ 1 both collapse.
+WEAK_SIGNAL_PROBLEMS = signal_sparse_noise_problems(
+    min_n=10, max_n=16, min_s=8, max_s=12, min_sigma_p=0.8, max_sigma_p=1.5,
+    min_mu_norm=0.1, max_mu_norm=0.2, max_d=1600, max_d_over_ns=13.0,
+)  # fmt: skip

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import torch
 
-from models.sign_attention import SignAttentionConfig, TwoLayerSoftmaxAttnClassifier
+from models.sign_attention import SignAttentionConfig, TwoLayerSoftmaxAttnClassifier, trajectory
 
 
 def _data(n: int = 12, d: int = 200) -> tuple[torch.Tensor, torch.Tensor]:
@@ -56,3 +56,46 @@ def test_one_step_lowers_the_loss(optimizer: str, lr: float) -> None:
 def test_config_validates() -> None:
     with pytest.raises(ValueError):
         SignAttentionConfig(d=10, optimizer="sgd")  # type: ignore[arg-type]
+
+
+def test_log_scores_match_scores() -> None:
+    model = TwoLayerSoftmaxAttnClassifier(SignAttentionConfig(d=200, m_k=4, m_v=3, sigma_0=0.3))
+    w = model.init(torch.Generator().manual_seed(3))
+    x, _ = _data()
+    assert torch.allclose(model.log_scores(w, x).exp(), model.scores(w, x), atol=1e-6)
+
+
+def test_trajectory_is_the_same_run_as_train() -> None:
+    model = TwoLayerSoftmaxAttnClassifier(SignAttentionConfig(d=200, m_k=4, m_v=3))
+    w = model.init(torch.Generator().manual_seed(4))
+    x, y = _data()
+    traj = trajectory(model, w, x, y, 7, every=3)
+    run = model.train(w, x, y, 7)
+    assert traj.steps.tolist() == [0, 3, 6, 7]
+    assert torch.allclose(traj.weights, run.weights)
+    assert traj.loss == pytest.approx(run.loss[[0, 3, 6, 7]], rel=1e-5)
+    assert traj.value_noise.shape == (4, 12) and traj.key_noise.shape == (4, 12, 4)
+    assert traj.query_noise.shape == (4, 12, 4) and traj.log_scores.shape == (4, 12, 2, 2)
+    first = model.projections(w, x, y)
+    assert traj.key_noise[0] == pytest.approx(first.key_noise.numpy())
+
+
+def test_signgd_moves_the_mean_value_noise_coherently() -> None:
+    """With disjoint noise supports one sign step moves it by exactly 2 eta ||xi_i||_1."""
+    d, n = 200, 6
+    x = torch.zeros(n, 2, d)
+    y = torch.tensor([1.0, -1, 1, -1, 1, -1])
+    x[:, 0, 0] = y
+    for i in range(n):
+        x[i, 1, 1 + 10 * i : 11 + 10 * i] = torch.linspace(-1, 1, 10) + 0.05
+    model = TwoLayerSoftmaxAttnClassifier(SignAttentionConfig(d=d, m_k=4, m_v=3, lr=1e-3))
+    traj = trajectory(model, model.init(torch.Generator().manual_seed(5)), x, y, 1)
+    moved = traj.value_noise[1] - traj.value_noise[0]
+    assert moved == pytest.approx((2e-3 * x[:, 1].abs().sum(1)).numpy(), rel=1e-4)
+
+
+def test_trajectory_rejects_adam() -> None:
+    model = TwoLayerSoftmaxAttnClassifier(SignAttentionConfig(d=200, optimizer="adam"))
+    x, y = _data()
+    with pytest.raises(ValueError):
+        trajectory(model, model.init(torch.Generator().manual_seed(0)), x, y, 2)
