@@ -14,6 +14,12 @@ value capacity than a standard head, so any gap is due to the query-key rank.
 (``Q K^T = beta I``, ``V = I``): softmax tends to argmax as beta grows, so one
 full-rank head represents the nearest-neighbour read-out for any N.
 
+:class:`DeepAttnRank` stacks L such layers on the query's stream (Sec. 6 of
+the paper, depth): context tokens carry a one-hot position code, hidden
+layers add their output to the query's residual stream, the last layer reads
+out. :func:`two_layer_nn_construction` is our N = 2 construction with d + 1
+rank-1 heads (d heads compare coordinates, one head picks the winner).
+
 Training (:func:`train`) is Adam with cosine decay on fresh batches drawn by a
 caller-supplied sampler, MSE loss; no weight decay (the scores must be free
 to grow, since the target is a hard argmax).
@@ -95,15 +101,13 @@ def nearest_neighbour_head(dim: int, beta: float) -> MultiHeadAttnRank:
     return model
 
 
-def mse(model: MultiHeadAttnRank, query: torch.Tensor, context: torch.Tensor, target: torch.Tensor) -> float:
+def mse(model: nn.Module, query: torch.Tensor, context: torch.Tensor, target: torch.Tensor) -> float:
     """Mean over the batch of the squared error ||out - target||^2."""
     with torch.no_grad():
         return float(((model(query, context) - target) ** 2).sum(dim=-1).mean())
 
 
-def train(
-    model: MultiHeadAttnRank, sample: Sampler, config: TrainConfig, generator: torch.Generator
-) -> list[float]:
+def train(model: nn.Module, sample: Sampler, config: TrainConfig, generator: torch.Generator) -> list[float]:
     """Adam (cosine-decayed lr) on fresh batches; returns the training loss of every step."""
     opt = torch.optim.Adam(model.parameters(), lr=config.lr)
     losses = []
@@ -117,3 +121,101 @@ def train(
         opt.step()
         losses.append(float(loss.detach()))
     return losses
+
+
+@dataclass(frozen=True, kw_only=True)
+class DeepRankConfig:
+    """A stack of L attention layers, each of H heads of rank r, on d-dim inputs with N context points."""
+
+    dim: int
+    context: int
+    heads: int
+    rank: int
+    layers: int
+
+    def __post_init__(self) -> None:
+        width = self.dim + self.context
+        if not (self.dim >= 1 and self.context >= 1 and self.heads >= 1 and self.layers >= 1):
+            raise ValueError(f"need d, N, H, L >= 1, got {self}")
+        if not 1 <= self.rank <= width:
+            raise ValueError(f"need 1 <= r <= d + N = {width}, got {self}")
+
+    @property
+    def width(self) -> int:
+        """Stream width D = d + N: the input, then the position code (scratch space on the query)."""
+        return self.dim + self.context
+
+
+class DeepAttnRank(nn.Module):
+    """L layers of H rank-r heads read out at the query; context tokens are [x_i, e_i], fixed.
+
+    Layer l scores s_hi = (Q_h^T y) . (K_h^T z_i) with y the query's stream
+    (starts as [x_0, 0]); a hidden layer adds sum_h V_h sum_i p_hi z_i to y,
+    the last outputs sum_h W_h sum_i p_hi z_i in R^d. With L = 1 this is
+    :class:`MultiHeadAttnRank` on position-coded context tokens. Only the
+    query's row is computed: the context tokens are not updated by earlier layers.
+    """
+
+    def __init__(self, config: DeepRankConfig, generator: torch.Generator) -> None:
+        super().__init__()
+        self.config = config
+        d, h, r, n_layers, w = config.dim, config.heads, config.rank, config.layers, config.width
+        # init as MultiHeadAttnRank: Q, K ~ N(0, 1/D); V, W ~ N(0, 1/(D H^2))
+        # (L, H, D, r) query and key factors of every layer's heads
+        self.q = nn.Parameter(torch.randn(n_layers, h, w, r, generator=generator) / math.sqrt(w))
+        self.k = nn.Parameter(torch.randn(n_layers, h, w, r, generator=generator) / math.sqrt(w))
+        self.v = nn.Parameter(  # (L-1, H, D, D): hidden layers write into the query's stream
+            torch.randn(n_layers - 1, h, w, w, generator=generator) / (math.sqrt(w) * h)
+        )
+        self.w = nn.Parameter(torch.randn(h, d, w, generator=generator) / (math.sqrt(w) * h))  # (H, d, D)
+
+    def tokens(self, query: torch.Tensor, context: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """The query's initial stream (B, D) and the position-coded context tokens (B, N, D)."""
+        b, n = context.shape[0], self.config.context
+        positions = torch.eye(n, dtype=context.dtype).expand(b, n, n)  # (B, N, N): one-hot codes
+        z = torch.cat([context, positions], dim=-1)  # (B, N, D)
+        y = torch.cat([query, query.new_zeros(b, n)], dim=-1)  # (B, D)
+        return y, z
+
+    def forward(self, query: torch.Tensor, context: torch.Tensor) -> torch.Tensor:
+        """Read-out (B, d) for queries (B, d) and contexts (B, N, d)."""
+        y, z = self.tokens(query, context)
+        for layer in range(self.config.layers):
+            qp = torch.einsum("bD,hDr->bhr", y, self.q[layer])  # (B, H, r)
+            kp = torch.einsum("bnD,hDr->bhnr", z, self.k[layer])  # (B, H, N, r)
+            p = torch.softmax(torch.einsum("bhr,bhnr->bhn", qp, kp), dim=-1)  # (B, H, N)
+            mixed = torch.einsum("bhn,bnD->bhD", p, z)  # (B, H, D)
+            if layer == self.config.layers - 1:
+                return torch.einsum("bhD,heD->be", mixed, self.w)  # (B, d)
+            y = y + torch.einsum("bhD,heD->be", mixed, self.v[layer])  # (B, D): residual update
+        raise AssertionError("unreachable: layers >= 1")
+
+    def parameter_count(self) -> int:
+        """Number of trainable scalars (L H 2 D r + (L - 1) H D^2 + H d D)."""
+        return sum(p.numel() for p in self.parameters())
+
+
+def two_layer_nn_construction(dim: int, alpha: float, gamma: float) -> DeepAttnRank:
+    """Two layers of d rank-1 heads that approximate the nearest neighbour at N = 2 (our construction).
+
+    Layer 1, head k: score alpha^2 x_0k x_ik, so head k puts weight
+    sigmoid(+-alpha^2 x_0k (x_1k - x_2k)) on each point and copies the position
+    code into the query's scratch slots: S_1 - S_2 = sum_k tanh(alpha^2 x_0k (x_1k - x_2k) / 2),
+    which has the sign of <x_0, x_1 - x_2> for small alpha. Layer 2, head 0:
+    score gamma (S_1 - S_2) (e_1 - e_2) . e_i, a rank-1 comparison; W_0 = [I, 0]
+    reads out the winner. The error vanishes as alpha -> 0 with gamma alpha^2 -> infinity.
+    """
+    config = DeepRankConfig(dim=dim, context=2, heads=dim, rank=1, layers=2)
+    model = DeepAttnRank(config, torch.Generator().manual_seed(0))
+    sign = torch.tensor([1.0, -1.0])
+    with torch.no_grad():
+        for tensor in (model.q, model.k, model.v, model.w):
+            tensor.zero_()
+        for head in range(dim):  # layer 1: coordinate-wise comparison, written to the scratch slots
+            model.q[0, head, head, 0] = abs(alpha)
+            model.k[0, head, head, 0] = abs(alpha)
+            model.v[0, head, dim:, dim:] = torch.eye(2)
+        model.q[1, 0, dim:, 0] = gamma * sign  # layer 2: gamma (S_1 - S_2)
+        model.k[1, 0, dim:, 0] = sign  # ... times +1 for point 1, -1 for point 2
+        model.w[0, :, :dim] = torch.eye(dim)
+    return model

@@ -11,6 +11,8 @@ import numpy as np
 import torch
 
 from models.multihead_rank import (
+    DeepAttnRank,
+    DeepRankConfig,
     MultiHeadAttnRank,
     RankConfig,
     TrainConfig,
@@ -74,3 +76,30 @@ def construction_error(task: NNReadout, seed: int, tier: Tier) -> Measurement:
     blind = query_blind_error(context, target)
     rel = [mse(nearest_neighbour_head(task.dim, beta), query, context, target) / blind for beta in BETAS]
     return Measurement.one(series={"rel": (BETAS, rel)}, scalars={"rel_at_max_beta": rel[-1]})
+
+
+def _depth_train_config(tier: Tier) -> TrainConfig:
+    # 600 steps (not 500): the two-layer stack leaves its plateau later than one layer (d = 16 needs ~800)
+    return TrainConfig(
+        steps=tier.pick(smoke=100, default=600), batch=tier.pick(smoke=128, default=256), lr=3e-2
+    )
+
+
+def stacked_relative_error(task: NNReadout, heads: int, layers: int, seed: int, tier: Tier) -> float:
+    """Train L layers of H rank-1 heads (position-coded context); test MSE over the query-blind baseline's."""
+    gen = torch.Generator().manual_seed(seed)
+    config = DeepRankConfig(dim=task.dim, context=task.context, heads=heads, rank=1, layers=layers)
+    model = DeepAttnRank(config, gen)
+    train(model, lambda batch, g: sample(task, batch, g), _depth_train_config(tier), gen)
+    query, context, target = _eval_set(task, seed, tier)
+    return mse(model, query, context, target) / query_blind_error(context, target)
+
+
+def depth_at_equal_heads(task: NNReadout, seed: int, tier: Tier) -> Measurement:
+    """One layer of 2d rank-1 heads against two layers of d rank-1 heads (same stack otherwise).
+
+    ``rel_one``: L = 1, H = 2d; ``rel_two``: L = 2, H = d per layer; ``rel = MSE / MSE(context average)``.
+    """
+    rel_one = stacked_relative_error(task, 2 * task.dim, 1, seed, tier)
+    rel_two = stacked_relative_error(task, task.dim, 2, seed, tier)
+    return Measurement.one(scalars={"rel_one": rel_one, "rel_two": rel_two, "d": float(task.dim)})

@@ -6,12 +6,15 @@ import pytest
 import torch
 
 from models.multihead_rank import (
+    DeepAttnRank,
+    DeepRankConfig,
     MultiHeadAttnRank,
     RankConfig,
     TrainConfig,
     mse,
     nearest_neighbour_head,
     train,
+    two_layer_nn_construction,
 )
 
 
@@ -61,6 +64,59 @@ def test_one_adam_step_lowers_the_loss_and_is_deterministic() -> None:
     runs = []
     for _ in range(2):
         model = MultiHeadAttnRank(RankConfig(dim=4, heads=1, rank=4), torch.Generator().manual_seed(4))
+        losses = train(model, fixed, TrainConfig(steps=2, batch=256, lr=1e-2), torch.Generator())
+        runs.append(losses)
+        assert mse(model, q, c, y) < losses[0]
+    assert runs[0] == runs[1]
+
+
+def test_deep_stack_shapes_and_budget() -> None:
+    config = DeepRankConfig(dim=6, context=3, heads=4, rank=1, layers=2)
+    model = DeepAttnRank(config, torch.Generator().manual_seed(0))
+    q, c, _ = _data(5, 6, 3, 1)
+    y, z = model.tokens(q, c)
+    assert y.shape == (5, 9) and z.shape == (5, 3, 9)
+    assert torch.equal(z[:, :, 6:], torch.eye(3).expand(5, 3, 3)) and torch.equal(y[:, 6:], torch.zeros(5, 3))
+    assert model(q, c).shape == (5, 6)
+    assert model.parameter_count() == 2 * 4 * 2 * 9 + 4 * 9 * 9 + 4 * 6 * 9
+    with pytest.raises(ValueError):
+        DeepRankConfig(dim=4, context=2, heads=1, rank=1, layers=0)
+
+
+def test_one_layer_stack_is_the_one_layer_model_when_it_ignores_positions() -> None:
+    flat = MultiHeadAttnRank(RankConfig(dim=5, heads=3, rank=1), torch.Generator().manual_seed(0))
+    deep = DeepAttnRank(
+        DeepRankConfig(dim=5, context=4, heads=3, rank=1, layers=1), torch.Generator().manual_seed(1)
+    )
+    with torch.no_grad():
+        for tensor in (deep.q, deep.k, deep.w):
+            tensor.zero_()
+        deep.q[0, :, :5] = flat.q
+        deep.k[0, :, :5] = flat.k
+        deep.w[:, :, :5] = flat.v
+    q, c, _ = _data(7, 5, 4, 2)
+    assert torch.allclose(deep(q, c), flat(q, c), atol=1e-6)
+
+
+def test_two_layer_construction_approaches_the_target_at_two_points() -> None:
+    q, c, y = _data(4096, 6, 2, 5)
+    errs = [
+        mse(two_layer_nn_construction(6, a, g), q, c, y) for a, g in ((1.0, 10.0), (0.3, 1e3), (0.1, 1e5))
+    ]
+    blind = float(((c.mean(dim=1) - y) ** 2).sum(dim=-1).mean())
+    assert errs[0] > errs[1] > errs[2] and errs[2] < 0.01 * blind
+
+
+def test_one_adam_step_lowers_the_two_layer_loss_and_is_deterministic() -> None:
+    q, c, y = _data(256, 4, 2, 3)
+
+    def fixed(batch: int, g: torch.Generator) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        return q, c, y
+
+    runs = []
+    for _ in range(2):
+        config = DeepRankConfig(dim=4, context=2, heads=4, rank=1, layers=2)
+        model = DeepAttnRank(config, torch.Generator().manual_seed(4))
         losses = train(model, fixed, TrainConfig(steps=2, batch=256, lr=1e-2), torch.Generator())
         runs.append(losses)
         assert mse(model, q, c, y) < losses[0]
