@@ -590,7 +590,8 @@ def markdown(res: Results) -> str:
         "Mean seeds: seeds per instance that prediction needed (its first decided look), not counting the "
         "confirmation block that a claim-level VIOLATED runs (FLAKY: the block did not reproduce it).",
         "",
-        "| claim | truth | runs | false alarm | power | inconclusive | FLAKY | HOLDS | mean seeds | target | pass |",
+        "| claim | truth | runs | false alarm | power | inconclusive | FLAKY | HOLDS | mean seeds | target "
+        "| pass |",
         "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for t in res.engine:
@@ -600,8 +601,8 @@ def markdown(res: Results) -> str:
         err = f" (ERROR {_pct(t.rate(Verdict.ERROR))})" if t.counts["ERROR"] else ""
         lines.append(
             f"| {t.name} | {t.truth} | {t.runs} | {fa} | {pw} | {_pct(t.rate(Verdict.INCONCLUSIVE))}{err} "
-            f"| {_pct(t.rate(Verdict.FLAKY))} | {_pct(t.rate(Verdict.HOLDS))} | {t.mean_seeds:.1f} | {t.target} "
-            f"| {'yes' if passes(t) else 'NO'} |"
+            f"| {_pct(t.rate(Verdict.FLAKY))} | {_pct(t.rate(Verdict.HOLDS))} | {t.mean_seeds:.1f} "
+            f"| {t.target} | {'yes' if passes(t) else 'NO'} |"
         )
     f = res.fwer
     s = res.suite

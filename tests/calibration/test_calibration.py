@@ -69,7 +69,7 @@ def test_true_claims_and_their_mutants(cal: ModuleType, claim_id: str) -> None:
 
 
 def test_a_false_claim_keeps_its_power_through_the_confirmation_block(cal: ModuleType) -> None:
-    claim, mutant = cal.run_engine_claim("calib2024/mc_wrong_exponent", RUNS, SEED)
+    claim, _mutant = cal.run_engine_claim("calib2024/mc_wrong_exponent", RUNS, SEED)
     assert claim.counts["ERROR"] == 0 and claim.counts["HOLDS"] == 0, claim.counts
     assert at_least(claim.rate(Verdict.VIOLATED), 0.95, RUNS), claim.counts
 
