@@ -217,3 +217,17 @@ def trajectory(
         log_scores=np.stack(logs["scores"]),
         weights=w,
     )
+
+
+def sign_alignment(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Fraction of entries where ``a`` and ``b`` share their sign, per leading index (e.g. per snapshot).
+
+    For ``a = Trajectory.query_noise``, ``b = Trajectory.key_noise`` (``(K, N, m_k)``) this is, at
+    each logged step, the share of (sample i, neuron r) pairs with
+    ``sign <w_{Q,r}, xi_i> == sign <w_{K,r}, xi_i>``, every pair weighted equally. A zero
+    counts as its own sign (it agrees only with another zero).
+    """
+    if a.shape != b.shape or a.ndim < 1:
+        raise ValueError(f"need two arrays of one shape with a leading axis, got {a.shape} and {b.shape}")
+    same = np.sign(a) == np.sign(b)  # (K, ...)
+    return same.reshape(len(same), -1).mean(1)

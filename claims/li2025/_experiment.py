@@ -23,6 +23,7 @@ from models.sign_attention import (
     Optimizer,
     SignAttentionConfig,
     TwoLayerSoftmaxAttnClassifier,
+    sign_alignment,
     trajectory,
 )
 from tasks.signal_sparse_noise import L1_PER_COORD, SignalSparseNoise, sample, signal_sparse_noise_problems
@@ -238,3 +239,68 @@ WEAK_SIGNAL_PROBLEMS = signal_sparse_noise_problems(
     min_n=10, max_n=16, min_s=8, max_s=12, min_sigma_p=0.8, max_sigma_p=1.5,
     min_mu_norm=0.1, max_mu_norm=0.2, max_d=1600, max_d_over_ns=13.0,
 )  # fmt: skip
+
+
+# ------------------------------------------------------ stage II of SignGD: query/key noise sign alignment
+
+ALIGNED = 0.9  # "aligned": at least this share of (sample, neuron) pairs share the query/key noise sign
+COLLAPSE_S21 = 0.1  # the read time: the first step where s21 (geometric mean over samples) is at most this
+
+
+def stage_two(problem: SignalSparseNoise, seed: int, tier: Tier) -> Measurement:
+    """Stage II of SignGD (lr 1e-3, sigma_0 0.01): sign alignment of query and key noise, logged every step.
+
+    The alignment at step t is the share of pairs (i, r), i over the n training
+    samples and r over the m_k query/key neurons, with
+    ``sign <w_{Q,r}(t), xi_i> == sign <w_{K,r}(t), xi_i>`` (:func:`sign_alignment`).
+    It is read at ``t_read``, the first step where ``s21`` (the noise query's
+    weight on the signal key, geometric mean over training samples) is at most
+    ``COLLAPSE_S21``; the run lasts ``T = 1 / (eta E||xi||_1)`` steps (s21 crosses
+    0.1 near ``eta t E||xi||_1 ~ 0.4``) and ``t_read = T`` if it never does.
+    Scalars: ``qk_sign_alignment`` (at ``t_read``), ``qk_sign_alignment_t1``
+    (at the end of stage I, ``t1``: the first step where the mean value noise
+    has moved ``STAGE_ONE_FACTOR`` times its initial spread, as in :func:`stage_one`),
+    ``t1``, ``t_align`` (the first step with alignment ``>= ALIGNED``, ``T`` if
+    none), ``t_read``, ``s21_reached`` (1 if s21 reached ``COLLAPSE_S21``),
+    ``query_sign_kept`` / ``key_sign_kept`` (share of pairs whose query / key
+    noise has its initial sign at ``t_read``), ``sum_sign_kept`` (share whose
+    aligned sign is that of ``<w_{Q,r}(0) + w_{K,r}(0), xi_i>``) and
+    ``min_alignment_after`` (the lowest alignment from ``t_read`` to ``T``).
+    The tier does not change this experiment (a few hundred steps at most).
+    """
+    del tier
+    gen = torch.Generator().manual_seed(seed)
+    x, y = sample(problem, problem.n, gen)
+    lr = LR["signgd"]
+    model = TwoLayerSoftmaxAttnClassifier(
+        SignAttentionConfig(d=problem.d, m_k=WIDTH, m_v=WIDTH, sigma_0=SIGMA_0, optimizer="signgd", lr=lr)
+    )
+    steps = math.ceil(1.0 / (lr * problem.s * problem.sigma_p * L1_PER_COORD))
+    traj = trajectory(model, model.init(gen), x, y, steps)
+    q, k = traj.query_noise, traj.key_noise  # (T + 1, N, m_k)
+    align = sign_alignment(q, k)  # (T + 1,)
+    s21 = np.exp(traj.log_scores[:, :, 1, 0].astype(float).mean(1))  # (T + 1,)
+    moved = np.flatnonzero(_relative_drift(traj.value_noise) >= STAGE_ONE_FACTOR)
+    collapsed = np.flatnonzero(s21 <= COLLAPSE_S21)
+    aligned = np.flatnonzero(align >= ALIGNED)
+    t1 = int(moved[0]) if len(moved) else steps
+    t_read = int(collapsed[0]) if len(collapsed) else steps
+    init_sum = q[0] + k[0]  # (N, m_k)
+    return Measurement.one(
+        series={
+            "qk_sign_alignment": (traj.steps.tolist(), align.tolist()),
+            "s21": (traj.steps.tolist(), s21.tolist()),
+        },
+        scalars={
+            "qk_sign_alignment": float(align[t_read]),
+            "qk_sign_alignment_t1": float(align[t1]),
+            "t1": float(t1),
+            "t_align": float(aligned[0]) if len(aligned) else float(steps),
+            "t_read": float(t_read),
+            "s21_reached": float(len(collapsed) > 0),
+            "query_sign_kept": float(sign_alignment(q[t_read : t_read + 1], q[:1])[0]),
+            "key_sign_kept": float(sign_alignment(k[t_read : t_read + 1], k[:1])[0]),
+            "sum_sign_kept": float(sign_alignment(q[t_read : t_read + 1], init_sum[None])[0]),
+            "min_alignment_after": float(align[t_read:].min()),
+        },
+    )

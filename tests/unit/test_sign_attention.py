@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 import torch
 
-from models.sign_attention import SignAttentionConfig, TwoLayerSoftmaxAttnClassifier, trajectory
+from models.sign_attention import (
+    SignAttentionConfig,
+    TwoLayerSoftmaxAttnClassifier,
+    sign_alignment,
+    trajectory,
+)
 
 
 def _data(n: int = 12, d: int = 200) -> tuple[torch.Tensor, torch.Tensor]:
@@ -99,3 +105,28 @@ def test_trajectory_rejects_adam() -> None:
     x, y = _data()
     with pytest.raises(ValueError):
         trajectory(model, model.init(torch.Generator().manual_seed(0)), x, y, 2)
+
+
+def test_sign_alignment_counts_shared_signs_per_snapshot() -> None:
+    a = np.array([[[1.0, -2.0], [3.0, 0.5]], [[-1.0, -2.0], [-3.0, 0.5]]])  # (K=2, N=2, m_k=2)
+    b = np.array([[[2.0, -1.0], [-1.0, 4.0]], [[1.0, 1.0], [1.0, -1.0]]])
+    assert sign_alignment(a, b).tolist() == [0.75, 0.0]
+    assert sign_alignment(a, a).tolist() == [1.0, 1.0]
+    with pytest.raises(ValueError):
+        sign_alignment(a, b[:1])
+
+
+def test_signgd_aligns_query_and_key_noise() -> None:
+    """Independent at init (about 1/2), query and key noise share their sign after a few dozen sign steps."""
+    d, n = 400, 8
+    g = torch.Generator().manual_seed(6)
+    y = torch.tensor([1.0, -1] * (n // 2))
+    x = torch.zeros(n, 2, d)
+    x[:, 0, 0] = y
+    for i in range(n):  # disjoint supports of 10 coordinates
+        x[i, 1, 1 + 10 * i : 11 + 10 * i] = torch.randn(10, generator=g)
+    model = TwoLayerSoftmaxAttnClassifier(SignAttentionConfig(d=d, m_k=8, m_v=8, lr=1e-3))
+    traj = trajectory(model, model.init(g), x, y, 30, every=30)
+    align = sign_alignment(traj.query_noise, traj.key_noise)
+    assert 0.25 < align[0] < 0.75
+    assert align[-1] >= 0.9
