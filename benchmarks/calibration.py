@@ -42,6 +42,7 @@ if str(ROOT) not in sys.path:
 from theorycheck import engine  # noqa: E402
 from theorycheck.atomic import write_text_atomic  # noqa: E402
 from theorycheck.cache import NoCache  # noqa: E402
+from theorycheck.catalogue import isolated_catalogue  # noqa: E402
 from theorycheck.engine import ClaimRunner, combine_instances  # noqa: E402
 from theorycheck.execute import InProcessExecutor  # noqa: E402
 from theorycheck.fit import holm, mean_interval  # noqa: E402
@@ -100,18 +101,8 @@ def mc_bound(rate: float, runs: int, k: float = 3.0) -> float:
 @contextmanager
 def calibration_catalogue() -> Iterator[Path]:
     """Make ``claims`` import from the calibration catalogue (the project root has its own ``claims``)."""
-    saved = {k: v for k, v in sys.modules.items() if k == "claims" or k.startswith("claims.")}
-    for k in saved:
-        del sys.modules[k]
-    root = str(CATALOGUE)
-    sys.path.insert(0, root)
-    try:
+    with isolated_catalogue(CATALOGUE):
         yield CATALOGUE
-    finally:
-        for k in [k for k in sys.modules if k == "claims" or k.startswith("claims.")]:
-            del sys.modules[k]
-        sys.modules.update(saved)
-        sys.path.remove(root)
 
 
 # claim id -> (truth of the claim, {mutant: truth}); "edge": the truth lies exactly on an edge of the region

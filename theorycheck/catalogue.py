@@ -10,7 +10,8 @@ from __future__ import annotations
 import importlib
 import sys
 import traceback
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from types import ModuleType
 
@@ -32,6 +33,33 @@ def ensure_importable(root: Path) -> None:
     text = str(root)
     if text not in sys.path:
         sys.path.insert(0, text)
+
+
+@contextmanager
+def isolated_catalogue(root: Path | None = None) -> Iterator[None]:
+    """Within the block ``claims`` imports afresh (from ``root`` when given); afterwards the
+    previous ``claims`` modules and ``sys.path`` are back, as if nothing had been imported.
+
+    For running a second catalogue (a calibration or test catalogue) in a
+    process that already imported the project's own.
+    """
+    saved_path = list(sys.path)
+    saved = {k: v for k, v in sys.modules.items() if _is_claims_module(k)}
+    for name in saved:
+        del sys.modules[name]
+    if root is not None:
+        ensure_importable(root)
+    try:
+        yield
+    finally:
+        for name in [k for k in sys.modules if _is_claims_module(k)]:
+            del sys.modules[name]
+        sys.modules.update(saved)
+        sys.path[:] = saved_path
+
+
+def _is_claims_module(name: str) -> bool:
+    return name == "claims" or name.startswith("claims.")
 
 
 def is_claim_file(path: Path, root: Path) -> bool:

@@ -32,6 +32,13 @@ def _workers(text: str) -> str:
     raise argparse.ArgumentTypeError(f"-n takes a number >= 0 or 'auto', not {text!r}")
 
 
+def positive_int(text: str) -> int:
+    """An argparse type: a whole number >= 1 (shared with the pytest plugin's options)."""
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a positive integer")
+    return int(text)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="theorycheck", description=__doc__.splitlines()[0] if __doc__ else None)
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -45,7 +52,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--no-cache", action="store_true", help="train everything, store nothing")
     run.add_argument("--executor", default="process", choices=["process", "inprocess"])
     run.add_argument("--strict-mutants", action="store_true", help="fail claims whose mutants survive")
-    run.add_argument("--unit-threads", type=int, default=1, help="torch threads per work unit (default 1)")
+    run.add_argument(
+        "--unit-threads", type=positive_int, default=1, help="torch threads per work unit (default 1)"
+    )
     run.add_argument(
         "--on-flaky",
         choices=("skip", "fail"),

@@ -141,7 +141,7 @@ class ClaimRunner:
             if results[key].claim.verdict is Verdict.VIOLATED:
                 raise _Violated(key)
 
-        test = self._hypothesis_test(claim, check)
+        test = self._hypothesis_test(claim, check, experiment_id)
         counterexample_key = None
         try:
             with seed_only_draws():
@@ -161,7 +161,7 @@ class ClaimRunner:
 
     # ------------------------------------------------------------------ hypothesis
 
-    def _hypothesis_test(self, claim: Claim, check: Any) -> Any:
+    def _hypothesis_test(self, claim: Claim, check: Any, experiment_id: str) -> Any:
         phases = [Phase.explicit, Phase.generate] + ([Phase.shrink] if self.tier.shrink_budget else [])
         wrapped = given(claim.instances)(check)
         if self.counterexamples is not None:
@@ -178,7 +178,6 @@ class ClaimRunner:
             print_blob=False,
             verbosity=Verbosity.quiet,
         )(wrapped)
-        experiment_id, _ = experiment_identity(claim, self.claim_id)
         return seed(derive_seed(self.session_seed, experiment_id, "instances"))(wrapped)
 
     # ------------------------------------------------------------------ one instance

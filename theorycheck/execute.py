@@ -111,8 +111,8 @@ class InProcessExecutor:
 
     def run(self, units: Sequence[Unit]) -> list[Outcome]:
         outcomes: list[Outcome] = []
+        failed: Outcome | None = None
         for unit in units:
-            failed = next((o for o in outcomes if o.error is not None), None)
             if failed is not None:
                 outcomes.append(_skipped(unit, failed))
                 continue
@@ -122,6 +122,8 @@ class InProcessExecutor:
             except Exception as exc:
                 measurement, error = None, describe_exception(exc, unit.root)
             outcomes.append(Outcome(unit, measurement, error, time.perf_counter() - start))
+            if error is not None:
+                failed = outcomes[-1]
         return outcomes
 
     def close(self) -> None:

@@ -10,7 +10,6 @@ reported (a missing one is an error that names it) and writes the reports.
 
 from __future__ import annotations
 
-import argparse
 import json
 import re
 from pathlib import Path
@@ -19,6 +18,7 @@ from typing import Any
 import pytest
 
 from .catalogue import claim_id_of, find_root, is_claim_file
+from .cli import positive_int
 from .errors import TheorycheckError
 from .tiers import TIERS, get_tier
 
@@ -56,7 +56,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
     group.addoption(
         "--unit-threads",
-        type=_positive_int,
+        type=positive_int,
         default=1,
         help="torch threads per work unit (default 1: the catalogue's models are too small to gain from "
         "more, and extra threads on shared cores cost several times the CPU)",
@@ -69,12 +69,6 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="a VIOLATED claim that its confirmation block does not reproduce: skip (default) or fail",
     )
     group.addoption("--strict-mutants", action="store_true", help="fail a claim whose mutants survive")
-
-
-def _positive_int(text: str) -> int:
-    if not text.isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a positive integer")
-    return int(text)
 
 
 def _settings(config: pytest.Config, root: Path) -> Any:

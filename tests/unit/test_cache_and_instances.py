@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,7 +12,7 @@ import pytest
 
 from theorycheck import Measurement
 from theorycheck.cache import Cache, source_digest, unit_key
-from theorycheck.catalogue import ensure_importable, load_module
+from theorycheck.catalogue import ensure_importable, isolated_catalogue, load_module
 from theorycheck.instances import describe, from_json, to_json
 
 
@@ -55,17 +56,10 @@ def test_corrupt_cache_entries_are_detected(tmp_path: Path, damage: str):
 
 
 @pytest.fixture
-def isolated_imports():
+def isolated_imports() -> Iterator[None]:
     """Restore sys.path and every ``claims`` module after a test that imports another catalogue."""
-    saved_path = list(sys.path)
-    saved = {k: v for k, v in sys.modules.items() if k == "claims" or k.startswith("claims.")}
-    for name in saved:
-        del sys.modules[name]
-    yield
-    for name in [m for m in sys.modules if m == "claims" or m.startswith("claims.")]:
-        del sys.modules[name]
-    sys.modules.update(saved)
-    sys.path[:] = saved_path
+    with isolated_catalogue():
+        yield
 
 
 def _drop_claim_modules() -> None:

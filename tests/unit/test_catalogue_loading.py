@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import sys
 import textwrap
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from theorycheck.catalogue import claim_ids, load_claim
+from theorycheck.catalogue import claim_ids, isolated_catalogue, load_claim
 from theorycheck.errors import ClaimDeclarationError, UnknownClaimError
 
 CLAIM_SOURCE = """
@@ -40,17 +39,8 @@ def catalogue(tmp_path: Path) -> Iterator[Path]:
         "PAPER = Paper(key='dup2024', title='t', authors=('A. B',), year=2024)\n"
     )
     (paper / "original.py").write_text(textwrap.dedent(CLAIM_SOURCE))
-    saved = {k: v for k, v in sys.modules.items() if k == "claims" or k.startswith("claims.")}
-    for k in saved:
-        del sys.modules[k]
-    try:
+    with isolated_catalogue():
         yield tmp_path
-    finally:
-        for k in [k for k in sys.modules if k == "claims" or k.startswith("claims.")]:
-            del sys.modules[k]
-        sys.modules.update(saved)
-        if str(tmp_path) in sys.path:
-            sys.path.remove(str(tmp_path))
 
 
 def test_a_claim_loads_and_knows_where_it_was_declared(catalogue: Path):
