@@ -9,7 +9,7 @@ it is VIOLATED, straddling an edge is INCONCLUSIVE.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
@@ -50,6 +50,7 @@ class Judgement:
     seeds: int = 0
     reason: str = ""
     per_seed: tuple[float, ...] = field(default=())
+    detail: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     def to_json(self) -> dict[str, Any]:
         """JSON data with infinities written as None (strict JSON has no inf)."""
@@ -63,6 +64,7 @@ class Judgement:
             "seeds": self.seeds,
             "reason": self.reason,
             "per_seed": [_finite(v) for v in self.per_seed],
+            "fit": _json_numbers(dict(self.detail)) if self.detail else None,
         }
 
 
@@ -70,6 +72,17 @@ def _finite(value: float | None) -> float | None:
     if value is None or not math.isfinite(value):
         return None
     return round(float(value), 12)
+
+
+def _json_numbers(value: Any) -> Any:
+    """Nested data with every float rounded to 12 digits and non-finite ones as None."""
+    if isinstance(value, Mapping):
+        return {str(k): _json_numbers(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_json_numbers(v) for v in value]
+    if isinstance(value, float):
+        return _finite(value)
+    return value
 
 
 def inconclusive(statistic: str, reason: str, seeds: int = 0) -> Judgement:
