@@ -49,7 +49,8 @@ class SeedFit:
     """One seed's fit over its window: residual lines (full, early, late halves) and raw slopes."""
 
     x: np.ndarray
-    u: np.ndarray
+    u: np.ndarray  # log x (power) or x: the slopes are taken against u
+    w: np.ndarray  # u oriented toward the asymptotic regime (the points are in increasing w)
     log_b: np.ndarray
     residual: np.ndarray
     full: LineFit
@@ -85,6 +86,7 @@ class _ShapePrediction(Prediction):
     min_r2: float = 0.9
     constants: Mapping[sp.Symbol, float] = field(default_factory=dict)
     params: tuple[sp.Symbol, ...] = ()
+    regime: Literal["large", "small"] = "large"
     shape: BoundShape = field(init=False, repr=False, compare=False)
 
     _field = "bound"
@@ -111,6 +113,8 @@ class _ShapePrediction(Prediction):
             raise ClaimDeclarationError("window", f"{self.window!r} must be (low, high) with low < high")
         if self.values is not None and not (len(self.values) == 2 and 0 < self.values[0] < self.values[1]):
             raise ClaimDeclarationError("values", f"{self.values!r} must be (low, high) with 0 < low < high")
+        if self.regime not in ("large", "small"):
+            raise ClaimDeclarationError("regime", f"{self.regime!r} is not 'large' or 'small'")
         if isinstance(self.params, (str, sp.Symbol)):
             raise ClaimDeclarationError("params", "must be a tuple of sympy Symbols, e.g. params=(d,)")
         object.__setattr__(self, "params", tuple(self.params))
@@ -187,6 +191,7 @@ class _ShapePrediction(Prediction):
                 self.values,
                 sorted((str(k), v) for k, v in self.constants.items()),
                 [str(p) for p in self.params],
+                self.regime,
             )
         )
 
@@ -239,6 +244,9 @@ class _ShapePrediction(Prediction):
 
     def _fit(self, x: np.ndarray, y: np.ndarray, params: tuple[float, ...]) -> SeedFit:
         u = np.log(x) if self.shape.form == "power" else x
+        w = u if self.regime == "large" else -u
+        order = np.argsort(w, kind="stable")
+        x, y, u, w = x[order], y[order], u[order], w[order]
         log_b = self.shape.log_b(x, params)
         if not np.all(np.isfinite(log_b)):
             raise MeasurementError(
@@ -255,6 +263,7 @@ class _ShapePrediction(Prediction):
         return SeedFit(
             x=x,
             u=u,
+            w=w,
             log_b=log_b,
             residual=residual,
             full=full,
@@ -293,11 +302,19 @@ class _ShapePrediction(Prediction):
         late_side = _side(float(np.mean(late)) + bound, region)
         # a transient converges: its residual slope shrinks faster than a log factor's (k / log x) would
         harmonic = _harmonic_ratio(fits)
-        toward = side != 0 and _moves(drift, side) < alpha and _moves(late - harmonic * early, side) < alpha
+        # material: a drift below half the tolerance over the whole window is no trend (deterministic
+        # data make any drift "significant")
+        material = abs(float(np.mean(drift))) >= delta / 2
+        toward = (
+            material
+            and side != 0
+            and _moves(drift, side) < alpha
+            and _moves(late - harmonic * early, side) < alpha
+        )
         limit = _converges_to(fits, side) if toward else None
         short = limit is not None and (limit < region[0] - delta if side > 0 else limit > region[1] + delta)
         toward = toward and not short
-        away = late_side != 0 and _moves(drift, -late_side) < alpha
+        away = material and late_side != 0 and _moves(drift, -late_side) < alpha
         trend = self._trend(fits, region, bound)
         if j_full.verdict is Verdict.VIOLATED:
             if toward:
@@ -307,7 +324,8 @@ class _ShapePrediction(Prediction):
                     j_full,
                     f"{_moving(fits, 'converging outside the band')}, extrapolated limit {_num(limit)}",  # type: ignore[arg-type]
                 )
-            return with_reason(j_full, _moving(fits, "moving away" if away else "not converging"))
+            word = "moving away" if away else "not converging" if material else "stable"
+            return with_reason(j_full, _moving(fits, word))
         if j_late.verdict is Verdict.VIOLATED and away:
             return with_reason(j_late, f"the local slope moves away from the prediction: {_moving(fits, '')}")
         if j_full.verdict is Verdict.HOLDS:
@@ -332,9 +350,9 @@ class _ShapePrediction(Prediction):
         """``local slope a -> b toward c; extend the sweep to about X``, X by linear extrapolation in u."""
         early = float(np.mean([f.early.slope for f in fits])) + bound
         late = float(np.mean([f.late.slope for f in fits])) + bound
-        centre_early = float(np.mean([np.mean(f.u[: len(f.u) // 2 + 1]) for f in fits]))
-        centre_late = float(np.mean([np.mean(f.u[len(f.u) // 2 :]) for f in fits]))
-        end = float(np.mean([f.u[-1] for f in fits]))
+        centre_early = float(np.mean([np.mean(f.w[: len(f.w) // 2 + 1]) for f in fits]))
+        centre_late = float(np.mean([np.mean(f.w[len(f.w) // 2 :]) for f in fits]))
+        end = float(np.mean([f.w[-1] for f in fits]))
         edge = region[0] if late < region[0] else region[1]
         text = f"{_moving(fits, '')}, the band is [{_num(region[0])}, {_num(region[1])}]"
         per_u = (late - early) / (centre_late - centre_early) if centre_late != centre_early else 0.0
@@ -345,7 +363,7 @@ class _ShapePrediction(Prediction):
         shift = (edge - late) / per_u
         if shift <= 0:
             return text
-        target = end + shift
+        target = end + shift if self.regime == "large" else -(end + shift)
         x_target = math.exp(target) if self.shape.form == "power" and target < 700 else target
         return f"{text}; extend the sweep to about {self.variable} = {x_target:.3g}"
 
@@ -425,7 +443,7 @@ def _converges_to(fits: list[SeedFit], side: int, decelerating: float = 0.75) ->
     for f in fits:
         parts = np.array_split(np.arange(len(f.u)), 3)
         slopes.append([_third_slope(f, idx) for idx in parts])
-        centres.append([float(np.mean(f.u[idx])) for idx in parts])
+        centres.append([float(np.mean(f.w[idx])) for idx in parts])
     r1, r2, r3 = np.mean(slopes, axis=0)
     c1, c2, c3 = np.mean(centres, axis=0)
     rate1, rate2 = (r2 - r1) / (c2 - c1), (r3 - r2) / (c3 - c2)
@@ -454,8 +472,8 @@ def _harmonic_ratio(fits: list[SeedFit]) -> float:
     slope ``k / u`` also shrinks toward 0, but never converges: only a
     residual slope shrinking faster than this is a transient.
     """
-    early = float(np.mean([np.mean(f.u[: len(f.u) // 2 + 1]) for f in fits]))
-    late = float(np.mean([np.mean(f.u[len(f.u) // 2 :]) for f in fits]))
+    early = float(np.mean([np.mean(f.w[: len(f.w) // 2 + 1]) for f in fits]))
+    late = float(np.mean([np.mean(f.w[len(f.w) // 2 :]) for f in fits]))
     return early / late if 0 < early < late else 1.0
 
 
@@ -491,7 +509,9 @@ class Rate(_ShapePrediction):
     ``window`` picks the fitted points by the swept value, ``values=(lo, hi)``
     by the metric itself. ``params`` names symbols of the bound whose values
     the experiment returns as scalars (a dimension, a smoothness, two
-    eigenvalues); ``constants`` gives fixed values.
+    eigenvalues); ``constants`` gives fixed values. ``regime`` says where the
+    asymptotic regime lies, at ``"large"`` (default) or ``"small"`` values of
+    the swept symbol (eps -> 0): transients are read toward it.
     """
 
     kind = "rate"
@@ -510,6 +530,7 @@ class Rate(_ShapePrediction):
         constants: Mapping[sp.Symbol, float] | None = None,
         values: tuple[float, float] | None = None,
         params: Sequence[sp.Symbol] = (),
+        regime: Literal["large", "small"] = "large",
     ) -> None:
         super().__init__(
             expr=bound,
@@ -523,6 +544,7 @@ class Rate(_ShapePrediction):
             constants=constants or {},
             values=values,
             params=params,  # type: ignore[arg-type]
+            regime=regime,
         )
 
 
@@ -550,6 +572,7 @@ class Scaling(_ShapePrediction):
         min_decades: float = 0.5,
         constants: Mapping[sp.Symbol, float] | None = None,
         params: Sequence[sp.Symbol] = (),
+        regime: Literal["large", "small"] = "large",
     ) -> None:
         super().__init__(
             expr=expr,
@@ -562,4 +585,5 @@ class Scaling(_ShapePrediction):
             min_decades=min_decades,
             constants=constants or {},
             params=params,  # type: ignore[arg-type]
+            regime=regime,
         )

@@ -22,9 +22,11 @@ from .fit import mean_interval, p_above, p_below, seeds_needed
 class Verdict(str, Enum):
     """The outcomes of judging a claim.
 
-    FLAKY is only ever a claim's final verdict: the claim was VIOLATED on its
-    seeds but the violation did not reproduce on a fresh confirmation block
-    (VERDICTS R-13).
+    FLAKY and HOLLOW are only ever a claim's final verdict. FLAKY: the claim
+    was VIOLATED on its seeds but the violation did not reproduce on a fresh
+    confirmation block (VERDICTS R-13). HOLLOW: the claim HOLDS, but it also
+    holds on one of its controls (its experiment with the theorem's premise
+    removed), so the check cannot tell the theorem from its absence.
     """
 
     HOLDS = "HOLDS"
@@ -32,6 +34,7 @@ class Verdict(str, Enum):
     INCONCLUSIVE = "INCONCLUSIVE"
     ERROR = "ERROR"
     FLAKY = "FLAKY"
+    HOLLOW = "HOLLOW"
 
     def __str__(self) -> str:
         return self.value

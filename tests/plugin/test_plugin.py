@@ -22,7 +22,7 @@ def test_default_tier_maps_verdicts_to_outcomes(pytester: pytest.Pytester, toy: 
     result.stdout.fnmatch_lines(["*ERROR toy2024/crashing*ValueError: the experiment exploded on purpose*"])
     assert verdicts(toy) == TOY
     doc = results(toy)
-    assert doc["schema_version"] == 1 and doc["tier"] == "default"
+    assert doc["schema_version"] == 2 and doc["tier"] == "default"
     record = next(c for c in doc["claims"] if c["id"] == "toy2024/true_rate")
     for key in (
         "id",
