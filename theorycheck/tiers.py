@@ -67,7 +67,7 @@ TIERS: dict[str, Tier] = {
         shrink_budget=3,
         unit_timeout=600.0,
         asserts_verdict=True,
-        max_instances=50,
+        max_instances=100,
         search_seconds=20.0,
     ),
     "full": Tier(
