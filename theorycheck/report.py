@@ -57,10 +57,17 @@ def summary_line(document: Mapping[str, Any]) -> str:
         counts += (
             f" ({len(fdr.get('survive', []))} VIOLATED survive Benjamini-Hochberg at q={fdr.get('q', 0.05)})"
         )
+    near = s.get("near_miss") or {}
+    near_text = (
+        f" Near-miss score {near['claims']}/{near['scored']} (claims with a killed mutant within "
+        f"{near.get('within_half_widths', 5):g} half-widths)."
+        if near.get("scored")
+        else ""
+    )
     return (
         f"{s['claims']} claims: {counts or 'none'}. Mutation score {score_text}: "
         f"{m['killed']} killed, {m['survived']} survived, {m['not_viable']} not viable, "
-        f"{m['unscored']} unscored of {m['declared']} declared. Tier {document['tier']}."
+        f"{m['unscored']} unscored of {m['declared']} declared.{near_text} Tier {document['tier']}."
     )
 
 
@@ -144,7 +151,7 @@ def render_html(document: Mapping[str, Any], figures: Mapping[str, str]) -> str:
         "<!doctype html><html><head><meta charset='utf-8'><title>theorycheck claim status</title>",
         "<style>body{font-family:sans-serif;max-width:1100px;margin:auto}td,th{padding:4px 8px;"
         "border-bottom:1px solid #ddd;text-align:left}.HOLDS{color:#070}.VIOLATED{color:#a00}"
-        ".INCONCLUSIVE{color:#a60}.ERROR{color:#a0a}.FLAKY{color:#c50}</style></head><body>",
+        ".INCONCLUSIVE{color:#a60}.ERROR{color:#a0a}.FLAKY{color:#c50}.HOLLOW{color:#a00}</style></head><body>",
         "<h1>Claim status</h1>",
         f"<p>{e(summary_line(document))}</p>",
     ]
