@@ -50,7 +50,11 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--seed", type=int, default=0, help="session seed (default 0)")
     run.add_argument("--cache-dir", default=None, help="measurement cache (default .theorycheck/cache)")
     run.add_argument("--no-cache", action="store_true", help="train everything, store nothing")
-    run.add_argument("--executor", default="process", choices=["process", "inprocess"])
+    run.add_argument("--executor", default="process", choices=["process", "inprocess", "dask"])
+    run.add_argument("--scheduler", default=None, help="Dask scheduler address, with --executor dask")
+    run.add_argument(
+        "--upload", action="store_true", help="with --executor dask: upload the catalogue to the workers"
+    )
     run.add_argument("--strict-mutants", action="store_true", help="fail claims whose mutants survive")
     run.add_argument(
         "--unit-threads", type=positive_int, default=1, help="torch threads per work unit (default 1)"
@@ -139,6 +143,12 @@ def cmd_run(args: argparse.Namespace) -> int:
         cmd += ["--claims-cache-dir", str(Path(args.cache_dir).resolve())]
     if args.strict_mutants:
         cmd.append("--strict-mutants")
+    if args.executor == "dask":
+        if not args.scheduler:
+            raise TheorycheckError("--executor dask needs --scheduler tcp://HOST:PORT")
+        cmd += ["--dask-scheduler", args.scheduler] + (["--dask-upload"] if args.upload else [])
+    elif args.scheduler or args.upload:
+        raise TheorycheckError("--scheduler and --upload go with --executor dask")
     cmd += ["--on-flaky", args.on_flaky, "--unit-threads", str(args.unit_threads)]
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(root), os.environ.get("PYTHONPATH", "")])}
     code = subprocess.call(cmd, cwd=root, env=env)

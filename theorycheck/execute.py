@@ -307,13 +307,36 @@ class ProcessExecutor:
 
 
 def make_executor(
-    kind: str, *, jobs: int = 1, timeout: float = 600.0, memory_mb: int = 0, threads: int = 1
+    kind: str,
+    *,
+    jobs: int = 1,
+    timeout: float = 600.0,
+    memory_mb: int = 0,
+    threads: int = 1,
+    scheduler: str | None = None,
+    root: Path | None = None,
+    upload: bool = False,
 ) -> Executor:
-    """The executor called ``kind``: 'inprocess' or 'process'."""
+    """The executor called ``kind``: 'inprocess', 'process' or 'dask' (needs ``scheduler``)."""
+    from .errors import TheorycheckError
+
     if kind == "inprocess":
         return InProcessExecutor()
     if kind == "process":
         return ProcessExecutor(jobs=jobs, timeout=timeout, memory_mb=memory_mb, threads=threads)
-    from .errors import TheorycheckError
+    if kind == "dask":
+        if not scheduler:
+            raise TheorycheckError(
+                "the dask executor needs the scheduler's address (--scheduler tcp://HOST:PORT)"
+            )
+        from .dask_executor import DaskExecutor
 
-    raise TheorycheckError(f"unknown executor {kind!r}; choose 'inprocess' or 'process'")
+        return DaskExecutor(
+            scheduler,
+            root=root or Path.cwd(),
+            timeout=timeout,
+            memory_mb=memory_mb,
+            threads=threads,
+            upload=upload,
+        )
+    raise TheorycheckError(f"unknown executor {kind!r}; choose 'inprocess', 'process' or 'dask'")

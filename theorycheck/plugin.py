@@ -48,8 +48,16 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption(
         "--claims-executor",
         default="process",
-        choices=["process", "inprocess"],
-        help="run units in isolated worker processes (default) or in the pytest process",
+        choices=["process", "inprocess", "dask"],
+        help="run units in isolated worker processes (default), in the pytest process, or on a Dask cluster",
+    )
+    group.addoption(
+        "--dask-scheduler", default=None, help="Dask scheduler address (with --claims-executor dask)"
+    )
+    group.addoption(
+        "--dask-upload",
+        action="store_true",
+        help="upload claims/, models/, tasks/ to the Dask workers instead of using a shared checkout",
     )
     group.addoption(
         "--unit-timeout", type=float, default=None, help="seconds per work unit (default: tier's)"
@@ -88,6 +96,8 @@ def _settings(config: pytest.Config, root: Path) -> Any:
             unit_timeout=opt.unit_timeout,
             memory_mb=opt.unit_memory_mb,
             unit_threads=opt.unit_threads,
+            scheduler=opt.dask_scheduler,
+            upload=opt.dask_upload,
         )
     return config.stash[_SETTINGS]
 

@@ -25,6 +25,8 @@ class RunSettings:
     unit_timeout: float | None = None
     memory_mb: int = 0
     unit_threads: int = 1
+    scheduler: str | None = None
+    upload: bool = False
     _executor: Executor | None = field(default=None, repr=False)
     _cache: Cache | None = field(default=None, repr=False)
 
@@ -32,7 +34,13 @@ class RunSettings:
         if self._executor is None:
             timeout = self.unit_timeout if self.unit_timeout is not None else self.tier.unit_timeout
             self._executor = make_executor(
-                self.executor, timeout=timeout, memory_mb=self.memory_mb, threads=self.unit_threads
+                self.executor,
+                timeout=timeout,
+                memory_mb=self.memory_mb,
+                threads=self.unit_threads,
+                scheduler=self.scheduler,
+                root=self.root,
+                upload=self.upload,
             )
         return self._executor
 
