@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -150,10 +149,25 @@ def cmd_run(args: argparse.Namespace) -> int:
     elif args.scheduler or args.upload:
         raise TheorycheckError("--scheduler and --upload go with --executor dask")
     cmd += ["--on-flaky", args.on_flaky, "--unit-threads", str(args.unit_threads)]
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(root), os.environ.get("PYTHONPATH", "")])}
-    code = subprocess.call(cmd, cwd=root, env=env)
+    code = _pytest_in_process(root, cmd[3:])
     print(f"reports written to {Path(args.out).resolve()}/claims.{{json,md}} and index.html")
     return code
+
+
+def _pytest_in_process(root: Path, arguments: list[str]) -> int:
+    """pytest in this interpreter (one start-up, not two): the catalogue root on sys.path and, for
+    pytest-xdist's workers, on PYTHONPATH; run from the root, as the subprocess used to be."""
+    import pytest
+
+    os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (str(root), os.environ.get("PYTHONPATH", "")) if p)
+    if str(root) not in sys.path:
+        sys.path.insert(0, str(root))
+    previous = Path.cwd()
+    os.chdir(root)
+    try:
+        return int(pytest.main(arguments))
+    finally:
+        os.chdir(previous)
 
 
 def cmd_list(args: argparse.Namespace) -> int:

@@ -3,7 +3,8 @@
 A unit is one call of a claim's experiment: (claim, instance, seed, tier).
 Executors take a batch of units and return one outcome per unit, in the
 order given; an outcome is a Measurement or an error line. The process
-executor runs units in harness-owned worker processes (spawn context) with
+executor runs units in harness-owned worker processes (forked from a clean
+forkserver that has already imported torch and the scientific stack) with
 a per-unit timeout and an address-space limit, so a segfault, an OOM or a
 hang is one ERROR unit and never takes the caller down.
 """
@@ -15,6 +16,7 @@ import multiprocessing as mp
 import os
 import resource
 import signal
+import threading
 import time
 import traceback
 from collections.abc import Callable, Sequence
@@ -213,6 +215,34 @@ class _Running:
         return self.started + timeout if self.started is not None else self.sent + load_timeout
 
 
+# Imported once by the forkserver, so that each worker process starts with them (the forkserver runs
+# nothing else: no threads, no torch thread pool, a clean state to fork from). Missing ones are skipped.
+PRELOAD = ("theorycheck.execute", "numpy", "sympy", "hypothesis", "scipy.stats", "torch")
+_FORKSERVER: list[Any] = []
+
+
+def _forkserver() -> Any:
+    """The forkserver context, started once per process in a background thread.
+
+    Its preload (importing torch takes seconds) then overlaps with the caller's
+    own work (loading the claim), and every worker process is a cheap fork of
+    it instead of a fresh interpreter importing everything again (the spawn
+    context cost one full import of torch per worker).
+    """
+    if os.environ.get("THEORYCHECK_START_METHOD") == "spawn":
+        return mp.get_context("spawn")
+    if not _FORKSERVER:
+        # the forkserver is the workers' parent: tell them whose units they run (fault fixtures use it)
+        os.environ["THEORYCHECK_HARNESS_PID"] = str(os.getpid())
+        context = mp.get_context("forkserver")
+        context.set_forkserver_preload(list(PRELOAD))
+        from multiprocessing import forkserver
+
+        threading.Thread(target=forkserver.ensure_running, daemon=True).start()
+        _FORKSERVER.append(context)
+    return _FORKSERVER[0]
+
+
 class ProcessExecutor:
     """Runs units in ``jobs`` harness-owned worker processes with a timeout and a memory limit.
 
@@ -231,7 +261,7 @@ class ProcessExecutor:
         self.load_timeout = max(300.0, timeout)
         self.memory_mb = memory_mb
         self.threads = threads
-        self._context = mp.get_context("spawn")
+        self._context = _forkserver()
         self._idle: list[_Worker] = []
 
     def _worker(self) -> _Worker:

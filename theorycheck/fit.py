@@ -9,11 +9,18 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
-from scipy import stats
 
 from .measurement import Curve
+
+
+def _stats() -> Any:
+    """scipy.stats, imported on first use: a work-unit process that only trains never pays for it."""
+    from scipy import stats
+
+    return stats
 
 
 @dataclass(frozen=True)
@@ -113,7 +120,7 @@ def mean_interval(values: Sequence[float] | np.ndarray, confidence: float) -> In
     sd = float(np.std(v, ddof=1))
     if sd == 0.0:
         return Interval(mean, mean, mean, 0.0, n, confidence)
-    half = float(stats.t.ppf(0.5 + confidence / 2, n - 1)) * sd / math.sqrt(n)
+    half = float(_stats().t.ppf(0.5 + confidence / 2, n - 1)) * sd / math.sqrt(n)
     return Interval(mean, mean - half, mean + half, sd, n, confidence)
 
 
@@ -136,7 +143,7 @@ def _one_sided(values: np.ndarray, edge: float, *, upper: bool) -> float:
     diff = mean - edge if upper else edge - mean
     if sd == 0.0:
         return 0.0 if diff > 0 else 1.0
-    return float(stats.t.sf(diff / (sd / math.sqrt(len(v))), len(v) - 1))
+    return float(_stats().t.sf(diff / (sd / math.sqrt(len(v))), len(v) - 1))
 
 
 def holm(pvalues: Sequence[float]) -> list[float]:
@@ -159,5 +166,5 @@ def seeds_needed(values: np.ndarray, distance: float, alpha: float, power: float
     sd = float(np.std(v, ddof=1))
     if sd == 0.0:
         return None
-    z = stats.norm.ppf(1 - alpha) + stats.norm.ppf(power)
+    z = _stats().norm.ppf(1 - alpha) + _stats().norm.ppf(power)
     return math.ceil((z * sd / distance) ** 2) + 1

@@ -17,8 +17,6 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from scipy import stats
-
 from . import instances
 from .atomic import write_text_atomic
 from .cache import library_versions
@@ -223,6 +221,8 @@ def clopper_pearson(k: int, n: int, confidence: float = 0.95) -> list[float] | N
     """Exact binomial interval of k successes out of n."""
     if n == 0:
         return None
+    from scipy import stats
+
     ci = stats.binomtest(k, n).proportion_ci(confidence_level=confidence, method="exact")
     return [round(float(ci.low), 6), round(float(ci.high), 6)]
 
@@ -280,6 +280,8 @@ def suite_fdr(records: Iterable[Mapping[str, Any]], q: float = 0.05) -> dict[str
     judged = [r for r in records if isinstance(r.get("p_violation"), (int, float))]
     if not judged:
         return {"method": "fdr_bh", "q": q, "survive": [], "adjusted": {}}
+    from scipy import stats
+
     adjusted = stats.false_discovery_control([float(r["p_violation"]) for r in judged], method="bh")
     by_id = {r["id"]: round(float(p), 12) for r, p in zip(judged, adjusted, strict=True)}
     survive = sorted(r["id"] for r in judged if r["verdict"] == Verdict.VIOLATED.value and by_id[r["id"]] < q)

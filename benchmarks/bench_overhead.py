@@ -1,0 +1,203 @@
+"""The harness's own overhead, as ratios measured in one run (issue 15); writes reports/perf.md.
+
+1. One claim, cold, default tier: ``theorycheck run CLAIM -n 0 --no-cache``
+   against a plain Python loop that imports the claim and calls its
+   experiment on the same instances and seeds (a fresh interpreter each,
+   torch on one thread), for each claim given.
+2. Fixed start-up: ``theorycheck run`` on a trivial claim that imports torch
+   (as every claim of the catalogue does) but trains nothing, against the
+   time a fresh interpreter needs to import torch.
+3. With ``--catalogue``: the default tier of the whole catalogue cold and
+   warm with ``-n 2`` (warm/cold ratio), and the xdist efficiency: the claims'
+   summed seconds over twice the cold wall time.
+
+Usage: python benchmarks/bench_overhead.py [--claims A/B C/D] [--catalogue] [--out reports/perf.md]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from theorycheck.atomic import write_text_atomic  # noqa: E402
+
+PLAIN_LOOP = """
+import json, sys, time
+from pathlib import Path
+start = time.perf_counter()
+import torch
+torch.set_num_threads(1)
+sys.path.insert(0, {root!r})
+from theorycheck.catalogue import load_claim
+from theorycheck.engine import experiment_identity
+from theorycheck.instances import from_json
+from theorycheck.search import instance_key
+from theorycheck.seeding import derive_seed
+from theorycheck.tiers import get_tier
+claim = load_claim({claim_id!r}, Path({root!r}))
+experiment_id, _ = experiment_identity(claim, {claim_id!r})
+tier = get_tier({tier!r})
+for inst in json.loads({instances!r}):
+    instance = from_json(inst["instance"])
+    key = instance_key(instance)
+    for repeat in range(inst["seeds"]):
+        claim.experiment(instance, derive_seed({seed}, experiment_id, key, repeat), tier)
+print(json.dumps({{"seconds": time.perf_counter() - start}}))
+"""
+
+TRIVIAL_CLAIM = '''
+"""A claim that imports torch, as the catalogue's do, but trains nothing: the harness's fixed cost."""
+from __future__ import annotations
+import torch  # noqa: F401
+from hypothesis import strategies as st
+from theorycheck import Claim, Measurement, Mutant, Threshold, reference
+from . import PAPER
+
+def experiment(instance, seed, tier):
+    return Measurement.one(scalars={"x": 1.0 + 1e-3 * (seed % 7)})
+
+CLAIM = Claim(
+    paper=PAPER, theorem="0", statement="x is one", instances=st.just(0), experiment=experiment,
+    prediction=Threshold("x", ">=", 0.5),
+    mutants=[Mutant("two", Threshold("x", ">=", 2.0), why="x is one")],
+    reference=reference(section="0", value="none"),
+)
+'''
+
+
+def _env(root: Path) -> dict[str, str]:
+    return {**os.environ, "PYTHONPATH": str(root), "OMP_NUM_THREADS": "1"}
+
+
+def harness(root: Path, claim_id: str, tier: str, out: Path) -> tuple[float, dict]:
+    """Wall time of ``theorycheck run CLAIM -n 0 --no-cache`` and the claim's record."""
+    cmd = [sys.executable, "-m", "theorycheck", "run", claim_id, "-n", "0", "--no-cache"]
+    cmd += ["--tier", tier, "--out", str(out)]
+    start = time.perf_counter()
+    subprocess.run(cmd, cwd=root, env=_env(root), capture_output=True, text=True, check=False)
+    wall = time.perf_counter() - start
+    record = next(c for c in json.loads((out / "claims.json").read_text())["claims"] if c["id"] == claim_id)
+    return wall, record
+
+
+def plain_loop(root: Path, claim_id: str, tier: str, record: dict, seed: int = 0) -> float:
+    """Wall time of a fresh interpreter that runs the same units as the harness did."""
+    instances = json.dumps([{"instance": i["instance"], "seeds": i["seeds"]} for i in record["instances"]])
+    code = PLAIN_LOOP.format(root=str(root), claim_id=claim_id, tier=tier, instances=instances, seed=seed)
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-c", code], cwd=root, env=_env(root), check=True, capture_output=True)
+    return time.perf_counter() - start
+
+
+def torch_import() -> float:
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-c", "import torch"], check=True)
+    return time.perf_counter() - start
+
+
+def trivial_catalogue(directory: Path) -> Path:
+    paper = directory / "claims" / "noop2024"
+    paper.mkdir(parents=True)
+    (directory / "claims" / "__init__.py").write_text("")
+    (paper / "__init__.py").write_text(
+        "from theorycheck import Paper\nPAPER = Paper(key='noop2024', title='t', authors=('A',), year=2024)\n"
+    )
+    (paper / "trivial.py").write_text(textwrap.dedent(TRIVIAL_CLAIM))
+    return directory
+
+
+def catalogue(tier: str, directory: Path) -> dict[str, float]:
+    """Cold and warm default-tier runs of the whole catalogue with -n 2, and the xdist efficiency."""
+    cache, out = directory / "cache", directory / "out"
+    cmd = [sys.executable, "-m", "theorycheck", "run", "--tier", tier, "-n", "2", "--cache-dir", str(cache)]
+    walls = []
+    for _ in range(2):
+        start = time.perf_counter()
+        subprocess.run([*cmd, "--out", str(out)], cwd=ROOT, env=_env(ROOT), capture_output=True, check=False)
+        walls.append(time.perf_counter() - start)
+        if not walls[1:]:
+            cold_claims = json.loads((out / "claims.json").read_text())["claims"]
+    busy = sum(c.get("seconds", 0.0) for c in cold_claims)
+    return {"cold": walls[0], "warm": walls[1], "busy": busy, "claims": len(cold_claims)}
+
+
+def report(rows: list[tuple[str, float, float, int]], startup: tuple[float, float], cat: dict | None) -> str:
+    lines = [
+        "# Harness overhead",
+        "",
+        "Generated by `python benchmarks/bench_overhead.py` (all figures from one run on this machine; "
+        f"{os.cpu_count()} CPUs). Ratios, not timings, are the results: the machine is shared.",
+        "",
+        "## One claim, cold, default tier: `theorycheck run CLAIM -n 0 --no-cache` vs a plain loop",
+        "",
+        "The plain loop is a fresh interpreter that imports torch and the claim and calls its experiment "
+        "on the same instances and seeds (the harness's record says which); both on one torch thread.",
+        "",
+        "| claim | units | plain loop (s) | theorycheck run (s) | ratio | target |",
+        "|---|---|---|---|---|---|",
+    ]
+    for claim_id, plain, run, units in rows:
+        lines.append(f"| {claim_id} | {units} | {plain:.1f} | {run:.1f} | {run / plain:.2f}x | <= 1.10x |")
+    run, torch = startup
+    lines += [
+        "",
+        "## Fixed start-up",
+        "",
+        "| `theorycheck run` on a trivial claim (s) | importing torch (s) "
+        "| start-up beyond importing torch (s) | target |",
+        "|---|---|---|---|",
+        f"| {run:.2f} | {torch:.2f} | {run - torch:.2f} | <= 1.5 s |",
+    ]
+    if cat:
+        eff = cat["busy"] / (2 * cat["cold"])
+        lines += [
+            "",
+            f"## Whole catalogue, default tier, -n 2 ({cat['claims']} claims)",
+            "",
+            "| cold (s) | warm (s) | warm speed-up | target | xdist efficiency | target |",
+            "|---|---|---|---|---|---|",
+            f"| {cat['cold']:.0f} | {cat['warm']:.1f} | {cat['cold'] / cat['warm']:.0f}x | >= 50x "
+            f"| {100 * eff:.0f} % | >= 90 % |",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--claims", nargs="*", default=["nitanda2025/poc_one_over_n", "zhu2024/transformer_reversal_curse"]
+    )
+    parser.add_argument("--tier", default="default")
+    parser.add_argument(
+        "--catalogue", action="store_true", help="also time the whole catalogue cold and warm"
+    )
+    parser.add_argument("--out", type=Path, default=ROOT / "reports" / "perf.md")
+    args = parser.parse_args()
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for claim_id in args.claims:
+            run, record = harness(ROOT, claim_id, args.tier, Path(tmp) / claim_id.replace("/", "_"))
+            plain = plain_loop(ROOT, claim_id, args.tier, record)
+            rows.append((claim_id, plain, run, sum(i["seeds"] for i in record["instances"])))
+        trivial = trivial_catalogue(Path(tmp) / "trivial")
+        run, _ = harness(trivial, "noop2024/trivial", args.tier, Path(tmp) / "trivial-out")
+        startup = (run, torch_import())
+        cat = catalogue(args.tier, Path(tmp) / "catalogue") if args.catalogue else None
+    text = report(rows, startup, cat)
+    write_text_atomic(args.out, text)
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
