@@ -221,6 +221,20 @@ PRELOAD = ("theorycheck.execute", "numpy", "sympy", "hypothesis", "scipy.stats",
 _FORKSERVER: list[Any] = []
 
 
+THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS")
+
+
+def _limit_library_threads(threads: int) -> None:
+    """Size the BLAS/OpenMP pools of processes started from here (numpy reads these at import).
+
+    Setting them in a worker is too late: the forkserver (or a spawned worker)
+    has already imported numpy, which sized its pool from the environment it
+    inherited; so they are set here, before any worker process exists.
+    """
+    for name in THREAD_VARIABLES:
+        os.environ[name] = str(threads)
+
+
 def _forkserver() -> Any:
     """The forkserver context, started once per process in a background thread.
 
@@ -261,6 +275,7 @@ class ProcessExecutor:
         self.load_timeout = max(300.0, timeout)
         self.memory_mb = memory_mb
         self.threads = threads
+        _limit_library_threads(threads)
         self._context = _forkserver()
         self._idle: list[_Worker] = []
 

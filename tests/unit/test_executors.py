@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -45,3 +46,47 @@ def test_process_batch_stops_at_the_first_failure():
         executor.close()
     assert "the experiment exploded on purpose" in (outcomes[0].error or "")
     assert [o.error for o in outcomes[1:]] == [f"not run: {outcomes[0].unit.label()} failed first"] * 2
+
+
+def test_worker_processes_run_numpy_on_the_configured_threads(tmp_path: Path):
+    """BLAS pools are sized at numpy's import: the harness sets the thread variables before any worker
+    exists, so a unit on one thread really has one BLAS thread (the process the forkserver forked)."""
+    catalogue = tmp_path / "cat"
+    paper = catalogue / "claims" / "blas2024"
+    paper.mkdir(parents=True)
+    (catalogue / "claims" / "__init__.py").write_text("")
+    (paper / "__init__.py").write_text(
+        "from theorycheck import Paper\nPAPER = Paper(key='blas2024', title='t', authors=('A',), year=2024)\n"
+    )
+    (paper / "threads.py").write_text(
+        textwrap.dedent(
+            """
+            import ctypes, glob, os
+            import numpy
+            from hypothesis import strategies as st
+            from theorycheck import Claim, Measurement, Mutant, Threshold, reference
+            from . import PAPER
+
+            def experiment(instance, seed, tier):
+                here = os.path.dirname(numpy.__file__)
+                lib = ctypes.CDLL(glob.glob(os.path.join(here, "..", "numpy.libs", "*openblas*"))[0])
+                get = getattr(lib, "scipy_openblas_get_num_threads64_", None) or lib.openblas_get_num_threads
+                return Measurement.one(scalars={"threads": float(get())})
+
+            CLAIM = Claim(
+                paper=PAPER, theorem="0", statement="s", instances=st.just(0), experiment=experiment,
+                prediction=Threshold("threads", "<=", 1),
+                mutants=[Mutant("m", Threshold("threads", ">=", 2), why="w")],
+                reference=reference(section="0", value="v"),
+            )
+            """
+        )
+    )
+    unit = Unit("blas2024/threads", str(catalogue), 0, "0", 0, 1, "smoke", "key-blas")
+    executor = ProcessExecutor(jobs=1, timeout=120, threads=1)
+    try:
+        (outcome,) = executor.run([unit])
+    finally:
+        executor.close()
+    assert outcome.error is None, outcome.error
+    assert outcome.measurement is not None and outcome.measurement.scalar("threads")[0] == 1.0
