@@ -90,14 +90,15 @@ def overlap_flow(
     done.direction = 1  # type: ignore[attr-defined]
     events = [crossing(i) for i in range(k)] + [done]
     sol = solve_ivp(rhs, (0.0, t_max), m0.ravel(), method="LSODA", events=events, rtol=rtol, atol=1e-12)
-    times = np.array([ev[0] if len(ev) else np.inf for ev in sol.t_events[:k]])
+    start = np.sum(m0 * m0, axis=1) >= level
+    times = np.array(
+        [0.0 if start[i] else ev[0] if len(ev) else np.inf for i, ev in enumerate(sol.t_events[:k])]
+    )
     final = np.sum(sol.y[:, -1].reshape(k, k) ** 2, axis=1)
     return times, final
 
 
-def stiefel_flow(
-    w0: np.ndarray, grad: Gradient, *, step: float, steps: int
-) -> np.ndarray:
+def stiefel_flow(w0: np.ndarray, grad: Gradient, *, step: float, steps: int) -> np.ndarray:
     """Explicit Riemannian gradient ascent of F on d x k frames (QR retraction); returns M(t) per step.
 
     ``W*`` is the first k coordinates, so ``M = W[:k]`` and ``grad_W F = [grad_M F; 0]``.

@@ -54,9 +54,9 @@ def geometric_grid(start: float, stop: float, factor: float = 1.15) -> tuple[int
     """Increasing integers from ``start`` to at least ``stop``, each about ``factor`` times the last."""
     if not (start >= 1 and stop > start and factor > 1):
         raise ValueError(f"need 1 <= start < stop and factor > 1, got {start}, {stop}, {factor}")
-    grid = [int(math.ceil(start))]
+    grid = [math.ceil(start)]
     while grid[-1] < stop:
-        grid.append(max(grid[-1] + 1, int(round(grid[-1] * factor))))
+        grid.append(max(grid[-1] + 1, round(grid[-1] * factor)))
     return tuple(grid)
 
 

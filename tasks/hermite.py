@@ -36,7 +36,7 @@ def hermite_monomials(k: int) -> IntPoly:
     if k == 0:
         return (1,)
     for j in range(1, k):
-        nxt = [0] + cur  # z * He_j
+        nxt = [0, *cur]  # z * He_j
         for i, c in enumerate(prev):
             nxt[i] -= j * c
         prev, cur = cur, nxt

@@ -171,10 +171,14 @@ def leap_problems(
         raise InvalidArgument(f"leaps={leaps!r} must be ints >= 1")
     _check_coefficients(min_coef, max_coef)
     coef = st.floats(min_coef, max_coef, allow_nan=False).map(lambda v: float(round(v, 6)))
-    return st.builds(lambda j, a, b: LeapProblem(leap=j, first=a, second=b), st.sampled_from(leaps), coef, coef)
+    return st.builds(
+        lambda j, a, b: LeapProblem(leap=j, first=a, second=b), st.sampled_from(leaps), coef, coef
+    )
 
 
-def staircase_problems(*, min_coef: float = 0.5, max_coef: float = 2.0) -> st.SearchStrategy[StaircaseProblem]:
+def staircase_problems(
+    *, min_coef: float = 0.5, max_coef: float = 2.0
+) -> st.SearchStrategy[StaircaseProblem]:
     """Staircases ``c1 h_1(z_1) + c2 h_1(z_1) h_1(z_2)``; shrinking moves toward the smallest coefficients."""
     _check_coefficients(min_coef, max_coef)
     coef = st.floats(min_coef, max_coef, allow_nan=False).map(lambda v: float(round(v, 6)))

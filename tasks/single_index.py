@@ -193,7 +193,9 @@ class BinaryLink:
     def __post_init__(self) -> None:
         if self.kstar not in (2, 4):
             raise ValueError(f"kstar={self.kstar!r} must be 2 or 4")
-        if not (isinstance(self.threshold, float) and 0.05 <= self.threshold <= (3.0 if self.kstar == 2 else 0.95)):
+        if not (
+            isinstance(self.threshold, float) and 0.05 <= self.threshold <= (3.0 if self.kstar == 2 else 0.95)
+        ):
             raise ValueError(f"threshold={self.threshold!r} out of range for kstar={self.kstar}")
         if not (isinstance(self.flip, float) and 0.0 <= self.flip < 0.5):
             raise ValueError(f"flip={self.flip!r} must be a float in [0, 0.5)")
@@ -267,7 +269,9 @@ def binary_links(
     if not kstars or any(k not in (2, 4) for k in kstars):
         raise InvalidArgument(f"kstars={kstars!r} must be a non-empty subset of (2, 4)")
     if not 0.05 <= min_threshold <= max_threshold <= 0.95:
-        raise InvalidArgument(f"need 0.05 <= min_threshold <= max_threshold <= 0.95, got {min_threshold}, {max_threshold}")
+        raise InvalidArgument(
+            f"need 0.05 <= min_threshold <= max_threshold <= 0.95, got {min_threshold}, {max_threshold}"
+        )
     if isinstance(max_flip, bool) or not 0.0 <= max_flip < 0.5:
         raise InvalidArgument(f"max_flip={max_flip!r} must be in [0, 0.5)")
 
@@ -331,7 +335,8 @@ class NoisyEvenLink:
         """``zeta_k`` tabulated on a label grid and truncated at its ``clip`` / ``1 - clip`` quantiles."""
         z = rng.standard_normal(20000)
         y = self.sample(z, rng)
-        grid = np.linspace(*np.quantile(y, [0.0005, 0.9995]), 1500)
+        low_y, high_y = np.quantile(y, [0.0005, 0.9995])
+        grid = np.linspace(float(low_y), float(high_y), 1500)
         table = self.conditional_hermite(k, grid)
         values = np.interp(y, grid, table)
         low, high = np.quantile(values, [clip, 1.0 - clip])

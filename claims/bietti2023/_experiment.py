@@ -29,7 +29,9 @@ LEAP_DIMS = {2: tuple(2**j for j in range(8, 21, 2)), 3: tuple(2**j for j in ran
 STAIR_DIMS = tuple(2**j for j in range(8, 29, 2))
 
 
-def _escape(target: MultiIndexTarget, dims: tuple[int, ...], rng: np.random.Generator) -> dict[str, list[float]]:
+def _escape(
+    target: MultiIndexTarget, dims: tuple[int, ...], rng: np.random.Generator
+) -> dict[str, list[float]]:
     tensors = coefficient_tensors(target)
 
     def grad(m: np.ndarray) -> np.ndarray:
@@ -46,7 +48,9 @@ def _escape(target: MultiIndexTarget, dims: tuple[int, ...], rng: np.random.Gene
     return out
 
 
-def _measure(target: MultiIndexTarget, dims: tuple[int, ...], seed: int, extra: dict[str, float]) -> Measurement:
+def _measure(
+    target: MultiIndexTarget, dims: tuple[int, ...], seed: int, extra: dict[str, float]
+) -> Measurement:
     res = _escape(target, dims, np.random.default_rng(seed))
     plateau = [max(b - a, 1e-9) for a, b in zip(res["t1"], res["t2"], strict=True)]
     order = float(np.mean([a < b for a, b in zip(res["t1"], res["t2"], strict=True)]))

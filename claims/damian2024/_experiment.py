@@ -16,6 +16,9 @@ fixed from the spec's prototype before this code ran.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
+
 import numpy as np
 
 from models.spectral import geometric_grid, recovery_curve, threshold_crossing
@@ -44,7 +47,9 @@ def certify_panel(panel: LinkPanel, seed: int, tier: Tier) -> Measurement:
     certificate; ``off_ie`` / ``off_min``: links whose k* differs from the
     information exponent s / from min(s, 2); ``ie_max``: the largest s.
     """
-    certs = [certify_generative_exponent(link, max_power=tier.pick(smoke=6, default=12)) for link in panel.links]
+    certs = [
+        certify_generative_exponent(link, max_power=tier.pick(smoke=6, default=12)) for link in panel.links
+    ]
     ies = [link.information_exponent for link in panel.links]
     done = [(c.kstar, s) for c, s in zip(certs, ies, strict=True) if c.kstar > 0]
     return Measurement.one(
@@ -58,7 +63,17 @@ def certify_panel(panel: LinkPanel, seed: int, tier: Tier) -> Measurement:
     )
 
 
-def _threshold(draw_for, d: int, order: int, scale: float, replicates: int, rng: np.random.Generator) -> float | None:
+Draw = Callable[[int], tuple[np.ndarray, np.ndarray]]
+
+
+def _threshold(
+    draw_for: Callable[[np.ndarray], Draw],
+    d: int,
+    order: int,
+    scale: float,
+    replicates: int,
+    rng: np.random.Generator,
+) -> float | None:
     """n_c at dimension d: mean squared overlap over ``replicates`` data sets crosses LEVEL."""
     grid = geometric_grid(max(1.0, 0.02 * scale), 100.0 * scale, FACTOR)
     curves = []
@@ -68,10 +83,17 @@ def _threshold(draw_for, d: int, order: int, scale: float, replicates: int, rng:
     return threshold_crossing(grid, list(np.mean(curves, axis=0)), LEVEL)
 
 
-def _sweep(dims, draw_for, order: int, scale, replicates: int, rng) -> tuple[Curve, float]:
+def _sweep(
+    dims: tuple[int, ...],
+    draw_for: Callable[[int, np.ndarray], Draw],
+    order: int,
+    scale: Callable[[int], float],
+    replicates: int,
+    rng: np.random.Generator,
+) -> tuple[Curve, float]:
     xs, ns = [], []
     for d in dims:
-        n_c = _threshold(lambda w, d=d: draw_for(d, w), d, order, scale(d), replicates, rng)
+        n_c = _threshold(partial(draw_for, d), d, order, scale(d), replicates, rng)
         if n_c is not None:
             xs.append(d)
             ns.append(n_c)
@@ -86,14 +108,16 @@ def binary_threshold_sweep(link: BinaryLink, seed: int, tier: Tier) -> Measureme
     lam2 = link.lambda_squared(k)
     dims = tier.pick(smoke=BINARY_DIMS[k][:3], default=BINARY_DIMS[k])
 
-    def draw_for(d: int, w: np.ndarray):
-        def draw(m: int):
+    def draw_for(d: int, w: np.ndarray) -> Draw:
+        def draw(m: int) -> tuple[np.ndarray, np.ndarray]:
             x, z = planted_inputs(d, m, w, rng)
             return x, np.where(link.sample(z, rng) > 0, up, down)
 
         return draw
 
-    curve, censored = _sweep(dims, draw_for, k, lambda d: d ** (k / 2) / lam2, tier.pick(smoke=2, default=8), rng)
+    curve, censored = _sweep(
+        dims, draw_for, k, lambda d: d ** (k / 2) / lam2, tier.pick(smoke=2, default=8), rng
+    )
     return Measurement.one(
         series={"n_c": curve}, scalars={"kstar": float(k), "censored": censored, "lambda2": lam2}
     )
@@ -101,6 +125,8 @@ def binary_threshold_sweep(link: BinaryLink, seed: int, tier: Tier) -> Measureme
 
 def _even_link_sweep(link: NoisyEvenLink, seed: int, tier: Tier, *, transform: bool) -> Measurement:
     rng = np.random.default_rng(seed)
+    zeta: Callable[[np.ndarray], np.ndarray]
+    dims: tuple[int, ...]
     if transform:  # the paper's estimator: zeta_2(y) = E[h_2(z) | y] (truncated), order-2 spectral
         zeta, order, dims = link.transform(2, rng), 2, TRANSFORM_DIMS
         lam2 = float(np.mean(zeta(link.sample(rng.standard_normal(20000), rng)) ** 2))
@@ -110,14 +136,16 @@ def _even_link_sweep(link: NoisyEvenLink, seed: int, tier: Tier, *, transform: b
     dims = tier.pick(smoke=dims[:3], default=dims)
     ie = link.information_exponent
 
-    def draw_for(d: int, w: np.ndarray):
-        def draw(m: int):
+    def draw_for(d: int, w: np.ndarray) -> Draw:
+        def draw(m: int) -> tuple[np.ndarray, np.ndarray]:
             x, z = planted_inputs(d, m, w, rng)
             return x, zeta(link.sample(z, rng))
 
         return draw
 
-    curve, censored = _sweep(dims, draw_for, order, lambda d: d ** (order / 2) / lam2, tier.pick(smoke=2, default=8), rng)
+    curve, censored = _sweep(
+        dims, draw_for, order, lambda d: d ** (order / 2) / lam2, tier.pick(smoke=2, default=8), rng
+    )
     return Measurement.one(
         series={"n_c": curve}, scalars={"kstar": 2.0, "ie": float(ie), "censored": censored}
     )
