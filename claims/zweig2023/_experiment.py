@@ -41,7 +41,7 @@ def _gram_z(points: np.ndarray, problem: MomentProblem, adapted: bool) -> float:
 
 def _moments(problem: MomentProblem, seed: int, tier: Tier, *, iid: bool) -> Measurement:
     rng = np.random.default_rng(seed)
-    sets = tier.pick(smoke=2000, default=10000)
+    sets = tier.pick(smoke=4000, default=20000)
     draw = iid_circle_points if iid else cue_eigenvalues
     beyond = math.ceil(problem.degree * problem.dim / 2)  # degree * dim = 2 N': the exact range is left
     return Measurement.one(
