@@ -22,7 +22,8 @@ information-theoretic rate, which no efficient method reaches when k* > 2).
 For k* = 2 the last two coincide with the claim: they are killed only on
 k* = 4 instances.
 Gaps: even k* only (odd k* needs the paper's U-statistic); d <= 64 for
-k* = 4 (the full tier could add d = 90, 128 at ~4x the cost); the level 0.5
+k* = 4 at the default tier (the full tier adds d = 90, 128 and 16 replicates
+per d, about 6x the cost); the level 0.5
 and the replicate count come from the spec's prototype; the k* = 2 range
 starts at d = 32 because n_c/d still rose over d = 16..45 in the prototype
 (a finite-size effect of the spectral transition), chosen before this claim

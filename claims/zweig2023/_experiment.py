@@ -41,7 +41,7 @@ def _gram_z(points: np.ndarray, problem: MomentProblem, adapted: bool) -> float:
 
 def _moments(problem: MomentProblem, seed: int, tier: Tier, *, iid: bool) -> Measurement:
     rng = np.random.default_rng(seed)
-    sets = tier.pick(smoke=4000, default=20000)
+    sets = tier.pick(smoke=4000, default=20000, full=50000)
     draw = iid_circle_points if iid else cue_eigenvalues
     beyond = math.ceil(problem.degree * problem.dim / 2)  # degree * dim = 2 N': the exact range is left
     return Measurement.one(
@@ -65,7 +65,9 @@ def monomial_moments_iid(problem: MomentProblem, seed: int, tier: Tier) -> Measu
 def _recover(problem: RecoveryProblem, seed: int, tier: Tier, *, shuffle: bool) -> Measurement:
     rng = np.random.default_rng(seed)
     link = problem.link
-    q = power_sum_features(cue_eigenvalues(tier.pick(smoke=500, default=4000), problem.n, rng), problem.dim)
+    q = power_sum_features(
+        cue_eigenvalues(tier.pick(smoke=500, default=4000, full=10000), problem.n, rng), problem.dim
+    )
     planted = random_unit(problem.dim, rng)
     y = link(q @ planted)
     if shuffle:
