@@ -33,9 +33,16 @@ CORRECTION = "Bonferroni over looks; Holm over instances within a claim (family-
 
 def _judgement_fields(j: Judgement | None) -> dict[str, Any]:
     if j is None:
-        return {"statistic": None, "estimate": None, "interval": None, "region": None, "p_violation": None}
+        return {
+            "statistic": None,
+            "estimate": None,
+            "interval": None,
+            "region": None,
+            "p_violation": None,
+            "per_seed": [],
+        }
     data = j.to_json()
-    return {k: data[k] for k in ("statistic", "estimate", "interval", "region", "p_violation")}
+    return {k: data[k] for k in ("statistic", "estimate", "interval", "region", "p_violation", "per_seed")}
 
 
 def mutant_status(claim_verdict: str, mutant_verdict: str) -> str:
