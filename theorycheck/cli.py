@@ -188,6 +188,8 @@ def cmd_list(args: argparse.Namespace) -> int:
         except Exception as exc:
             rows.append([claim_id, "-", "-", "ERROR", f"{type(exc).__name__}: {exc}", 0])
     print(tabulate(rows, headers=["claim", "paper", "thm", "kind", "prediction", "mutants"]))
+    papers = {str(row[0]).split("/")[0] for row in rows}
+    print(f"{len(rows)} claims from {len(papers)} papers")
     return 0
 
 
