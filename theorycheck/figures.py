@@ -139,7 +139,9 @@ def rate_chart(record: Mapping[str, Any]) -> Chart | None:
         ref = SeriesRef(name, "x", fit is None or fit.get("form") == "power")
     if ref is None or ref.series not in series_map:
         return None
-    power = fit.get("form") == "power" if fit else ref.loglog
+    power = _log_x(fit, ref)
+    text = (record.get("prediction") or {}).get("text", "")
+    variable = _variable(text) or ref.variable
     xs, med, lo, hi = median_band(series_map[ref.series], positive_x=power)
     if len(xs) < 2:
         return None
@@ -152,31 +154,51 @@ def rate_chart(record: Mapping[str, Any]) -> Chart | None:
     layers.append(
         Line(list(zip(xs, med, strict=True)), MEDIAN, f"{ref.series}: median over seeds", width=2.4)
     )
-    text = (record.get("prediction") or {}).get("text", "")
     pred = _curve_points(fit, positive_x=power)
     if pred:
         layers.append(
             Line(pred, PREDICTION, "prediction C·B(x), fitted over the window", dash="8 4", width=2.2)
         )
-    elif fit is None:
-        pred = display_fit(text, xs, med, power=power)
+    else:
+        inside = _within(window, xs, med)
+        pred = display_fit(text, inside[0], inside[1], power=power)
+        label = (
+            "prediction's form through the median (no fit recorded; display only)"
+            if fit is None
+            else "prediction's form fitted to the median over the window (display only)"
+        )
         if pred:
-            layers.append(
-                Line(
-                    pred,
-                    PREDICTION,
-                    "prediction's form through the median (no fit recorded; display only)",
-                    dash="8 4",
-                    width=2.2,
-                )
-            )
+            layers.append(Line(pred, PREDICTION, label, dash="8 4", width=2.2))
     layers += _mutant_lines(record, ref, xs, med, power)
     all_x = list(xs) + [x for layer in layers if isinstance(layer, Line) for x, _ in layer.points]
     all_y = list(lo) + list(hi) + [y for layer in layers if isinstance(layer, Line) for _, y in layer.points]
-    x_axis = Axis.fit(all_x, log=power, label=ref.variable)
+    x_axis = Axis.fit(all_x, log=power, label=variable)
     y_axis = Axis.fit(all_y, log=True, label=ref.series)
     scale = "log-log: power law" if power else "semi-log: exponential"
-    return Chart(x_axis, y_axis, f"{ref.series} vs {ref.variable} ({scale})", layers)
+    return Chart(x_axis, y_axis, f"{ref.series} vs {variable} ({scale})", layers)
+
+
+def _log_x(fit: Mapping[str, Any] | None, ref: SeriesRef) -> bool:
+    """Log x for a power law: the fit's ``scale`` when recorded, else its form, else the statistic."""
+    if fit and fit.get("scale") in ("log", "linear"):
+        return bool(fit["scale"] == "log")
+    if fit and fit.get("form"):
+        return bool(fit["form"] == "power")
+    return ref.loglog
+
+
+def _variable(text: str) -> str | None:
+    """The swept symbol named in a prediction's text (``... in t (exponent ...)``)."""
+    match = re.search(r" in (\S+) \(", text or "")
+    return match.group(1) if match else None
+
+
+def _within(window: Any, xs: Sequence[float], ys: Sequence[float]) -> tuple[list[float], list[float]]:
+    """The points inside a recorded window (all of them without one)."""
+    if not (isinstance(window, (list, tuple)) and len(window) == 2 and None not in window):
+        return list(xs), list(ys)
+    pairs = [(x, y) for x, y in zip(xs, ys, strict=True) if window[0] <= x <= window[1]]
+    return [x for x, _ in pairs], [y for _, y in pairs]
 
 
 def rate_figure(record: Mapping[str, Any]) -> str | None:

@@ -175,3 +175,12 @@ def test_write_reports_draws_the_trend_from_history(tmp_path: Path):
     assert "Trend" in section and "2 run(s) in history" in section
     assert "verdict HOLDS -&gt; VIOLATED" in section
     assert (tmp_path / "figures" / "toy2024__rate.svg").read_text().startswith("<svg")
+
+
+def test_a_free_rate_fit_without_a_curve_gets_a_line_over_its_window():
+    r = exponential_record()
+    r["fit"] = {"form": "free", "scale": "linear", "window": [1.0, 4.0], "raw_slope": -0.7}
+    spec = rate_chart(r)
+    assert spec is not None and not spec.x.log and spec.x.label == "t"
+    line = next(layer for layer in spec.layers if "over the window (display only)" in layer.label)
+    assert [x for x, _ in line.points] == [1.0, 4.0]
