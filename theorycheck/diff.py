@@ -14,8 +14,9 @@ What "worse" means for a claim, for every pair of verdicts BASE -> HEAD:
 A mutant got worse when BASE killed it and HEAD, with its claim still
 holding, does not (survived, not viable, or the mutant is gone); when the
 claim no longer holds its mutants are unscored and the claim's own change is
-the regression. A control (a setting where the claim must not hold) got
-worse when HEAD holds on it and BASE did not. A claim of BASE missing from
+the regression (a mutant whose verdict did not change is not listed then). A
+control (a setting where the claim must not hold) got worse when HEAD holds on
+it and BASE did not. A claim of BASE missing from
 HEAD is a regression; a claim new in HEAD is one only when it fails.
 """
 
@@ -73,7 +74,7 @@ def _mutant_changes(claim_id: str, old: Mapping[str, Any], new: Mapping[str, Any
     old_m, new_m = _mutants(old), _mutants(new)
     for name in sorted(old_m | new_m):
         before, after = old_m.get(name), new_m.get(name)
-        if before == after:
+        if before == after or _only_rescored(before, after):
             continue
         b = "absent" if before is None else f"{before[0]} ({before[1]})"
         a = "absent" if after is None else f"{after[0]} ({after[1]})"
@@ -81,6 +82,14 @@ def _mutant_changes(claim_id: str, old: Mapping[str, Any], new: Mapping[str, Any
         worse = lost and (after is None or after[1] != "unscored") and new["verdict"] == "HOLDS"
         changes.append(Change(claim_id, f"mutant {name}", b, a, worse))
     return changes
+
+
+def _only_rescored(before: tuple[str, str] | None, after: tuple[str, str] | None) -> bool:
+    """Same mutant verdict, killed <-> unscored only because the claim's verdict changed: the claim's
+    own row says it, a row per mutant would only repeat it."""
+    if before is None or after is None or before[0] != after[0]:
+        return False
+    return {before[1], after[1]} == {"killed", "unscored"}
 
 
 def _control_changes(claim_id: str, old: Mapping[str, Any], new: Mapping[str, Any]) -> list[Change]:

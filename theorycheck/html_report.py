@@ -32,8 +32,8 @@ margin:1px 2px;white-space:nowrap}.badge.zero{opacity:.35}
 .v-HOLDS{background:#1a7f37}.v-VIOLATED{background:#cf222e}.v-HOLLOW{background:#a40e26}
 .v-INCONCLUSIVE{background:#9a6700}.v-FLAKY{background:#bc4c00}.v-ERROR{background:#8250df}
 .v-OTHER{background:#57606a}.s-good{background:#1a7f37}.s-bad{background:#cf222e}.s-muted{background:#8c959f}
-.s-warn{background:#9a6700}.cards{display:flex;gap:14px;flex-wrap:wrap}.card{border:1px solid #d0d7de;
-border-radius:6px;padding:8px 12px}.big{font-size:22px;font-weight:600}
+.s-warn{background:#9a6700}.cards{display:flex;gap:14px;flex-wrap:wrap;margin-bottom:12px}
+.card{border:1px solid #d0d7de;border-radius:6px;padding:8px 12px}.big{font-size:22px;font-weight:600}
 .claim{border-top:2px solid #d0d7de;margin-top:26px;padding-top:6px}.cite{color:#57606a;margin:2px 0}
 .statement{font-style:italic}.facts th{width:110px;color:#57606a}.evidence{display:flex;gap:18px;
 flex-wrap:wrap;align-items:flex-start}.evidence figure{margin:6px 0}.reference{flex:1;min-width:240px;
@@ -160,6 +160,14 @@ def _summary(document: Mapping[str, Any]) -> str:
             f"{e(near.get('scored', 0))}{e(share)}</div>claims whose nearest killed mutant lies within 5 "
             "interval half-widths of its region</div>"
         )
+    p = document.get("provenance") or {}
+    versions = p.get("versions") or {}
+    run_of = ", ".join(f"{k} {versions[k]}" for k in ("theorycheck", "torch", "python") if k in versions)
+    cards.append(
+        f"<div class='card'><div class='big'>commit {e(str(p.get('git_commit') or 'unknown')[:10])}</div>"
+        f"tier {e(document.get('tier', ''))}, seed {e(document.get('session_seed', ''))}; {e(run_of)}; "
+        f"{e(p.get('cpus', '?'))} CPUs <a href='#provenance'>provenance</a></div>"
+    )
     fdr = s.get("suite_fdr") or {}
     if verdicts.get("VIOLATED"):
         cards.append(
@@ -256,7 +264,7 @@ def render_html(document: Mapping[str, Any], past: Sequence[Mapping[str, Any]] =
         _summary(document),
         "<h3>Papers</h3>",
         _paper_table(papers),
-        "<h3>Provenance</h3>",
+        "<h3 id='provenance'>Provenance</h3>",
         _provenance(document),
         "<h2 id='claims-table'>Claims</h2>",
         _claims_table(records, list(papers)),

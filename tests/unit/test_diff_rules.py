@@ -51,6 +51,8 @@ def test_a_killed_mutant_that_survives_or_errors_is_a_regression():
 
 def test_mutants_of_a_claim_that_stopped_holding_are_unscored_not_a_second_regression():
     assert _mutant_change("HOLDS", "VIOLATED", "INCONCLUSIVE", "HOLDS") == [("mutant m", False)]
+    assert _mutant_change("HOLDS", "VIOLATED", "INCONCLUSIVE", "VIOLATED") == []  # the claim's row says it
+    assert _mutant_change("INCONCLUSIVE", "VIOLATED", "HOLDS", "VIOLATED") == []
 
 
 def test_a_survivor_that_is_now_killed_is_a_change():
