@@ -8,7 +8,7 @@ run the catalogue and report HOLDS, VIOLATED, INCONCLUSIVE or ERROR.
 
 from __future__ import annotations
 
-from .claim import Claim, Experiment, Mutant, Paper, Reference, reference
+from .claim import Claim, Control, Experiment, Mutant, Paper, Reference, reference
 from .errors import ClaimDeclarationError, TheorycheckError
 from .measurement import Curve, Measurement
 from .predictions import Comparison, Identity, Inequality, Prediction, Rate, Scaling, Threshold
@@ -22,6 +22,7 @@ __all__ = [
     "Claim",
     "ClaimDeclarationError",
     "Comparison",
+    "Control",
     "Curve",
     "Experiment",
     "Identity",

@@ -110,6 +110,54 @@ class Mutant:
         _text(self.why, f"mutants[{self.name}].why")
 
 
+@dataclass(frozen=True)
+class Control:
+    """The claim's experiment with the theorem's premise removed (no FF layer, an untrained model,
+    shuffled labels, a search without its oracle).
+
+    It runs on the claim's instances and seeds and returns the same quantities;
+    the claim's prediction must not HOLD on it. A claim that holds on one of
+    its controls cannot tell the theorem from its absence: it is HOLLOW.
+    """
+
+    name: str
+    experiment: Experiment
+    why: str
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.name, str) or not re.match(r"^[A-Za-z0-9_]+$", self.name):
+            raise ClaimDeclarationError("controls", f"control name {self.name!r} must be a short identifier")
+        if not callable(self.experiment):
+            raise ClaimDeclarationError(
+                f"controls[{self.name}].experiment", "must be callable as (instance, seed, tier)"
+            )
+        _text(self.why, f"controls[{self.name}].why")
+
+
+def decided_by_precondition(mutant: Prediction, requires: Sequence[Prediction]) -> str | None:
+    """Why ``mutant`` is decided by a precondition alone (not viable), or None.
+
+    A scalar mutant on the same statistic as a precondition, with a region
+    disjoint from the precondition's, is VIOLATED wherever the claim is judged
+    at all: its "kill" says nothing about the data.
+    """
+    region = getattr(mutant, "region", None)
+    compiled = getattr(mutant, "compiled", None)
+    if region is None or compiled is None or not callable(region):
+        return None
+    low, high = region()
+    for pre in requires:
+        pre_region, pre_compiled = getattr(pre, "region", None), getattr(pre, "compiled", None)
+        if pre_region is None or pre_compiled is None or not callable(pre_region):
+            continue
+        if pre_compiled.expr != compiled.expr:
+            continue
+        p_low, p_high = pre_region()
+        if high < p_low or low > p_high:
+            return f"decided by the precondition {pre.describe()} alone: the two regions are disjoint"
+    return None
+
+
 def _caller_module() -> str:
     """The module whose code built the Claim (as collections.namedtuple finds its __module__).
 
@@ -137,7 +185,9 @@ class Claim:
     reference: Reference
     gaps: Sequence[str] = field(default=())
     requires: Sequence[Prediction] = field(default=())
+    controls: Sequence[Control] = field(default=())
     alpha: float = 0.05
+    unit_seconds: float | None = None
     declared_in: str = field(default="", init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -182,5 +232,20 @@ class Claim:
         if isinstance(self.requires, Prediction) or not all(isinstance(r, Prediction) for r in self.requires):
             raise ClaimDeclarationError("requires", "must be a list of Predictions (preconditions)")
         object.__setattr__(self, "requires", tuple(self.requires))
+        if isinstance(self.controls, (str, bytes, Control)) or not all(
+            isinstance(c, Control) for c in self.controls
+        ):
+            raise ClaimDeclarationError("controls", "must be a list of Control")
+        object.__setattr__(self, "controls", tuple(self.controls))
+        if len({c.name for c in self.controls}) != len(self.controls):
+            raise ClaimDeclarationError("controls", "two controls share a name")
+        if self.unit_seconds is not None and (
+            isinstance(self.unit_seconds, bool)
+            or not isinstance(self.unit_seconds, (int, float))
+            or not self.unit_seconds > 0
+        ):
+            raise ClaimDeclarationError(
+                "unit_seconds", f"{self.unit_seconds!r} must be a positive number of seconds (or None)"
+            )
         if isinstance(self.alpha, bool) or not isinstance(self.alpha, float) or not 0 < self.alpha < 0.5:
             raise ClaimDeclarationError("alpha", f"{self.alpha!r} must be a float in (0, 0.5)")

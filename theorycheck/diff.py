@@ -54,10 +54,14 @@ def claim_got_worse(base: str, head: str) -> bool:
 
 
 def _status(record: Mapping[str, Any], mutant: Mapping[str, Any]) -> str:
-    """killed / survived / not_viable / unscored, from the verdicts (a stored status is not trusted)."""
+    """killed / survived / not_viable / unscored, from the verdicts (a stored status is not trusted),
+    as :func:`theorycheck.records.mutant_status` gives it: not viable when the mutant errored or a
+    precondition alone decides it, unscored when the claim does not hold."""
+    if mutant.get("not_viable_because") or mutant["verdict"] == "ERROR":
+        return "not_viable"
     if record["verdict"] != "HOLDS":
         return "unscored"
-    return {"VIOLATED": "killed", "ERROR": "not_viable"}.get(mutant["verdict"], "survived")
+    return "killed" if mutant["verdict"] == "VIOLATED" else "survived"
 
 
 def _mutants(record: Mapping[str, Any]) -> dict[str, tuple[str, str]]:

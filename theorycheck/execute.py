@@ -38,9 +38,11 @@ class Unit:
     seed: int
     tier: str
     key: str
+    control: str = ""  # the name of a control of the claim to run instead of its experiment
 
     def label(self) -> str:
-        return f"{self.claim_id} repeat {self.repeat} (seed {self.seed})"
+        what = f" control {self.control}" if self.control else ""
+        return f"{self.claim_id}{what} repeat {self.repeat} (seed {self.seed})"
 
 
 @dataclass(frozen=True)
@@ -81,13 +83,29 @@ def run_unit(
         sys.modules["torch"].set_num_threads(threads)
     if on_loaded is not None:
         on_loaded()
-    result = claim.experiment(unit.instance, unit.seed, get_tier(unit.tier))
+    experiment = claim.experiment
+    if unit.control:
+        controls = {c.name: c.experiment for c in claim.controls}
+        if unit.control not in controls:
+            raise MeasurementError(f"the claim has no control {unit.control!r} (it has {sorted(controls)})")
+        experiment = controls[unit.control]
+    result = experiment(unit.instance, unit.seed, get_tier(unit.tier))
     if not isinstance(result, Measurement):
         raise MeasurementError(f"the experiment returned {type(result).__name__}, not a Measurement")
     if result.seeds != 1:
         raise MeasurementError(f"the experiment returned {result.seeds} rows; it must return one (one seed)")
     result.check_finite()
     return result
+
+
+def limit_torch_threads(threads: int) -> None:
+    """Cap torch's intra-op threads (and OpenMP's) for experiments run in this process."""
+    os.environ.setdefault("OMP_NUM_THREADS", str(threads))
+    try:
+        import torch
+    except ImportError:
+        return
+    torch.set_num_threads(threads)
 
 
 def describe_exception(exc: BaseException, root: str) -> str:

@@ -172,6 +172,8 @@ class ClaimItem(pytest.Item):
                 f"VIOLATED {self.claim_id}: {record['statistic']} = {record['estimate']:.4g}, interval "
                 f"{record['interval']}, predicted region {record['region']}{where}"
             )
+        if verdict == "HOLLOW" and tier.asserts_verdict:
+            raise ClaimFailure(f"HOLLOW {self.claim_id}: {record['reason']}")
         if verdict == "INCONCLUSIVE" and tier.asserts_verdict:
             pytest.skip(f"INCONCLUSIVE {self.claim_id}: {record['reason']}")
         if verdict == "FLAKY" and tier.asserts_verdict:

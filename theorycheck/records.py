@@ -22,13 +22,19 @@ from scipy import stats
 from . import instances
 from .atomic import write_text_atomic
 from .cache import library_versions
-from .engine import ClaimResult
+from .claim import decided_by_precondition
 from .errors import CorruptFileError
+from .judging import distance
+from .outcomes import ClaimResult
 from .verdict import Judgement, Verdict
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+READABLE_VERSIONS = (1, 2)  # 2 added HOLLOW, controls, replays, search, fit, mutant distance, near_miss
 VOLATILE = ("seconds", "units", "provenance", "run")
 CORRECTION = "Bonferroni over looks; Holm over instances within a claim (family-wise level alpha per claim)"
+
+
+NEAR_MISS = 5.0  # a killed mutant this many interval half-widths from its region, or closer, is a near miss
 
 
 def _judgement_fields(j: Judgement | None) -> dict[str, Any]:
@@ -39,20 +45,26 @@ def _judgement_fields(j: Judgement | None) -> dict[str, Any]:
             "interval": None,
             "region": None,
             "p_violation": None,
+            "fit": None,
             "per_seed": [],
         }
     data = j.to_json()
-    return {k: data[k] for k in ("statistic", "estimate", "interval", "region", "p_violation", "per_seed")}
+    keys = ("statistic", "estimate", "interval", "region", "p_violation", "fit", "per_seed")
+    return {k: data[k] for k in keys}
 
 
-def mutant_status(claim_verdict: str, mutant_verdict: str) -> str:
-    """killed / survived / not_viable / unscored (VERDICTS 2.3)."""
+def mutant_status(claim_verdict: str, mutant_verdict: str, decided_by: str | None = None) -> str:
+    """killed / survived / not_viable / unscored (VERDICTS 2.3).
+
+    Not viable: the mutant errored, or a precondition of the claim decides it
+    alone (its region is disjoint from the precondition's).
+    """
+    if decided_by is not None or mutant_verdict == Verdict.ERROR.value:
+        return "not_viable"
     if claim_verdict != Verdict.HOLDS.value:
         return "unscored"
     if mutant_verdict == Verdict.VIOLATED.value:
         return "killed"
-    if mutant_verdict == Verdict.ERROR.value:
-        return "not_viable"
     return "survived"
 
 
@@ -136,6 +148,8 @@ def claim_record(result: ClaimResult) -> dict[str, Any]:
         for m in claim.mutants:
             j = result.mutants.get(m.name)
             verdict = j.verdict.value if j is not None else Verdict.ERROR.value
+            decided_by = decided_by_precondition(m.prediction, claim.requires)
+            away = None if j is None else distance(j)
             mutants.append(
                 {
                     "name": m.name,
@@ -143,11 +157,43 @@ def claim_record(result: ClaimResult) -> dict[str, Any]:
                     "kind": m.prediction.kind,
                     "prediction": {"text": m.prediction.describe(), "latex": m.prediction.latex()},
                     "verdict": verdict,
-                    "status": mutant_status(result.verdict.value, verdict),
+                    "status": mutant_status(result.verdict.value, verdict, decided_by),
+                    "not_viable_because": decided_by,
+                    "distance": None if away is None else round(away, 6),
                     **_judgement_fields(j),
                 }
             )
     record["mutants"] = mutants
+    record["controls"] = [
+        {
+            "name": c.name,
+            "why": c.why,
+            "verdict": c.judgement.verdict.value,
+            "reason": c.judgement.reason,
+            **_judgement_fields(c.judgement),
+        }
+        for c in result.controls
+    ]
+    record["replays"] = [
+        {
+            "instance": instances.to_json(r.instance),
+            "verdict": r.judgement.verdict.value,
+            "reason": r.judgement.reason,
+            **_judgement_fields(r.judgement),
+        }
+        for r in result.replays
+    ]
+    record["search"] = (
+        None
+        if result.search is None
+        else {
+            "screened": result.search.screened,
+            "judged": result.search.judged,
+            "nearest_slack": None
+            if result.search.nearest_slack is None
+            else round(result.search.nearest_slack, 9),
+        }
+    )
     record["confirmation"] = (
         None
         if result.confirmation is None
@@ -190,6 +236,15 @@ def summary(records: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
     statuses = Counter(m["status"] for r in records for m in r["mutants"])
     killed, survived = statuses["killed"], statuses["survived"]
     viable = killed + survived
+    scored = [r for r in records if r["verdict"] == Verdict.HOLDS.value]
+    near = [
+        r["id"]
+        for r in scored
+        if any(
+            m["status"] == "killed" and m.get("distance") is not None and m["distance"] <= NEAR_MISS
+            for m in r["mutants"]
+        )
+    ]
     return {
         "claims": len(records),
         "verdicts": {v.value: verdicts.get(v.value, 0) for v in Verdict},
@@ -203,6 +258,16 @@ def summary(records: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
         },
         "mutation_score": round(killed / viable, 6) if viable else None,
         "mutation_score_interval": clopper_pearson(killed, viable),
+        "near_miss": {
+            "claims": len(near),
+            "scored": len(scored),
+            "score": round(len(near) / len(scored), 6) if scored else None,
+            "within_half_widths": NEAR_MISS,
+        },
+        "controls": {
+            "declared": sum(len(r.get("controls", [])) for r in records),
+            "claims_with_controls": sum(bool(r.get("controls")) for r in records),
+        },
     }
 
 
@@ -287,8 +352,9 @@ def load_document(path: Path) -> dict[str, Any]:
     if not isinstance(doc, dict):
         raise CorruptFileError(f"{path}: expected a JSON object at the top level")
     version = doc.get("schema_version")
-    if version != SCHEMA_VERSION:
-        raise CorruptFileError(f"{path}: schema_version {version!r}, this theorycheck reads {SCHEMA_VERSION}")
+    if version not in READABLE_VERSIONS:
+        readable = ", ".join(map(str, READABLE_VERSIONS))
+        raise CorruptFileError(f"{path}: schema_version {version!r}, this theorycheck reads {readable}")
     claims = doc.get("claims")
     if not isinstance(claims, list) or not all(isinstance(c, dict) for c in claims):
         raise CorruptFileError(f"{path}: 'claims' must be a list of records")

@@ -64,19 +64,23 @@ def summary_line(document: Mapping[str, Any]) -> str:
     score_text = "n/a" if score is None else f"{score:.2f}"
     if interval:
         score_text += f" (95% CI {interval[0]:.2f}-{interval[1]:.2f})"
-    near = s.get("near_miss")
-    if isinstance(near, Mapping) and near.get("scored"):
-        score_text += f", near misses {near.get('claims', 0)}/{near['scored']}"
     m = s["mutants"]
     fdr = s.get("suite_fdr") or {}
     if s["verdicts"].get("VIOLATED"):
         counts += (
             f" ({len(fdr.get('survive', []))} VIOLATED survive Benjamini-Hochberg at q={fdr.get('q', 0.05)})"
         )
+    near = s.get("near_miss") or {}
+    near_text = (
+        f" Near-miss score {near['claims']}/{near['scored']} (claims with a killed mutant within "
+        f"{near.get('within_half_widths', 5):g} half-widths)."
+        if near.get("scored")
+        else ""
+    )
     return (
         f"{s['claims']} claims: {counts or 'none'}. Mutation score {score_text}: "
         f"{m['killed']} killed, {m['survived']} survived, {m['not_viable']} not viable, "
-        f"{m['unscored']} unscored of {m['declared']} declared. Tier {document['tier']}."
+        f"{m['unscored']} unscored of {m['declared']} declared.{near_text} Tier {document['tier']}."
     )
 
 

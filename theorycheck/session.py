@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .cache import Cache, NoCache
 from .counterexamples import CounterexampleStore
 from .engine import ClaimResult, ClaimRunner
-from .execute import Executor, make_executor
+from .execute import Executor, limit_torch_threads, make_executor
 from .tiers import Tier
 
 
@@ -64,11 +63,4 @@ class RunSettings:
             self._executor = None
 
 
-def limit_torch_threads(threads: int) -> None:
-    """Cap torch's intra-op threads (and OpenMP's) for experiments run in this process."""
-    os.environ.setdefault("OMP_NUM_THREADS", str(threads))
-    try:
-        import torch
-    except ImportError:
-        return
-    torch.set_num_threads(threads)
+__all__ = ["RunSettings", "limit_torch_threads"]

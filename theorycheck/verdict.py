@@ -9,7 +9,7 @@ it is VIOLATED, straddling an edge is INCONCLUSIVE.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
@@ -22,9 +22,11 @@ from .fit import mean_interval, p_above, p_below, seeds_needed
 class Verdict(str, Enum):
     """The outcomes of judging a claim.
 
-    FLAKY is only ever a claim's final verdict: the claim was VIOLATED on its
-    seeds but the violation did not reproduce on a fresh confirmation block
-    (VERDICTS R-13).
+    FLAKY and HOLLOW are only ever a claim's final verdict. FLAKY: the claim
+    was VIOLATED on its seeds but the violation did not reproduce on a fresh
+    confirmation block (VERDICTS R-13). HOLLOW: the claim HOLDS, but it also
+    holds on one of its controls (its experiment with the theorem's premise
+    removed), so the check cannot tell the theorem from its absence.
     """
 
     HOLDS = "HOLDS"
@@ -32,6 +34,7 @@ class Verdict(str, Enum):
     INCONCLUSIVE = "INCONCLUSIVE"
     ERROR = "ERROR"
     FLAKY = "FLAKY"
+    HOLLOW = "HOLLOW"
 
     def __str__(self) -> str:
         return self.value
@@ -50,6 +53,7 @@ class Judgement:
     seeds: int = 0
     reason: str = ""
     per_seed: tuple[float, ...] = field(default=())
+    detail: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     def to_json(self) -> dict[str, Any]:
         """JSON data with infinities written as None (strict JSON has no inf)."""
@@ -63,6 +67,7 @@ class Judgement:
             "seeds": self.seeds,
             "reason": self.reason,
             "per_seed": [_finite(v) for v in self.per_seed],
+            "fit": _json_numbers(dict(self.detail)) if self.detail else None,
         }
 
 
@@ -70,6 +75,17 @@ def _finite(value: float | None) -> float | None:
     if value is None or not math.isfinite(value):
         return None
     return round(float(value), 12)
+
+
+def _json_numbers(value: Any) -> Any:
+    """Nested data with every float rounded to 12 digits and non-finite ones as None."""
+    if isinstance(value, Mapping):
+        return {str(k): _json_numbers(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_json_numbers(v) for v in value]
+    if isinstance(value, float):
+        return _finite(value)
+    return value
 
 
 def inconclusive(statistic: str, reason: str, seeds: int = 0) -> Judgement:

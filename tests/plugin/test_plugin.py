@@ -22,7 +22,7 @@ def test_default_tier_maps_verdicts_to_outcomes(pytester: pytest.Pytester, toy: 
     result.stdout.fnmatch_lines(["*ERROR toy2024/crashing*ValueError: the experiment exploded on purpose*"])
     assert verdicts(toy) == TOY
     doc = results(toy)
-    assert doc["schema_version"] == 1 and doc["tier"] == "default"
+    assert doc["schema_version"] == 2 and doc["tier"] == "default"
     record = next(c for c in doc["claims"] if c["id"] == "toy2024/true_rate")
     for key in (
         "id",
@@ -138,3 +138,23 @@ def test_strict_mutants_fails_a_claim_whose_mutant_survives(pytester: pytest.Pyt
     record = results(toy)["claims"][0]
     assert record["mutants"][0]["status"] == "survived"
     assert "survived" in (toy / "reports" / "claims.md").read_text()
+
+
+def test_a_claim_that_holds_on_its_control_is_hollow_and_fails(pytester: pytest.Pytester, toy: Path):
+    """The 'control' draws the same Monte Carlo means: the claim cannot tell its premise from its absence."""
+    (toy / "claims" / "toy2024" / "hollow.py").write_text(
+        (toy / "claims" / "toy2024" / "true_rate.py")
+        .read_text()
+        .replace("from theorycheck import Claim,", "from theorycheck import Claim, Control,")
+        .replace(
+            '    reference=reference(section="1", value="error ~ n^-1/2"),',
+            '    reference=reference(section="1", value="error ~ n^-1/2"),\n'
+            '    controls=[Control("same_data", mean_error, why="nothing removed: a hollow control")],',
+        )
+    )
+    result = pytester.runpytest_subprocess("claims/toy2024/hollow.py", "--claims-executor", "inprocess")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*HOLLOW toy2024/hollow*holds on its control same_data*"])
+    doc = results(toy)
+    assert doc["summary"]["verdicts"]["HOLLOW"] == 1
+    assert doc["claims"][0]["controls"][0]["verdict"] == "HOLDS"

@@ -118,10 +118,15 @@ def test_scalar_claim_shows_per_seed_values_against_the_region():
 
 def test_old_records_without_new_fields_render():
     r = record("a2024/old", "HOLDS", {"m": "VIOLATED"})
-    for key in ("per_seed",):
+    for key in ("per_seed", "fit", "controls", "replays", "search"):
         r.pop(key, None)
+    for m in r["mutants"]:
+        for key in ("fit", "distance", "not_viable_because", "per_seed"):
+            m.pop(key, None)
     doc = document(r)
-    del doc["summary"]["suite_fdr"]
+    for key in ("suite_fdr", "near_miss", "controls"):
+        doc["summary"].pop(key, None)
+    doc["schema_version"] = 1
     page = render_html(doc)
     assert "a2024/old" in page and "near misses" not in page
 
