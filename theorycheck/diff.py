@@ -12,7 +12,8 @@ What "worse" means for a claim, for every pair of verdicts BASE -> HEAD:
   holds) is a change, reported but not a regression.
 
 A mutant got worse when BASE killed it and HEAD, with its claim still
-holding, does not (survived, not viable, or the mutant is gone); when the
+holding, does not (survived, not viable because it errored, or the mutant is
+gone; not viable because a precondition alone decides it is a change); when the
 claim no longer holds its mutants are unscored and the claim's own change is
 the regression (a mutant whose verdict did not change is not listed then). A
 control (a setting where the claim must not hold) got worse when HEAD holds on
@@ -27,6 +28,9 @@ from dataclasses import dataclass
 from typing import Any
 
 FAILURES = frozenset({"VIOLATED", "HOLLOW", "ERROR"})
+# not viable because a precondition of the claim alone decides the mutant: a property of the declaration,
+# not of the run, so a baseline that counted it killed changed its bookkeeping, not its evidence
+DECIDED = "not_viable: a precondition decides it"
 KNOWN = frozenset({"HOLDS", "INCONCLUSIVE", "FLAKY"}) | FAILURES
 
 
@@ -57,7 +61,9 @@ def _status(record: Mapping[str, Any], mutant: Mapping[str, Any]) -> str:
     """killed / survived / not_viable / unscored, from the verdicts (a stored status is not trusted),
     as :func:`theorycheck.records.mutant_status` gives it: not viable when the mutant errored or a
     precondition alone decides it, unscored when the claim does not hold."""
-    if mutant.get("not_viable_because") or mutant["verdict"] == "ERROR":
+    if mutant.get("not_viable_because"):
+        return DECIDED
+    if mutant["verdict"] == "ERROR":
         return "not_viable"
     if record["verdict"] != "HOLDS":
         return "unscored"
@@ -83,7 +89,9 @@ def _mutant_changes(claim_id: str, old: Mapping[str, Any], new: Mapping[str, Any
         b = "absent" if before is None else f"{before[0]} ({before[1]})"
         a = "absent" if after is None else f"{after[0]} ({after[1]})"
         lost = before is not None and before[1] == "killed" and (after is None or after[1] != "killed")
-        worse = lost and (after is None or after[1] != "unscored") and new["verdict"] == "HOLDS"
+        worse = (
+            lost and (after is None or after[1] not in ("unscored", DECIDED)) and new["verdict"] == "HOLDS"
+        )
         changes.append(Change(claim_id, f"mutant {name}", b, a, worse))
     return changes
 

@@ -80,12 +80,14 @@ def _number_after(word: str, text: str) -> float | None:
     return float(match.group(1)) if match else None
 
 
-def display_fit(text: str, xs: Sequence[float], ys: Sequence[float], *, power: bool) -> list[Point]:
+def display_fit(
+    text: str, xs: Sequence[float], ys: Sequence[float], *, power: bool, free_rate: bool = False
+) -> list[Point]:
     """A line through the median with the exponent (power) or rate (exponential) named in ``text``.
 
-    Only for records without a recorded fit; C is fitted to every point, the
-    window is unknown. An exponential without a numeric rate gets its
-    least-squares semi-log line.
+    Only where no fitted curve is recorded; C is fitted to the given points.
+    An exponential without a numeric rate (or ``free_rate``: the fit says
+    the rate is free and linear in x) gets its least-squares semi-log line.
     """
     if len(xs) < 2:
         return []
@@ -98,7 +100,7 @@ def display_fit(text: str, xs: Sequence[float], ys: Sequence[float], *, power: b
         return [(x, math.exp(c + p * math.log(x))) for x in (xs[0], xs[-1])]
     rate = _number_after("rate", text)
     if rate is None:
-        if "exponential" not in (text or ""):
+        if not free_rate and "exponential" not in (text or ""):
             return []
         mx, my = statistics.fmean(xs), statistics.fmean(logs)
         sxx = sum((x - mx) ** 2 for x in xs)
@@ -161,7 +163,9 @@ def rate_chart(record: Mapping[str, Any]) -> Chart | None:
         )
     else:
         inside = _within(window, xs, med)
-        pred = display_fit(text, inside[0], inside[1], power=power)
+        linear = ref.variable.lstrip("-") == variable  # a free rate times x itself: a line on semi-log axes
+        free = fit is not None and fit.get("form") == "free"
+        pred = [] if free and not linear else display_fit(text, *inside, power=power, free_rate=free)
         label = (
             "prediction's form through the median (no fit recorded; display only)"
             if fit is None

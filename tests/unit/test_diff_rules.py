@@ -49,6 +49,14 @@ def test_a_killed_mutant_that_survives_or_errors_is_a_regression():
     assert _mutant_change("HOLDS", "VIOLATED", "HOLDS", "ERROR") == [("mutant m", True)]
 
 
+def test_a_mutant_a_precondition_decides_is_not_viable_but_no_regression():
+    base = document(record("a/x", "HOLDS", {"m": "VIOLATED"}))
+    head = document(record("a/x", "HOLDS", {"m": "VIOLATED"}))
+    head["claims"][0]["mutants"][0]["not_viable_because"] = "acc >= 0.9"
+    got = [(c.what, c.head, c.regression) for c in compare(base, head)]
+    assert got == [("mutant m", "VIOLATED (not_viable: a precondition decides it)", False)]
+
+
 def test_mutants_of_a_claim_that_stopped_holding_are_unscored_not_a_second_regression():
     assert _mutant_change("HOLDS", "VIOLATED", "INCONCLUSIVE", "HOLDS") == [("mutant m", False)]
     assert _mutant_change("HOLDS", "VIOLATED", "INCONCLUSIVE", "VIOLATED") == []  # the claim's row says it

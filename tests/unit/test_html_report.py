@@ -184,8 +184,19 @@ def test_write_reports_draws_the_trend_from_history(tmp_path: Path):
 
 def test_a_free_rate_fit_without_a_curve_gets_a_line_over_its_window():
     r = exponential_record()
+    r["prediction"]["text"] = "gap ~ like C*exp(-c*t) in t (form: constant slope of log y against -t, ±0.25)"
+    r["statistic"] = "late/early ratio of the slope of log gap vs -t"
     r["fit"] = {"form": "free", "scale": "linear", "window": [1.0, 4.0], "raw_slope": -0.7}
     spec = rate_chart(r)
     assert spec is not None and not spec.x.log and spec.x.label == "t"
     line = next(layer for layer in spec.layers if "over the window (display only)" in layer.label)
     assert [x for x, _ in line.points] == [1.0, 4.0]
+
+
+def test_a_free_rate_in_a_nonlinear_feature_gets_no_straight_line():
+    r = exponential_record()
+    r["statistic"] = "late/early ratio of the slope of log gap vs sqrt(t)"
+    r["fit"] = {"form": "free", "scale": "linear", "window": [1.0, 4.0], "raw_slope": -0.7}
+    spec = rate_chart(r)
+    assert spec is not None
+    assert not any("display only" in layer.label for layer in spec.layers)
