@@ -1,4 +1,4 @@
-"""The ``theorycheck`` command: run, list, show, report, diff.
+"""The ``theorycheck`` command: run, list, show, report, diff, baseline, history.
 
 ``run`` is a thin layer over pytest with this plugin and pytest-xdist, so a
 CLI run and ``pytest claims`` produce the same records. Bad input (unknown
@@ -12,7 +12,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from tabulate import tabulate
 
@@ -64,6 +64,12 @@ def build_parser() -> argparse.ArgumentParser:
         default="skip",
         help="a violation its confirmation block does not reproduce: skip (default) or fail",
     )
+    run.add_argument(
+        "--progress",
+        choices=("auto", "live", "plain", "off"),
+        default="auto",
+        help="live status bar on a terminal outside CI, plain lines otherwise (auto, the default)",
+    )
     sub.add_parser("list", help="list the claims of the catalogue")
     show = sub.add_parser("show", help="show one claim and its last result")
     show.add_argument("claim_id")
@@ -76,6 +82,20 @@ def build_parser() -> argparse.ArgumentParser:
     diff = sub.add_parser("diff", help="compare two claims.json; exit 1 on a regression")
     diff.add_argument("base")
     diff.add_argument("head")
+    baseline = sub.add_parser(
+        "baseline", help="rewrite the baseline that `diff` compares against from a claims.json, deliberately"
+    )
+    baseline.add_argument(
+        "source", nargs="?", default="reports/claims.json", help="default reports/claims.json"
+    )
+    baseline.add_argument("--out", default="reports/baseline.json", help="default reports/baseline.json")
+    baseline.add_argument(
+        "--force", action="store_true", help="accept a tier different from the current baseline's"
+    )
+    hist = sub.add_parser("history", help="a claim's verdicts and estimates over past runs")
+    hist.add_argument("claim_id", nargs="?", help="one claim (default: one line per claim)")
+    hist.add_argument("--file", default="reports/history.jsonl", help="default reports/history.jsonl")
+    hist.add_argument("--tier", default=None, choices=sorted(TIERS), help="only runs of this tier")
     return parser
 
 
@@ -149,6 +169,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     elif args.scheduler or args.upload:
         raise TheorycheckError("--scheduler and --upload go with --executor dask")
     cmd += ["--on-flaky", args.on_flaky, "--unit-threads", str(args.unit_threads)]
+    cmd += ["--claims-progress", args.progress]
     code = _pytest_in_process(root, cmd[3:])
     print(f"reports written to {Path(args.out).resolve()}/claims.{{json,md}} and index.html")
     return code
@@ -191,6 +212,8 @@ def cmd_list(args: argparse.Namespace) -> int:
         except Exception as exc:
             rows.append([claim_id, "-", "-", "ERROR", f"{type(exc).__name__}: {exc}", 0])
     print(tabulate(rows, headers=["claim", "paper", "thm", "kind", "prediction", "mutants"]))
+    papers = {str(row[0]).split("/")[0] for row in rows}
+    print(f"{len(rows)} claims from {len(papers)} papers")
     return 0
 
 
@@ -236,12 +259,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_diff(args: argparse.Namespace) -> int:
-    from .diff import compare
-    from .records import load_document
-
-    base, head = load_document(Path(args.base)), load_document(Path(args.head))
-    changes = compare(base, head)
+def _print_changes(changes: Sequence[Any]) -> int:
+    """The diff table and a count line; returns the number of regressions."""
     if not changes:
         print("no changes")
         return 0
@@ -249,12 +268,85 @@ def cmd_diff(args: argparse.Namespace) -> int:
     print(tabulate(rows, headers=["claim", "what", "base", "head", ""]))
     regressions = sum(c.regression for c in changes)
     print(f"{regressions} regression(s), {len(changes) - regressions} other change(s)")
-    return 1 if regressions else 0
+    return regressions
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    from .diff import compare, tier_note
+    from .records import load_document
+
+    base, head = load_document(Path(args.base)), load_document(Path(args.head))
+    note = tier_note(base, head)
+    if note:
+        print(note)
+    return 1 if _print_changes(compare(base, head)) else 0
+
+
+def cmd_baseline(args: argparse.Namespace) -> int:
+    from .baseline import rewrite_baseline
+
+    source, out = Path(args.source), Path(args.out)
+    old, changes = rewrite_baseline(source, out, force=args.force)
+    if old is None:
+        print(f"no previous baseline at {out}")
+    else:
+        print(f"changes the new baseline accepts (previous {out} -> {source}):")
+        _print_changes(changes)
+    print(f"wrote {out} from {source}")
+    return 0
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    from .history import describe, flags, read_history, trajectories
+
+    path = Path(args.file)
+    entries = [e for e in read_history(path) if args.tier is None or e.get("tier") == args.tier]
+    if not entries:
+        raise TheorycheckError(f"no runs recorded in {path}")
+    by_claim = trajectories(entries)
+    if args.claim_id is None:
+        rows = []
+        for claim_id, runs in sorted(by_claim.items()):
+            found = flags(runs)
+            last = found[-1].text if found else ""
+            rows.append([claim_id, len(runs), runs[-1]["verdict"], describe(runs[-1]), len(found), last])
+        print(tabulate(rows, headers=["claim", "runs", "verdict", "estimate [CI]", "flags", "latest flag"]))
+        return 0
+    if args.claim_id not in by_claim:
+        raise TheorycheckError(f"claim {args.claim_id!r} has no runs in {path}")
+    runs = by_claim[args.claim_id]
+    marks: dict[int, list[str]] = {}
+    for flag in flags(runs):
+        marks.setdefault(flag.index, []).append(flag.text)
+    rows = [
+        [
+            e.get("run", ""),
+            str(e.get("commit") or "")[:10],
+            e.get("tier", ""),
+            e.get("seed", ""),
+            e["verdict"],
+            describe(e),
+            e.get("seconds", ""),
+            "; ".join(marks.get(i, [])),
+        ]
+        for i, e in enumerate(runs)
+    ]
+    print(f"{args.claim_id}: {len(runs)} run(s)")
+    print(tabulate(rows, headers=["run", "commit", "tier", "seed", "verdict", "estimate [CI]", "s", "flag"]))
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    commands = {"run": cmd_run, "list": cmd_list, "show": cmd_show, "report": cmd_report, "diff": cmd_diff}
+    commands = {
+        "run": cmd_run,
+        "list": cmd_list,
+        "show": cmd_show,
+        "report": cmd_report,
+        "diff": cmd_diff,
+        "baseline": cmd_baseline,
+        "history": cmd_history,
+    }
     try:
         return commands[args.command](args)
     except TheorycheckError as exc:

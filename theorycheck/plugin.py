@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import json
 import re
+import sys
+from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -21,6 +23,9 @@ from .catalogue import claim_id_of, find_root, is_claim_file
 from .cli import positive_int
 from .errors import TheorycheckError
 from .tiers import TIERS, get_tier
+
+if TYPE_CHECKING:
+    from .progress import Display
 
 _RECORD = "theorycheck_record"
 _CLAIM_NODE = re.compile(r"::([a-z][a-z0-9_]*/[A-Za-z_][A-Za-z0-9_]*)$")
@@ -77,6 +82,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="a VIOLATED claim that its confirmation block does not reproduce: skip (default) or fail",
     )
     group.addoption("--strict-mutants", action="store_true", help="fail a claim whose mutants survive")
+    group.addoption(
+        "--claims-progress",
+        choices=("auto", "live", "plain", "off"),
+        default="auto",
+        help="progress display: live on a terminal outside CI, plain lines otherwise (auto, the default)",
+    )
 
 
 def _settings(config: pytest.Config, root: Path) -> Any:
@@ -109,6 +120,9 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
+    controller = config.pluginmanager.get_plugin("theorycheck-controller")
+    if isinstance(controller, Controller):
+        controller.close_display()
     if _SETTINGS in config.stash:
         config.stash[_SETTINGS].close()
 
@@ -147,11 +161,13 @@ class ClaimItem(pytest.Item):
 
     def setup(self) -> None:
         from .records import claim_record
+        from .report import junit_properties
 
         settings = _settings(self.config, self.root)
         result = settings.run_claim(self.claim_id)
         self.record = claim_record(result)
         self.user_properties.append((_RECORD, json.dumps(self.record, allow_nan=False)))
+        self.user_properties.extend(junit_properties(self.record))
         if result.verdict.value == "ERROR":
             raise ClaimFailure(f"ERROR {self.claim_id}: {result.reason}")
 
@@ -197,22 +213,69 @@ class ClaimItem(pytest.Item):
 
 
 class Controller:
-    """Hooks of the controlling process: gather records, check completeness, write reports."""
+    """Hooks of the controlling process: gather records, show progress, check completeness, write reports."""
 
     def __init__(self, config: pytest.Config) -> None:
+        from .progress import choose_mode
+
         self.config = config
         self.expected: set[str] = set()
         self.records: dict[str, dict[str, Any]] = {}
         self.missing: list[str] = []
         self.document: dict[str, Any] | None = None
+        self.started = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        self.progress_mode = choose_mode(
+            getattr(config.option, "claims_progress", "auto"), isatty=_isatty(sys.stdout)
+        )
+        self.display: Display | None = None
+
+    def _show(self) -> Display | None:
+        """The progress display, made when the first claim is known (runs without claims show none)."""
+        if self.display is None and self.progress_mode != "off" and self.expected:
+            from .progress import make_display
+
+            self.display = make_display(self.progress_mode, self._write_line)
+        if self.display is not None:
+            self.display.set_total(len(self.expected))
+        return self.display
+
+    def _write_line(self, line: str) -> None:
+        reporter = self.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.write_line(line)
+        else:
+            print(line, flush=True)
 
     def pytest_collection_finish(self, session: pytest.Session) -> None:
         self.expected.update(i.claim_id for i in session.items if isinstance(i, ClaimItem))
+        self._show()
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_xdist_node_collection_finished(self, node: Any, ids: list[str]) -> None:
         self.expected.update(m.group(1) for i in ids if (m := _CLAIM_NODE.search(i)))
+        self._show()
 
+    def pytest_runtest_logstart(self, nodeid: str, location: Any) -> None:
+        match = _CLAIM_NODE.search(nodeid)
+        display = self._show() if match else None
+        if match and display is not None:
+            display.started(match.group(1))
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_report_teststatus(self, report: Any, config: pytest.Config) -> tuple[str, str, str] | None:
+        """While the progress display shows each claim, pytest's own dots for claim items are left out
+        (the outcome categories, and so the final counts, stay pytest's)."""
+        if self.display is None or config.option.verbose > 0 or report.when == "collect":
+            return None
+        if not _CLAIM_NODE.search(getattr(report, "nodeid", "")):
+            return None
+        if report.when in ("setup", "teardown"):
+            category = "error" if report.failed else "skipped" if report.skipped else ""
+        else:
+            category = report.outcome
+        return category, "", ""
+
+    @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         match = _CLAIM_NODE.search(report.nodeid)
         if match is None:
@@ -221,6 +284,10 @@ class Controller:
         for name, value in report.user_properties:
             if name == _RECORD and claim_id not in self.records:
                 self.records[claim_id] = json.loads(str(value))
+                if self.display is not None:
+                    self.display.finished(claim_id, self.records[claim_id])
+        # the whole record travelled here for the reports; junitxml gets only the summary properties
+        report.user_properties = [(n, v) for n, v in report.user_properties if n != _RECORD]
         if report.failed and claim_id not in self.records:
             from .records import error_record
 
@@ -231,10 +298,18 @@ class Controller:
             self.records[claim_id] = error_record(
                 claim_id, self.config.option.tier, f"worker lost: {reason.strip()}"
             )
+            if self.display is not None:
+                self.display.finished(claim_id, self.records[claim_id])
+
+    def close_display(self) -> None:
+        if self.display is not None:
+            self.display.close()
 
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
+        self.close_display()
         if self.config.option.collectonly or (not self.expected and not self.records):
             return
+        from .history import HISTORY_FILE, append_history, entries_of
         from .records import error_record, run_document, write_document
         from .report import write_reports
 
@@ -251,6 +326,7 @@ class Controller:
         if not opt.no_claims_report:
             out = Path(opt.claims_out or _root_of(session) / "reports")
             write_document(out / "claims.json", self.document)
+            append_history(out / HISTORY_FILE, entries_of(self.document, run=self.started))
             write_reports(self.document, out)
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
@@ -272,3 +348,10 @@ def _root_of(session: pytest.Session) -> Path:
         return find_root(Path(session.config.rootpath))
     except TheorycheckError:
         return Path(session.config.rootpath)
+
+
+def _isatty(stream: Any) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):
+        return False

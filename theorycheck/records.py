@@ -44,9 +44,11 @@ def _judgement_fields(j: Judgement | None) -> dict[str, Any]:
             "region": None,
             "p_violation": None,
             "fit": None,
+            "per_seed": [],
         }
     data = j.to_json()
-    return {k: data[k] for k in ("statistic", "estimate", "interval", "region", "p_violation", "fit")}
+    keys = ("statistic", "estimate", "interval", "region", "p_violation", "fit", "per_seed")
+    return {k: data[k] for k in keys}
 
 
 def mutant_status(claim_verdict: str, mutant_verdict: str, decided_by: str | None = None) -> str:

@@ -1,20 +1,33 @@
-"""Rendering claims.json: the terminal status table, claims.md, index.html and figures.
+"""Rendering claims.json: the terminal status table, claims.md, JUnit properties, and writing the reports.
 
 Every string taken from a claim (names, statements, reasons) is escaped for
-the format it is written into: Markdown table cells and HTML.
+the format it is written into: Markdown table cells here, HTML in
+:mod:`theorycheck.html_report` and :mod:`theorycheck.html_claim`.
 """
 
 from __future__ import annotations
 
-import html
-import io
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from tabulate import tabulate
 
-from .atomic import write_bytes_atomic, write_text_atomic
+from .atomic import write_text_atomic
+from .figures import rate_figure
+from .history import HISTORY_FILE, read_history
+from .html_report import render_html
+
+__all__ = [
+    "junit_properties",
+    "measured",
+    "mutants_cell",
+    "render_html",
+    "render_markdown",
+    "status_table",
+    "summary_line",
+    "write_reports",
+]
 
 
 def _num(value: Any) -> str:
@@ -144,93 +157,40 @@ def render_markdown(document: Mapping[str, Any]) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-def render_html(document: Mapping[str, Any], figures: Mapping[str, str]) -> str:
-    """reports/index.html: the same tables with the figures, every claim string escaped."""
-    e = html.escape
-    parts = [
-        "<!doctype html><html><head><meta charset='utf-8'><title>theorycheck claim status</title>",
-        "<style>body{font-family:sans-serif;max-width:1100px;margin:auto}td,th{padding:4px 8px;"
-        "border-bottom:1px solid #ddd;text-align:left}.HOLDS{color:#070}.VIOLATED{color:#a00}"
-        ".INCONCLUSIVE{color:#a60}.ERROR{color:#a0a}.FLAKY{color:#c50}.HOLLOW{color:#a00}</style></head><body>",
-        "<h1>Claim status</h1>",
-        f"<p>{e(summary_line(document))}</p>",
+def junit_properties(record: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """What a claim item records for ``--junitxml``: verdict, estimate, interval, region, reason, mutants."""
+    return [
+        ("verdict", str(record["verdict"])),
+        ("statistic", str(record.get("statistic") or "")),
+        ("estimate", "-" if record.get("estimate") is None else repr(float(record["estimate"]))),
+        ("interval", _pair(record.get("interval"))),
+        ("region", _pair(record.get("region"))),
+        ("reason", str(record.get("reason") or "")),
+        ("seeds", str(record.get("seeds", ""))),
+        ("mutants_killed", mutants_cell(record)),
+        ("tier", str(record.get("tier", ""))),
     ]
-    for record in document["claims"]:
-        r = record
-        parts.append(
-            f"<h2 id='{e(r['id'])}'>{e(r['id'])} "
-            f"<span class='{e(r['verdict'])}'>{e(r['verdict'])}</span></h2>"
-        )
-        parts.append(
-            f"<p>{e(r['paper'].get('citation', ''))}, theorem {e(str(r.get('theorem', '')))}: "
-            f"{e(r.get('statement', ''))}</p>"
-        )
-        parts.append("<table>")
-        rows = [
-            ("prediction", r["prediction"]["text"]),
-            ("measured [CI]", measured(r)),
-            ("statistic", r.get("statistic") or "-"),
-            ("reason", r.get("reason") or "-"),
-            ("seeds", str(r.get("seeds"))),
-            ("mutants killed", mutants_cell(r)),
-        ]
-        if r.get("reference"):
-            rows.append(("paper reports", f"{r['reference']['where']}: {r['reference']['value']}"))
-        for pre in r.get("requires", []):
-            rows.append(("requires", pre))
-        for gap in r.get("gaps", []):
-            rows.append(("gap", gap))
-        parts += [f"<tr><th>{e(k)}</th><td>{e(str(v))}</td></tr>" for k, v in rows]
-        for m in r["mutants"]:
-            parts.append(
-                f"<tr><th>mutant {e(m['name'])}</th><td class='{e(m['verdict'])}'>{e(m['verdict'])} "
-                f"({e(m['status'])}): {e(m['prediction']['text'])}; {e(m['why'])}</td></tr>"
-            )
-        parts.append("</table>")
-        if r["id"] in figures:
-            parts.append(f"<img src='{e(figures[r['id']])}' alt='{e(r['id'])}' width='520'>")
-    parts.append("</body></html>")
-    return "\n".join(parts) + "\n"
 
 
-def render_figure(record: Mapping[str, Any]) -> bytes | None:
-    """PNG of the shown instance's curves (log-log), one line per seed; None without data or matplotlib."""
-    data = record.get("measurement")
-    if not data or not data.get("series"):
-        return None
-    try:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:
-        return None
-    fig, ax = plt.subplots(figsize=(5.2, 3.6), dpi=90)
-    for name, curves in sorted(data["series"].items()):
-        for i, c in enumerate(curves):
-            xs = [x for x, y in zip(c["x"], c["y"], strict=False) if x > 0 and y > 0]
-            ys = [y for x, y in zip(c["x"], c["y"], strict=False) if x > 0 and y > 0]
-            ax.plot(xs, ys, alpha=0.5, lw=1, label=name if i == 0 else None)
-    ax.set_xscale("log")
-    ax.set_yscale("log")
-    ax.set_title(f"{record['id']}: {record['verdict']}", fontsize=9)
-    ax.legend(fontsize=7)
-    fig.tight_layout()
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", metadata={"Software": None})
-    plt.close(fig)
-    return buffer.getvalue()
+def _pair(pair: Any) -> str:
+    if not isinstance(pair, (list, tuple)) or len(pair) != 2:
+        return "-"
+    low, high = pair
+    return f"[{'-inf' if low is None else repr(float(low))}, {'inf' if high is None else repr(float(high))}]"
 
 
 def write_reports(document: Mapping[str, Any], out: Path, *, figures: bool = True) -> None:
-    """Write claims.md, index.html and figures/ under ``out`` atomically (the caller writes claims.json)."""
-    names: dict[str, str] = {}
+    """Write claims.md, index.html and figures/ under ``out`` atomically (the caller writes claims.json).
+
+    index.html is self-contained (figures inline); ``figures/<claim>.svg``
+    holds the same curve figures as files. The per-claim trends come from
+    ``out/history.jsonl`` when it exists.
+    """
     if figures:
         for record in document["claims"]:
-            png = render_figure(record)
-            if png is not None:
-                name = f"figures/{record['id'].replace('/', '__')}.png"
-                write_bytes_atomic(out / name, png)
-                names[record["id"]] = name
+            svg = rate_figure(record)
+            if svg is not None:
+                write_text_atomic(out / "figures" / f"{record['id'].replace('/', '__')}.svg", svg + "\n")
+    past = read_history(out / HISTORY_FILE)
     write_text_atomic(out / "claims.md", render_markdown(document))
-    write_text_atomic(out / "index.html", render_html(document, names))
+    write_text_atomic(out / "index.html", render_html(document, past))

@@ -99,7 +99,8 @@ def test_diff_flags_regressions_only():
     assert compare(base, head) == []
     head["claims"][1]["verdict"] = "HOLDS"
     changes = compare(base, head)
-    assert [c.regression for c in changes] == [False]
+    # the claim now holds, so its mutant (not rejected) counts as survived: changes, not regressions
+    assert [(c.what, c.regression) for c in changes] == [("claim", False), ("mutant m", False)]
     head["claims"][0]["mutants"][0]["verdict"] = "INCONCLUSIVE"
     assert any(c.regression and c.what == "mutant m" for c in compare(base, head))
     head["claims"][0]["verdict"] = "VIOLATED"
@@ -113,8 +114,9 @@ def test_reports_escape_claim_strings():
     record["statement"] = "<img src=x onerror=alert(1)> | pipes | *stars*"
     record["reason"] = "<b>bold</b>"
     doc = _doc(record)
-    page = render_html(doc, {})
-    assert "<script>" not in page and "<img src=x" not in page
+    page = render_html(doc)
+    assert "<script>alert" not in page and "<img src=x" not in page
+    assert page.count("<script>") == 1  # the page's own script, nothing from the record
     assert "&lt;script&gt;" in page
     md = render_markdown(doc)
     assert "<script>" not in md
