@@ -48,10 +48,19 @@ def bilinear_cases(
 
 def bilinear_experiment(case: BilinearCase, seed: int, tier: Tier) -> Measurement:
     """Train Theta from zero by full-batch GD (lr = d) and measure forward and reverse losses."""
+    return _bilinear(case, seed, tier, symmetric=False)
+
+
+def bilinear_symmetric_experiment(case: BilinearCase, seed: int, tier: Tier) -> Measurement:
+    """Control: the same run with Theta constrained symmetric, so e_B^T Theta e_A = e_A^T Theta e_B."""
+    return _bilinear(case, seed, tier, symmetric=True)
+
+
+def _bilinear(case: BilinearCase, seed: int, tier: Tier, *, symmetric: bool) -> Measurement:
     pairs, d = case.pairs, case.d
     m = pairs.n_entities
     gen = torch.Generator().manual_seed(seed)
-    model = Bilinear(BilinearConfig(vocab=m, d=d), generator=gen)
+    model = Bilinear(BilinearConfig(vocab=m, d=d, symmetric=symmetric), generator=gen)
     steps = tier.pick(smoke=150, default=300)
     gd = GDConfig(steps=steps, lr=float(d), log_every=25)
     log = train_gd(model, pairs.training_pairs(), pairs.reverse_test_pairs(), gd)
