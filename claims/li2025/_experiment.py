@@ -103,14 +103,25 @@ def run(
                 f"test_loss_{tag}": float(model.loss(w, xt, yt)),
                 f"test_loss_half_{tag}": float(model.loss(half.weights, xt, yt)),
                 f"acc_{tag}": model.accuracy(w, xt, yt),
-                f"acc_overlap_{tag}": model.accuracy(w, xt[overlap], yt[overlap]) if overlap.any() else 1.0,
-                f"acc_clean_{tag}": model.accuracy(w, xt[~overlap], yt[~overlap]) if (~overlap).any() else 1.0,
+                f"acc_overlap_{tag}": _accuracy(model, w, xt, yt, overlap),
+                f"acc_clean_{tag}": _accuracy(model, w, xt, yt, ~overlap),
                 f"attn_sig_sig_{tag}": float(scores[:, 0, 0].mean()),
                 f"attn_noise_sig_{tag}": float(scores[:, 1, 0].mean()),
                 f"value_noise_{tag}": float(proj.value_noise.mean()),
                 f"value_signal_{tag}": float(proj.value_signal),
             }
     return Measurement.one(scalars=scalars)
+
+
+def _accuracy(
+    model: TwoLayerSoftmaxAttnClassifier,
+    w: torch.Tensor,
+    x: torch.Tensor,
+    y: torch.Tensor,
+    keep: torch.Tensor,
+) -> float:
+    """Accuracy on the samples selected by ``keep`` (1.0 when none is selected)."""
+    return model.accuracy(w, x[keep], y[keep]) if bool(keep.any()) else 1.0
 
 
 def sign_vs_gd(problem: SignalSparseNoise, seed: int, tier: Tier) -> Measurement:

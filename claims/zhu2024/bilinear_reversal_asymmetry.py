@@ -63,7 +63,8 @@ CLAIM = Claim(
             bilinear_symmetric_experiment,
             why="the curse comes from the asymmetry of the bilinear form: GD on A -> B writes "
             "e_A (e_B - mean)^T into Theta, which e_B^T Theta e_A does not see; with Theta constrained "
-            "symmetric the reverse logit is the forward one and the reverse loss falls with the training loss",
+            "symmetric the reverse logit is the forward one and the reverse loss falls with the training "
+            "loss",
         )
     ],
     reference=reference(
