@@ -26,6 +26,7 @@ class BilinearConfig:
 
     vocab: int
     d: int
+    symmetric: bool = False  # Theta constrained to (W + W^T) / 2: p(y | x) and p(x | y) share one logit
 
     def __post_init__(self) -> None:
         if self.vocab < 2 or self.d < 1:
@@ -47,7 +48,8 @@ class Bilinear(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """Logits over all ``M`` tokens, shape (N, M), for input tokens ``x`` of shape (N,)."""
-        return self.embed[x] @ self.theta @ self.embed.T
+        theta = (self.theta + self.theta.T) / 2 if self.config.symmetric else self.theta
+        return self.embed[x] @ theta @ self.embed.T
 
     def loss(self, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
         """Mean cross-entropy of targets ``y`` given inputs ``x``."""

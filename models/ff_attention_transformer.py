@@ -161,6 +161,14 @@ class AdamConfig:
     lr: float = 1e-3
     batch: int = 128
     log_every: int = 10
+    log_steps: tuple[int, ...] = ()  # extra steps to probe (e.g. a dense early grid)
+    optimizer: str = "adam"  # "adam", or "sgd" (with ``momentum`` and ``weight_decay``)
+    momentum: float = 0.0
+    weight_decay: float = 0.0
+
+    def __post_init__(self) -> None:
+        if self.optimizer not in ("adam", "sgd"):
+            raise ValueError(f"optimizer {self.optimizer!r} is not 'adam' or 'sgd'")
 
 
 @dataclass
@@ -183,16 +191,24 @@ def train_adam(
     probe: Callable[[FFAttentionTransformer], dict[str, float]],
     config: AdamConfig,
 ) -> TrainLog:
-    """Minimise the last-position cross-entropy on fresh batches.
+    """Minimise the last-position cross-entropy on fresh batches (Adam, or SGD with momentum).
 
     ``draw(batch) -> (x (B, T), y (B,))`` gives a training batch; ``probe(model)
-    -> dict[str, float]`` is called (under no_grad) at step 0 and every
-    ``log_every`` steps, and after the last step.
+    -> dict[str, float]`` is called (under no_grad) at step 0, every
+    ``log_every`` steps, at each of ``log_steps``, and after the last step.
     """
-    opt = torch.optim.Adam(model.parameters(), lr=config.lr)
+    opt: torch.optim.Optimizer
+    trainable = [p for p in model.parameters() if p.requires_grad]  # frozen parameters stay put
+    if config.optimizer == "sgd":
+        opt = torch.optim.SGD(
+            trainable, lr=config.lr, momentum=config.momentum, weight_decay=config.weight_decay
+        )
+    else:
+        opt = torch.optim.Adam(trainable, lr=config.lr, weight_decay=config.weight_decay)
     log = TrainLog()
+    extra = set(config.log_steps)
     for step in range(config.steps + 1):
-        if step % config.log_every == 0 or step == config.steps:
+        if step % config.log_every == 0 or step == config.steps or step in extra:
             with torch.no_grad():
                 log.record(step, probe(model))
         if step == config.steps:

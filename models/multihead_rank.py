@@ -67,10 +67,12 @@ class MultiHeadAttnRank(nn.Module):
         super().__init__()
         self.config = config
         d, h, r = config.dim, config.heads, config.rank
-        # init: Q, K ~ N(0, 1/d); V ~ N(0, 1/(d H^2)) so the summed output starts small
+        # init: Q, K ~ N(0, 1/d); V ~ N(0, 2 / (d (H + 1))), the variance of the authors' Xavier init of
+        # the value-output map (attention-formers@24a779c5, models.py:34-38). The earlier 1 / (d H^2)
+        # left H rank-1 heads on a plateau (rel ~0.68 instead of ~0.35 at d 8, N 2) for thousands of steps.
         self.q = nn.Parameter(torch.randn(h, d, r, generator=generator) / math.sqrt(d))  # (H, d, r)
         self.k = nn.Parameter(torch.randn(h, d, r, generator=generator) / math.sqrt(d))  # (H, d, r)
-        self.v = nn.Parameter(torch.randn(h, d, d, generator=generator) / (math.sqrt(d) * h))  # (H, d, d)
+        self.v = nn.Parameter(torch.randn(h, d, d, generator=generator) * value_std(d, h))  # (H, d, d)
 
     def attention(self, query: torch.Tensor, context: torch.Tensor) -> torch.Tensor:
         """Attention probabilities (B, H, N) of every head over the context."""
@@ -88,6 +90,11 @@ class MultiHeadAttnRank(nn.Module):
     def parameter_count(self) -> int:
         """Number of trainable scalars (H (2 d r + d^2))."""
         return sum(p.numel() for p in self.parameters())
+
+
+def value_std(width: int, heads: int) -> float:
+    """Std of the value maps at init: the authors' Xavier variance 2 / (width (heads + 1))."""
+    return math.sqrt(2.0 / (width * (heads + 1)))
 
 
 def nearest_neighbour_head(dim: int, beta: float) -> MultiHeadAttnRank:
@@ -160,14 +167,14 @@ class DeepAttnRank(nn.Module):
         super().__init__()
         self.config = config
         d, h, r, n_layers, w = config.dim, config.heads, config.rank, config.layers, config.width
-        # init as MultiHeadAttnRank: Q, K ~ N(0, 1/D); V, W ~ N(0, 1/(D H^2))
+        # init as MultiHeadAttnRank: Q, K ~ N(0, 1/D); V, W ~ N(0, 2 / (D (H + 1)))
         # (L, H, D, r) query and key factors of every layer's heads
         self.q = nn.Parameter(torch.randn(n_layers, h, w, r, generator=generator) / math.sqrt(w))
         self.k = nn.Parameter(torch.randn(n_layers, h, w, r, generator=generator) / math.sqrt(w))
         self.v = nn.Parameter(  # (L-1, H, D, D): hidden layers write into the query's stream
-            torch.randn(n_layers - 1, h, w, w, generator=generator) / (math.sqrt(w) * h)
+            torch.randn(n_layers - 1, h, w, w, generator=generator) * value_std(w, h)
         )
-        self.w = nn.Parameter(torch.randn(h, d, w, generator=generator) / (math.sqrt(w) * h))  # (H, d, D)
+        self.w = nn.Parameter(torch.randn(h, d, w, generator=generator) * value_std(w, h))  # (H, d, D)
 
     def tokens(self, query: torch.Tensor, context: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """The query's initial stream (B, D) and the position-coded context tokens (B, N, D)."""

@@ -40,6 +40,7 @@ class SignAttentionConfig:
     beta1: float = 0.9  # Adam only
     beta2: float = 0.999  # Adam only
     eps: float = 1e-8  # Adam only
+    freeze_values: bool = False  # keep both value maps at their initial weights (an ablation)
 
     def __post_init__(self) -> None:
         if self.optimizer not in ("gd", "signgd", "adam"):
@@ -146,6 +147,8 @@ class TwoLayerSoftmaxAttnClassifier:
             if t == steps:
                 break
             (g,) = torch.autograd.grad(loss, w)
+            if c.freeze_values:
+                g[2 * c.m_k :] = 0.0  # sign(0) = 0: no optimiser moves a frozen row
             with torch.no_grad():
                 if c.optimizer == "gd":
                     w -= c.lr * g

@@ -7,6 +7,9 @@ every random draw comes from a ``torch.Generator`` seeded with ``seed``
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable
+
 import numpy as np
 import torch
 
@@ -61,8 +64,33 @@ def equal_budget(task: NNReadout, seed: int, tier: Tier) -> Measurement:
     return Measurement.one(scalars={"rel_full": rel_full, "rel_low": rel_low, "d": float(task.dim)})
 
 
+def equal_budget_full_rank_heads(task: NNReadout, seed: int, tier: Tier) -> Measurement:
+    """Control of :func:`equal_budget`: the d heads of the "low" arm get full rank (H = d, r = d)."""
+    rel_full = relative_error(task, 1, task.dim, seed, tier)
+    rel_low = relative_error(task, task.dim, task.dim, seed, tier)
+    return Measurement.one(scalars={"rel_full": rel_full, "rel_low": rel_low, "d": float(task.dim)})
+
+
+def _across_d(pair: DimensionPair, seed: int, tier: Tier, *, rank_one: bool) -> Measurement:
+    scalars = {}
+    for name, task in (("small", pair.small), ("big", pair.big)):
+        scalars[f"rel_full_{name}"] = relative_error(task, 1, task.dim, seed, tier)
+        scalars[f"rel_low_{name}"] = relative_error(task, task.dim, 1 if rank_one else task.dim, seed, tier)
+    return Measurement.one(scalars=scalars)
+
+
+def standard_budget_across_d(pair: DimensionPair, seed: int, tier: Tier) -> Measurement:
+    """H = d rank-1 heads (the standard budget H r = d), and one full-rank head, at d_small and d_big."""
+    return _across_d(pair, seed, tier, rank_one=True)
+
+
+def full_rank_heads_across_d(pair: DimensionPair, seed: int, tier: Tier) -> Measurement:
+    """Control of :func:`standard_budget_across_d`: the H = d heads get full rank (r = d)."""
+    return _across_d(pair, seed, tier, rank_one=False)
+
+
 def fixed_heads_across_d(pair: DimensionPair, seed: int, tier: Tier) -> Measurement:
-    """The same H rank-1 heads, and one full-rank head, at d_small and at d_big."""
+    """The same H rank-1 heads, and one full-rank head, at d_small and at d_big (the pre-#11 claim)."""
     scalars = {}
     for name, task in (("small", pair.small), ("big", pair.big)):
         scalars[f"rel_full_{name}"] = relative_error(task, 1, task.dim, seed, tier)
@@ -72,9 +100,31 @@ def fixed_heads_across_d(pair: DimensionPair, seed: int, tier: Tier) -> Measurem
 
 def construction_error(task: NNReadout, seed: int, tier: Tier) -> Measurement:
     """Relative error of the analytic head Q K^T = beta I, V = I over a grid of beta (no training)."""
+    return _construction(task, seed, tier, nearest_neighbour_head)
+
+
+def rank_one_construction_error(task: NNReadout, seed: int, tier: Tier) -> Measurement:
+    """Control of :func:`construction_error`: one rank-1 head, Q K^T = beta e_1 e_1^T, V = I."""
+
+    def head(dim: int, beta: float) -> MultiHeadAttnRank:
+        model = MultiHeadAttnRank(RankConfig(dim=dim, heads=1, rank=1), torch.Generator().manual_seed(0))
+        with torch.no_grad():
+            e1 = torch.zeros(1, dim, 1)
+            e1[0, 0, 0] = 1.0
+            model.q.copy_(math.sqrt(beta) * e1)
+            model.k.copy_(math.sqrt(beta) * e1)
+            model.v.copy_(torch.eye(dim)[None])
+        return model
+
+    return _construction(task, seed, tier, head)
+
+
+def _construction(
+    task: NNReadout, seed: int, tier: Tier, head: Callable[[int, float], MultiHeadAttnRank]
+) -> Measurement:
     query, context, target = _eval_set(task, seed, tier, large=True)  # near-ties set the error: many points
     blind = query_blind_error(context, target)
-    rel = [mse(nearest_neighbour_head(task.dim, beta), query, context, target) / blind for beta in BETAS]
+    rel = [mse(head(task.dim, beta), query, context, target) / blind for beta in BETAS]
     return Measurement.one(series={"rel": (BETAS, rel)}, scalars={"rel_at_max_beta": rel[-1]})
 
 
@@ -85,14 +135,35 @@ def _depth_train_config(tier: Tier) -> TrainConfig:
     )
 
 
-def stacked_relative_error(task: NNReadout, heads: int, layers: int, seed: int, tier: Tier) -> float:
-    """Train L layers of H rank-1 heads (position-coded context); test MSE over the query-blind baseline's."""
+def stacked_relative_error(
+    task: NNReadout, heads: int, layers: int, seed: int, tier: Tier, *, freeze_first: bool = False
+) -> float:
+    """Train L layers of H rank-1 heads (position-coded context); test MSE over the query-blind baseline's.
+
+    ``freeze_first`` keeps the first layer (its query/key factors and the values it writes) at init.
+    """
     gen = torch.Generator().manual_seed(seed)
     config = DeepRankConfig(dim=task.dim, context=task.context, heads=heads, rank=1, layers=layers)
     model = DeepAttnRank(config, gen)
+    if freeze_first and layers > 1:
+        for p in (model.q, model.k, model.v):
+            p.register_hook(_zero_first_layer)
     train(model, lambda batch, g: sample(task, batch, g), _depth_train_config(tier), gen)
     query, context, target = _eval_set(task, seed, tier)
     return mse(model, query, context, target) / query_blind_error(context, target)
+
+
+def _zero_first_layer(grad: torch.Tensor) -> torch.Tensor:
+    out = grad.clone()
+    out[0] = 0.0  # Adam moves nothing whose gradient is always 0
+    return out
+
+
+def depth_first_layer_frozen(task: NNReadout, seed: int, tier: Tier) -> Measurement:
+    """Control of :func:`depth_at_equal_heads`: the two-layer stack with its first layer left at init."""
+    rel_one = stacked_relative_error(task, 2 * task.dim, 1, seed, tier)
+    rel_two = stacked_relative_error(task, task.dim, 2, seed, tier, freeze_first=True)
+    return Measurement.one(scalars={"rel_one": rel_one, "rel_two": rel_two, "d": float(task.dim)})
 
 
 def depth_at_equal_heads(task: NNReadout, seed: int, tier: Tier) -> Measurement:

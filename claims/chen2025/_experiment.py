@@ -1,24 +1,29 @@
-"""The chen2025 experiment, shared by both claims (not a claim module).
+"""The chen2025 experiments (not a claim module).
 
-Train the two-layer transformer (FF in layer 2 only) with Adam on fresh
-noisy-recall batches, loss at the last position (the trigger), and measure on
-512 held-out sequences whose context contains no noise token:
+Train the two-layer transformer with Adam on fresh noisy-recall batches,
+loss at the last position (the trigger), and measure on 512 held-out
+sequences whose context contains no noise token:
 
-- during training, every ``log_every`` steps: p_tau and p_ybar of the full
-  model and p_ybar with the layer-2 FF dropped (series), from which the
-  first-crossing times ``t_tau`` (p_tau(full) >= alpha / 2) and ``t_ybar``
-  (p_ybar(full) >= (1 - alpha) / 2) are read; a level never reached is
-  censored at the last step plus one logging interval;
+- during training, at steps 1-6 and 8 and every ``log_every`` = 10 steps:
+  p_tau and p_ybar of the full model and with the layer-2 FF dropped
+  (series), from which first-crossing times are read: ``t_tau``
+  (p_tau(full) >= alpha / 2), ``t_tau_ff`` (the FF's share
+  p_tau(full) - p_tau(noFF) >= alpha / 2), ``t_tau_noff`` (p_tau(noFF) >=
+  alpha / 2: the association carried without the layer-2 FF), ``t_ybar``
+  (p_ybar(full) >= (1 - alpha) / 2) and ``t_ybar_noff``; a level never
+  reached is censored at the last step plus one logging interval;
 - after training: p_ybar / p_tau of the full model, with the layer-2 FF
   dropped (noFF), with the layer-2 attention dropped (noAttn2), and with the
   layer-2 FF input matrix truncated to its top 10% / 20% singular directions
   (the truncation rule of the paper's code, informational).
 
-Both claims call this same function, so they share work units where they
-draw the same instance (the harness keys units by experiment function; the
-two claims' strategies differ in the alpha range, so in practice each trains
-its own): at the default tier about 3 s of one CPU thread per unit at
-N = 32, T = 16.
+Variants: FF in layer 2 only (``ff_attention_experiment``, the ordering
+claim: it isolates the layer-2 association), FF in both layers
+(``ff_both_layers_experiment``, the ablation claim: the authors' model), no
+FF at all (``no_ff_experiment``, the control of both claims). ``run`` also
+takes the authors' optimiser (SGD lr 0.03, momentum 0.9, weight decay 1e-4)
+for probes. At the default tier a unit takes 3-5 s of one CPU thread at
+N = 32, T = 16 (d = 32, 400 steps).
 """
 
 from __future__ import annotations
@@ -36,6 +41,7 @@ from tasks.bigram_recall import TAU, BigramRecall, bigram_matrix, sample
 from theorycheck import Curve, Measurement, Tier
 
 TEST_SEQUENCES = 512
+FF_LAYERS = (1,)  # layers carrying an FF block (0 = first, 1 = second)
 
 
 def _first_crossing(steps: list[int], values: list[float], level: float, censor: float) -> float:
@@ -50,8 +56,44 @@ def _probabilities(logits: torch.Tensor, ybar: torch.Tensor) -> tuple[float, flo
     return float(p[torch.arange(len(ybar)), ybar].mean()), float(p[:, TAU].mean())
 
 
+EARLY_LOG = (1, 2, 3, 4, 5, 6, 8)  # probed besides every log_every steps: the association forms early
+
+
 def ff_attention_experiment(task: BigramRecall, seed: int, tier: Tier) -> Measurement:
-    """Train on noisy recall and measure ablations and first-crossing times (one seed)."""
+    """Train on noisy recall (FF in layer 2 only) and measure ablations and first-crossing times."""
+    return run(task, seed, tier)
+
+
+def ff_dynamics_experiment(task: BigramRecall, seed: int, tier: Tier) -> Measurement:
+    """FF in layer 2 only, trained like the authors: SGD (0.03, momentum 0.9, wd 1e-4), frozen embeddings."""
+    return run(task, seed, tier, optimizer="sgd", freeze_embeddings=True)
+
+
+def no_ff_dynamics_experiment(task: BigramRecall, seed: int, tier: Tier) -> Measurement:
+    """Control of :func:`ff_dynamics_experiment`: the same training with no FF block at all."""
+    return run(task, seed, tier, ff_layers=(), optimizer="sgd", freeze_embeddings=True)
+
+
+def ff_both_layers_experiment(task: BigramRecall, seed: int, tier: Tier) -> Measurement:
+    """The same with an FF block in both layers, as in the authors' code; "noFF" drops the layer-2 FF."""
+    return run(task, seed, tier, ff_layers=(0, 1))
+
+
+def no_ff_experiment(task: BigramRecall, seed: int, tier: Tier) -> Measurement:
+    """Control: the same training with no FF block at all (attention only); "noFF" then changes nothing."""
+    return run(task, seed, tier, ff_layers=())
+
+
+def run(
+    task: BigramRecall,
+    seed: int,
+    tier: Tier,
+    *,
+    ff_layers: tuple[int, ...] = FF_LAYERS,
+    optimizer: str = "adam",
+    freeze_embeddings: bool = False,
+) -> Measurement:
+    """The shared experiment with the FF layers and the optimiser as arguments (controls, probes)."""
     gen = torch.Generator().manual_seed(seed)
     test_gen = torch.Generator().manual_seed(seed + 7919)
     transitions = bigram_matrix(task)
@@ -59,13 +101,21 @@ def ff_attention_experiment(task: BigramRecall, seed: int, tier: Tier) -> Measur
         task, TEST_SEQUENCES, test_gen, noisy_context=False, noisy_target=False, transitions=transitions
     )
     d_model = tier.pick(smoke=16, default=32)
-    config = tier.pick(
-        smoke=AdamConfig(steps=80, lr=3e-3, batch=64, log_every=10),
-        default=AdamConfig(steps=400, lr=3e-3, batch=128, log_every=10),
-    )
+    steps, batch = tier.pick(smoke=(80, 64), default=(400, 128))
+    if optimizer == "sgd":  # the authors' optimiser (script_k1_noise05.sh, ihead_basic_main.py:29-35)
+        config = AdamConfig(
+            steps=steps, lr=0.03, batch=batch, log_every=10, log_steps=EARLY_LOG,
+            optimizer="sgd", momentum=0.9, weight_decay=1e-4,
+        )  # fmt: skip
+    else:
+        config = AdamConfig(steps=steps, lr=3e-3, batch=batch, log_every=10, log_steps=EARLY_LOG)
     model = FFAttentionTransformer(
-        ModelConfig(vocab=task.vocab, d_model=d_model, seq_len=task.seq_len, ff_layers=(1,)), generator=gen
+        ModelConfig(vocab=task.vocab, d_model=d_model, seq_len=task.seq_len, ff_layers=ff_layers),
+        generator=gen,
     )
+    if freeze_embeddings:  # the authors' frozen random token/position embeddings and output layer
+        for p in (model.tok.weight, model.pos, model.unembed.weight):
+            p.requires_grad_(False)
 
     def draw(batch: int) -> tuple[torch.Tensor, torch.Tensor]:
         b = sample(task, batch, gen, transitions=transitions)
@@ -78,18 +128,22 @@ def ff_attention_experiment(task: BigramRecall, seed: int, tier: Tier) -> Measur
         return {"p_ybar_full": py_full, "p_tau_full": pt_full, "p_ybar_noff": py_noff, "p_tau_noff": pt_noff}
 
     log = train_adam(model, draw, probe, config)
-    steps, v = log.steps, log.values
+    logged, v = log.steps, log.values
     censor = float(config.steps + config.log_every)
+    ff_share = [full - noff for full, noff in zip(v["p_tau_full"], v["p_tau_noff"], strict=True)]
     with torch.no_grad():
         final = probe(model)
         py_na, pt_na = _probabilities(model(test.x, no_attn=(1,), last_only=True), test.ybar)
         trunc = {}
         for pct in (10, 20):
-            k = max(1, d_model * pct // 100)
-            cut = truncated(model, "ffs.1.w1.weight", k)
-            trunc[pct] = _probabilities(cut(test.x, last_only=True), test.ybar)
+            if "1" in model.ffs:
+                k = max(1, d_model * pct // 100)
+                cut = truncated(model, "ffs.1.w1.weight", k)
+                trunc[pct] = _probabilities(cut(test.x, last_only=True), test.ybar)
+            else:  # no layer-2 FF to truncate (the no-FF control)
+                trunc[pct] = (final["p_ybar_full"], final["p_tau_full"])
     return Measurement.one(
-        series={name: Curve.of(steps, v[name]) for name in ("p_tau_full", "p_ybar_full", "p_ybar_noff")},
+        series={name: Curve.of(logged, v[name]) for name in ("p_tau_full", "p_ybar_full", "p_ybar_noff")},
         scalars={
             "alpha": task.alpha,
             **final,
@@ -99,9 +153,11 @@ def ff_attention_experiment(task: BigramRecall, seed: int, tier: Tier) -> Measur
             "p_tau_trunc10": trunc[10][1],
             "p_ybar_trunc20": trunc[20][0],
             "p_tau_trunc20": trunc[20][1],
-            "t_tau": _first_crossing(steps, v["p_tau_full"], task.alpha / 2, censor),
-            "t_ybar": _first_crossing(steps, v["p_ybar_full"], (1 - task.alpha) / 2, censor),
-            "t_ybar_noff": _first_crossing(steps, v["p_ybar_noff"], 0.5, censor),
+            "t_tau": _first_crossing(logged, v["p_tau_full"], task.alpha / 2, censor),
+            "t_tau_ff": _first_crossing(logged, ff_share, task.alpha / 2, censor),
+            "t_tau_noff": _first_crossing(logged, v["p_tau_noff"], task.alpha / 2, censor),
+            "t_ybar": _first_crossing(logged, v["p_ybar_full"], (1 - task.alpha) / 2, censor),
+            "t_ybar_noff": _first_crossing(logged, v["p_ybar_noff"], 0.5, censor),
             "final_loss": sum(log.loss[-20:]) / len(log.loss[-20:]),
         },
     )

@@ -9,7 +9,13 @@ Checked: per seed, on the same data and init, with Adam (lr 1e-3, betas
 (0.9, 0.999), eps 1e-8), SignGD (lr 1e-3) and GD (lr 0.5), each for T steps,
 |L_test(Adam) - L_test(GD)| - |L_test(Adam) - L_test(SignGD)| >= 0.2: Adam's test
 loss is closer to SignGD's than to GD's by a clear margin. Precondition: Adam
-fitted the training set (last-20-step training loss <= 0.05).
+fitted the training set (training accuracy 1; until issue #11 its last-20-step
+loss <= 0.05, which at s = 4, newly drawn, Adam reaches only at about 0.04:
+a validity gate, not the judged outcome).
+Issue #11: control with eps = 0.1 (lr 0.1), where Adam is a rescaled GD and
+the claim must not hold; near-miss mutant "Adam's test loss equals
+SignGD's within 0.05" (the literal reading of "behaves like SignGD").
+s is drawn over [4, 16] (was [8, 12], see signgd_less_accurate_than_gd).
 Gaps: one Adam setting (no beta/eps sweep); Adam's test loss is measured at
 0.64-0.66, above SignGD's 0.4-0.7 at this scale, so we check "closer to SignGD
 than to GD", not an identity within a band; d <= 1 600, n <= 16; fixed steps.
@@ -19,10 +25,10 @@ from __future__ import annotations
 
 import sympy as sp
 
-from theorycheck import Claim, Comparison, Identity, Mutant, Threshold, reference
+from theorycheck import Claim, Comparison, Control, Identity, Mutant, Threshold, reference
 
 from . import PAPER
-from ._experiment import PROBLEMS, adam_sign_gd
+from ._experiment import PROBLEMS, adam_large_eps_sign_gd, adam_sign_gd
 
 L_adam, L_sign, L_gd = sp.symbols("test_loss_adam test_loss_sign test_loss_gd")
 
@@ -38,6 +44,13 @@ CLAIM = Claim(
     prediction=Comparison(sp.Abs(L_adam - L_gd), sp.Abs(L_adam - L_sign), ">=", margin=0.2),
     mutants=[
         Mutant(
+            "adam_equals_signgd",
+            Identity(L_adam, L_sign, tolerance=0.05),
+            why="Adam's normalisation is a sign step only once the second-moment average has caught up "
+            "(beta2 = 0.999: hundreds of steps), and its momentum smooths the first steps, so its test "
+            "loss sits near but above SignGD's",
+        ),
+        Mutant(
             "adam_like_gd",
             Identity(L_adam, L_gd, tolerance=0.1),
             why="with eps far below the gradient scale Adam's per-coordinate normalisation turns each step "
@@ -50,6 +63,14 @@ CLAIM = Claim(
             "noise meets memorised coordinates, as SignGD does",
         ),
     ],
+    controls=[
+        Control(
+            "adam_large_eps",
+            adam_large_eps_sign_gd,
+            why="the sign-like behaviour needs eps far below the gradient scale; with eps = 0.1 (lr 0.1, "
+            "the spec's GD-like arm) Adam's step is a rescaled gradient step and it generalises like GD",
+        )
+    ],
     reference=reference(
         section="5",
         value="Adam shows the same fast convergence and poor generalisation as SignGD on the noisy data",
@@ -60,5 +81,5 @@ CLAIM = Claim(
         "'closer to SignGD than to GD' instead of equality with SignGD",
         "d <= 1600, n <= 16; fixed step budget",
     ],
-    requires=[Threshold("train_loss_adam", "<=", 0.05), Threshold("train_acc_gd", ">=", 1.0)],
+    requires=[Threshold("train_acc_adam", ">=", 1.0), Threshold("train_acc_gd", ">=", 1.0)],
 )

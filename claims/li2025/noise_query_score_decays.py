@@ -11,11 +11,22 @@ Checked: SignGD (eta = 1e-3, sigma_0 = 0.01) on problems with a weak signal
 (||mu|| in [0.1, 0.2], noise l1 mass 20-100 times larger, the paper's regime
 of sigma_p large against ||mu||). Per seed, log s_21 (geometric mean over
 training samples, i.e. the typical sample) against t, fitted on the points
-with s_21 in [1e-6, 0.1]: the decay
+with s_21 in [1e-6, 1e-2]: the decay
 is at least exponential (the semi-log slope of the later half is at least
-0.75 times that of the earlier half). Rejected on the same data: s_21 staying
-above 0.1, and s_11 having fallen below 0.25 when s_21 first reaches 1e-3
-(measured about 0.46). With ||mu|| ~ 1 (the other li2025 claims) s_11 collapses
+0.75 times that of the earlier half; measured 1.17-1.24, between exp(-c t)
+and exp(-c t^2): the logit gap grows like t^2 once query and key noise grow
+linearly). Rejected on the same data: a power-law decay like t^-2 (what GD
+gives on the same problems: 0.25 -> 0.065 over t = 210..450, log-log slope
+-1.8; killed by the steepening local slope, -10 -> -17), and s_11 having
+fallen below 0.25 when s_21 first reaches 1e-3 (measured about 0.46).
+Window changed after seeing results (issue #11): it was [1e-6, 0.1]; the
+GD control showed that the tail 0.1 -> 0.06 of GD's slow decay is locally
+exponential over less than a decade (late/early ratio 0.78, HOLDS with more
+seeds), so the check could not tell SignGD's collapse from GD's creep. The
+window now starts where "s_21 approaches zero" (1e-2), four decades of
+decay; GD never reaches it (control INCONCLUSIVE, no usable points). Re-run
+on fresh session seeds. The straw-man mutant s_21 >= 0.1 at T (10^24
+half-widths away) is gone. With ||mu|| ~ 1 (the other li2025 claims) s_11 collapses
 too (0.07 at t = 150): the "other score stays near 1/2" part holds only for a
 weak signal, so the instances are drawn there. Finding: in about one seed in
 six one training sample's s_{i,21} stalls near 1e-3 (noise-support overlaps at
@@ -31,10 +42,10 @@ from __future__ import annotations
 
 import sympy as sp
 
-from theorycheck import Claim, Mutant, Rate, Threshold, reference
+from theorycheck import Claim, Control, Mutant, Rate, Threshold, reference
 
 from . import PAPER
-from ._experiment import WEAK_SIGNAL_PROBLEMS, score_decay
+from ._experiment import WEAK_SIGNAL_PROBLEMS, score_decay, score_decay_gd
 
 t, C, c = sp.symbols("t C c", positive=True)
 
@@ -48,13 +59,14 @@ CLAIM = Claim(
     ),
     instances=WEAK_SIGNAL_PROBLEMS,
     experiment=score_decay,
-    prediction=Rate(C * sp.exp(-c * t), sweep=t, series="s21", sense="at_most", values=(1e-6, 0.1)),
+    prediction=Rate(C * sp.exp(-c * t), sweep=t, series="s21", sense="at_most", values=(1e-6, 1e-2)),
     mutants=[
         Mutant(
-            "no_score_decay",
-            Threshold("s21_final", ">=", 0.1),
-            why="query and key noise align in sign and grow by eta ||xi_i||_1 a step, so the noise "
-            "query's logit on its own noise key outgrows the one on the signal key without bound",
+            "power_law_decay",
+            Rate(C / t**2, sweep=t, series="s21", values=(1e-6, 1e-2)),
+            why="the mechanism-absent outcome: with logits growing slowly (as under GD, whose s_21 falls "
+            "like t^-1.8 on the same data) the score decays polynomially; under SignGD query and key "
+            "noise grow linearly, so the logit gap grows like t^2 and the local log-log slope steepens",
         ),
         Mutant(
             "signal_query_collapses_too",
@@ -63,6 +75,14 @@ CLAIM = Claim(
             "over samples' random noise signs, so s_11 moves far more slowly than s_21",
         ),
     ],
+    controls=[
+        Control(
+            "gd_instead_of_signgd",
+            score_decay_gd,
+            why="the collapse comes from sign steps growing query and key noise linearly; GD (lr 0.5, the "
+            "same steps) leaves s_21 at 0.06-0.07 after T, so it never reaches the judged window",
+        )
+    ],
     reference=reference(
         figure="2(c)",
         value="softmax outputs decay exponentially; at t = 150 s_21 is near 0 while s_11 is close to 1/2",
@@ -70,6 +90,7 @@ CLAIM = Claim(
     ),
     gaps=[
         "d <= 1600, n <= 16, m_k = m_v = 16: the theorem's size conditions are not met",
+        "decay judged on s_21 in [1e-6, 1e-2] (window moved from [1e-6, 0.1] after the GD control)",
         "weak signal ||mu|| in [0.1, 0.2] drawn so that s_11 stays near 1/2 (at ||mu|| ~ 1 it does not)",
         "'exponential' read as an upper bound: the semi-log slope must not flatten",
     ],

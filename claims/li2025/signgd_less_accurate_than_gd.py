@@ -1,4 +1,4 @@
-"""SignGD's test accuracy is well below GD's, with attention collapsed onto the noise token.
+"""SignGD's poor generalisation is noise memorisation: fresh samples that meet memorised noise are misread.
 
 Li, Huang, Han, Zhou, Suzuki, Zhu, Chen (2025), On the Optimization and
 Generalization of Two-layer Transformers with Sign Gradient Descent,
@@ -6,42 +6,64 @@ arXiv:2410.04870 (ICLR 2025), Sec. 3 (poor generalisation of SignGD through
 noise memorisation in attention and values) and Fig. 1 (one softmax score
 decays to zero).
 
-Checked: per seed, on the same data and init, GD's test accuracy exceeds
-SignGD's by at least 0.1 after T steps, given that both fit the training set.
-Our reading of the mechanism: the signal query's softmax weight on the signal
-key collapses (to 0.002-0.25) so half of the signal path is lost, and the
-memorised value noise (2 eta t per touched coordinate) decides the sign of a
-test sample whose noise meets a memorised coordinate (s^2 n / d >= s/13 times
-on average). The accuracy gap therefore depends on that overlap rate: it is
-about 0.09 at s = 6 (not drawn) and 0.13-0.18 at s = 8-12 (drawn).
-Gaps: d <= 1 600 and n <= 16 (not d = poly(n)); overlaps of noise supports are
-what makes accuracy (not only loss) fall at this scale; fixed step budget;
-GD step 0.5 chosen for stability.
+Checked: per seed, on the same data and init, after T steps, among the test
+samples whose noise support meets a coordinate of some training sample's
+noise support (a coordinate SignGD can have memorised; 27-58 % of the test
+set here), GD's accuracy exceeds SignGD's by at least 0.1, given that both
+fit the training set. Measured (s = 4-10, two seeds each, before this
+version was run): SignGD 0.74-0.82 on those samples and exactly 1.000 on the
+others; GD 1.000 on both.
+Restated under issue #11 (finding 12): the old claim compared the accuracy
+over the whole test set with margin 0.1 and drew s >= 8 only, because
+s = 6 had given a gap of 0.09: the whole-set gap is the overlap share times
+the per-overlap error, so it was set by d / (n s^2) rather than by the
+optimiser. The paper's theorem concerns the test loss (see
+signgd_test_loss_stays_high); in its regime d = poly(n) overlaps vanish, and
+the accuracy loss we can see at CPU scale is exactly where memorised noise
+meets a fresh sample. Conditioning on that removes the dependence on s, so
+s is now drawn over [4, 16] (the spec's [5, 20], capped by d <= 1 600) and
+the margin 0.1 of the old claim is kept, now about half the measured gap.
+The mutant errors_not_from_memorised_noise is the alternative a careful
+reader could hold: SignGD's errors come from the attention collapse (the
+signal query's weight on the signal key falls to 0.004-0.15), which would
+spread them over all test samples; the data put every error on an
+overlapping sample.
+Gaps: d <= 1 600 and n <= 16 (not d = poly(n)); fixed step budget; GD step
+0.5 chosen for stability.
 """
 
 from __future__ import annotations
 
-from theorycheck import Claim, Comparison, Mutant, Threshold, reference
+import sympy as sp
+
+from theorycheck import Claim, Comparison, Control, Mutant, Threshold, reference
 
 from . import PAPER
-from ._experiment import PROBLEMS, sign_vs_gd
+from ._experiment import PROBLEMS, gd_vs_gd, sign_vs_gd
 
 CLAIM = Claim(
     paper=PAPER,
-    theorem="Sec. 3 (poor generalisation of SignGD), Fig. 1 (softmax collapse)",
+    theorem="Sec. 3 (poor generalisation of SignGD through noise memorisation), Fig. 1",
     statement=(
-        "On signal-plus-sparse-noise data, the two-layer transformer trained by SignGD classifies fresh "
-        "samples markedly worse than the same model trained by GD, both having fitted the training set."
+        "On signal-plus-sparse-noise data, the two-layer transformer trained by SignGD misclassifies fresh "
+        "samples whose noise meets coordinates memorised from the training noise markedly more often than "
+        "the same model trained by GD, both having fitted the training set."
     ),
     instances=PROBLEMS,
     experiment=sign_vs_gd,
-    prediction=Comparison("acc_gd", "acc_sign", ">=", margin=0.1),
+    prediction=Comparison("acc_overlap_gd", "acc_overlap_sign", ">=", margin=0.1),
     mutants=[
+        Mutant(
+            "errors_not_from_memorised_noise",
+            Threshold(sp.Symbol("acc_clean_sign") - sp.Symbol("acc_overlap_sign"), "<=", 0.05),
+            why="SignGD memorises each sample's noise in the value maps (2 eta per coordinate a step), so "
+            "a fresh sample is misread only where its noise meets a memorised coordinate; the attention "
+            "collapse alone does not flip clean samples, whose signal term keeps its sign",
+        ),
         Mutant(
             "signgd_as_accurate_as_gd",
             Comparison("acc_sign", "acc_gd", ">=", margin=0.0),
-            why="SignGD memorises each sample's noise in the value maps and shifts attention onto the "
-            "noise token, so a fresh sample's memorised-coordinate overlaps can outvote the signal",
+            why="memorised noise outvotes the signal on a share of the overlapping test samples",
         ),
         Mutant(
             "attention_on_signal",
@@ -50,6 +72,14 @@ CLAIM = Claim(
             "terms and win the softmax: the signal query's weight on the signal key decays towards 0",
         ),
     ],
+    controls=[
+        Control(
+            "gd_instead_of_signgd",
+            gd_vs_gd,
+            why="the memorisation comes from sign steps moving every noise coordinate as fast as the signal; "
+            "with GD in the SignGD arm the overlapping samples are classified like the others",
+        )
+    ],
     reference=reference(
         figure="1",
         value="softmax scores decay exponentially, one of them to ~0 by t = 150 while the other stays near "
@@ -57,7 +87,9 @@ CLAIM = Claim(
         setting="synthetic signal + sparse noise, two-layer transformer",
     ),
     gaps=[
-        "d <= 1600, n <= 16: the accuracy gap comes through noise-support overlaps with the test set",
+        "d <= 1600, n <= 16: test noise meets memorised coordinates (27-58 % of test samples), which is "
+        "where the accuracy is lost; in the paper's d = poly(n) overlaps vanish",
+        "accuracy conditioned on overlap with the training noise supports (our reading of the mechanism)",
         "which softmax entry collapses differs from the paper's figure (our signal query, its s_21)",
         "fixed step budget; GD step 0.5 chosen for stability",
     ],

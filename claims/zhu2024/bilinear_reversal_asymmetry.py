@@ -9,6 +9,11 @@ judged only once the forward loss has fallen at least 10x (otherwise the
 bound is vacuous and the verdict is INCONCLUSIVE). eps_hat (at T) and
 eps_hat_max (worst logged step) are recorded; in practice both are negative:
 the reverse loss rises.
+Control (issue #11): Theta constrained symmetric, (W + W^T) / 2, removes the
+asymmetry the theorem rests on; the reverse loss then falls with the
+forward loss and the claim must not hold. No authors' code exists for this
+model (marlo-z/reversal_curse_analysis trains GPT-2 only, see
+transformer_reversal_curse), so there is no number of theirs to set beside.
 Gaps: GD with a fixed step (lr = d) for the gradient flow; 300 steps (150 at
 smoke); eps is a declared tolerance, the theorem's constant is of order
 sqrt(log(M/delta)/d) and is not computed; d < 64 is not drawn because the
@@ -19,10 +24,10 @@ from __future__ import annotations
 
 import sympy as sp
 
-from theorycheck import Claim, Inequality, Mutant, Threshold, reference
+from theorycheck import Claim, Control, Inequality, Mutant, Threshold, reference
 
 from . import PAPER
-from ._common import bilinear_cases, bilinear_experiment
+from ._common import bilinear_cases, bilinear_experiment, bilinear_symmetric_experiment
 
 Lrev_0, Lrev_T, Ltr_0, Ltr_T, eps = sp.symbols("Lrev_0 Lrev_T Ltr_0 Ltr_T eps", positive=True)
 
@@ -52,6 +57,16 @@ CLAIM = Claim(
             why="GD writes e_x (e_y - mean)^T into Theta; its reverse form e_B^T Theta e_A is small noise",
         ),
     ],
+    controls=[
+        Control(
+            "symmetric_theta",
+            bilinear_symmetric_experiment,
+            why="the curse comes from the asymmetry of the bilinear form: GD on A -> B writes "
+            "e_A (e_B - mean)^T into Theta, which e_B^T Theta e_A does not see; with Theta constrained "
+            "symmetric the reverse logit is the forward one and the reverse loss falls with the training "
+            "loss",
+        )
+    ],
     reference=reference(
         section="3",
         value="Lrev(Theta_t)/Lrev(Theta_0) >= (L(Theta_t)/L(Theta_0))**eps with eps small for large d",
@@ -62,5 +77,7 @@ CLAIM = Claim(
         "eps = 0.1 is a declared tolerance, not the theorem's constant",
         "checked at the last step T only; eps_hat_max records the worst logged step",
         "only d in {64, 128, 256} is drawn: below 64 the forward loss does not fall 10x",
+        "no authors' code for the bilinear model (their repository trains GPT-2 only); theorem number "
+        "unconfirmed",
     ],
 )

@@ -1,16 +1,33 @@
 """A small causal transformer fitted to the facts still fails the held-out reverse.
 
 Zhu et al. (2024), arXiv:2405.04669, Sec. 4 (one-layer transformer) and
-Sec. 5 / Fig. 1 (multi-layer GPT-2 experiments). Trained on [A_i, R, B_i]
-for all pairs and [B_i, R_inv, A_i] for a drawn subset (last-token loss),
-the held-out reverse NLL (restricted to the M entity tokens) does not fall
-below its value at initialisation (about log M). Judged only once every
-training sentence is fitted (train accuracy 1 on every seed), otherwise
-INCONCLUSIVE. Reverse accuracy, M * exp(-NLL) and train NLL are recorded.
-Scaled down from the spec (2 layers, d 64, 1500 AdamW steps, ~30 s/seed):
-default 1 layer, d_model 64, 4 heads, 300 AdamW steps at lr 3e-3 (~1 s/seed
-at n = 100 on one thread); smoke 1 layer, d 32, 150 steps at lr 1e-2; full
-keeps the spec's 2 layers, 1500 steps at lr 1e-3.
+Sec. 5 / Fig. 1 (multi-layer GPT-2 experiments); section numbers seen quoted
+(a third-party linkpost), theorem and figure numbers unconfirmed. Trained on
+[A_i, R, B_i] for all pairs and [B_i, R_inv, A_i] for a drawn subset
+(last-token loss); judged only once every training sentence is fitted
+(train accuracy 1 on every seed), otherwise INCONCLUSIVE.
+Checked: (rev_nll_T - fwd_nll_T) / rev_nll_0 >= 1, with the entity-restricted
+NLLs of the held-out pairs' reverse completion B_i R_inv -> A_i after
+training (rev_nll_T) and at initialisation (rev_nll_0, about log M), and of
+their trained forward completion A_i R -> B_i (fwd_nll_T, about 0): the
+forward facts of these pairs are learned, yet their reverse is no likelier
+than at init. Until issue #11 the check was rev_nll_T >= rev_nll_0 alone,
+which an untrained model meets with equality (the control "untrained" would
+HOLD: a closed region at a zero difference); it now needs the forward half.
+Moved toward the authors' code (issue #16): AdamW lr 1e-2 and weight decay
+0.01 (was lr 3e-3, wd 0, for no stated reason) and n up to 200 pairs (their
+size; was 100). The rise of the held-out NLL grew from +2.5..+3.1 to
++7.3..+9.3 nats at the default tier (the authors' note predicted +9.9 for
+our model with their optimiser at 6 000 steps); the verdict is unchanged.
+Their number beside ours (notes/authors_zhu2024.md): their code scaled to
+2 layers, d 64, 1 000 epochs (6 000 AdamW steps, batch 64), 200 pairs, seeds
+1234/1/2: held-out entity NLL 6.02 -> 37.0, rise +31.0 (sd 3.9), reverse
+top-1 0, the trained direction of the same pairs fitted (acc 1.0). Same
+sign and the same qualitative picture as ours; the size of the rise follows
+the optimisation budget (their model with our old recipe: +3.5), since the
+held-out A_i only ever appear as softmax negatives.
+Sizes (cost): default 1 layer, d_model 64, 4 heads, 300 full-batch steps;
+smoke 1 layer, d 32, 150 steps; full 2 layers, 1 500 steps.
 Gaps: AdamW instead of the theorem's (S)GD; learned, untied embeddings
 rather than the paper's orthogonal-embedding assumptions; sizes far below
 the paper's 24-layer GPT-2.
@@ -22,16 +39,16 @@ import sympy as sp
 from hypothesis import strategies as st
 
 from tasks.entities import entity_pairings
-from theorycheck import Claim, Comparison, Mutant, Threshold, reference
+from theorycheck import Claim, Control, Identity, Mutant, Threshold, reference
 
 from . import PAPER
-from ._common import transformer_experiment
+from ._common import transformer_experiment, transformer_untrained
 
-rev_nll_T, log_M = sp.symbols("rev_nll_T log_M", positive=True)
+rev_nll_T, rev_nll_0, fwd_nll_T, log_M = sp.symbols("rev_nll_T rev_nll_0 fwd_nll_T log_M", positive=True)
 
 FITTED = Threshold("train_acc", ">=", 1.0)  # every training sentence's last token is the argmax
 
-INSTANCES: st.SearchStrategy = entity_pairings(min_pairs=20, max_pairs=100)
+INSTANCES: st.SearchStrategy = entity_pairings(min_pairs=20, max_pairs=200)
 
 CLAIM = Claim(
     paper=PAPER,
@@ -43,8 +60,14 @@ CLAIM = Claim(
     ),
     instances=INSTANCES,
     experiment=transformer_experiment,
-    prediction=Comparison("rev_nll_T", "rev_nll_0", ">="),
+    prediction=Threshold((rev_nll_T - fwd_nll_T) / rev_nll_0, ">=", 1.0),
     mutants=[
+        Mutant(
+            "reverse_unchanged",
+            Identity(rev_nll_T, rev_nll_0, tolerance=0.5),
+            why="the held-out A_i are targets of no held-out context but softmax negatives of every trained "
+            "one, so training pushes their logits down: the reverse NLL rises, it does not stay put",
+        ),
         Mutant(
             "reverse_generalises",
             Threshold("rev_acc", ">=", 0.5),
@@ -58,13 +81,34 @@ CLAIM = Claim(
     ],
     reference=reference(
         figure="1",
-        value="training NLL -> 0 while held-out reverse NLL stays at or above the uniform level",
-        setting="GPT-2 style, 24 layers, width 768, vocabulary 800, 3000 epochs",
+        value="held-out direction: NLL never falls below its epoch-1 value while training NLL -> 0. "
+        "Authors' code run at our scale (marlo-z/reversal_curse_analysis@20a4ff87, train_reverse.py, "
+        "2 layers, d 64, 4 heads, 1000 epochs, otherwise defaults; seeds 1234/1/2): entity NLL "
+        "6.02 -> 37.0, rise +31.0 (sd 3.9), reverse top-1 0, trained direction acc 1.0. Ours (default "
+        "tier, lr 1e-2, wd 0.01, 300 full-batch steps): rise +7.3 / +9.3, reverse top-1 0; their model "
+        "with our old optimiser (AdamW 3e-3, 300 steps): +3.5 (0.15)",
+        setting="authors' defaults: HF GPT-2, 24 layers, 12 heads, width 768, dropout 0.1, untied head "
+        "(as built); vocab 800, 200 pairs, 70% both directions, 30% one direction; last-word loss; AdamW "
+        "lr 0.01 wd 0.01, batch 64, 3000 epochs, seed 1234 (train_reverse.py:41-61,195-213; "
+        "ReverseDataset.py:67-140)",
     ),
+    controls=[
+        Control(
+            "untrained",
+            transformer_untrained,
+            why="an untrained model also leaves the held-out reverse at its initial NLL; the claim must "
+            "need the forward facts of the same pairs to be learned",
+        )
+    ],
     requires=[FITTED],
     gaps=[
-        "AdamW (full batch) instead of the theorem's SGD; learned untied embeddings",
-        "1 layer, d_model 64, 300 steps at default (spec: 2 layers, 1500 steps); full keeps the spec",
-        "n pairs in [20, 100] (M in [40, 200]); the paper uses M = 800",
+        "full batch, 300 steps (authors: batch 64, 18 000 steps): cost; the reverse-NLL rise scales "
+        "with this budget (+7 to +9 ours, +31 theirs at 2 layers d 64) but its sign does not change",
+        "1 layer, d_model 64, 4 heads, no dropout (authors: 24 layers, width 768, dropout 0.1): cost",
+        "n pairs in [20, 200] (authors: 200 pairs, and 400 unused tokens in the vocabulary)",
+        "held-out sentences are always the reverse direction (authors: a coin picks which direction "
+        "of 30% of pairs is held out)",
+        "AdamW instead of the theorem's (S)GD; learned untied embeddings",
+        "theorem and figure numbers not confirmed against a readable copy of the paper",
     ],
 )

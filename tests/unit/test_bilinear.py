@@ -64,3 +64,15 @@ def test_bad_config(kwargs: dict[str, int]) -> None:
 def test_bad_gd_config() -> None:
     with pytest.raises(ValueError):
         GDConfig(steps=0, lr=1.0, log_every=1)
+
+
+def test_symmetric_theta_makes_the_reverse_follow_the_forward() -> None:
+    model = Bilinear(
+        BilinearConfig(vocab=40, d=128, symmetric=True), generator=torch.Generator().manual_seed(3)
+    )
+    x, y = np.arange(20), np.arange(20, 40)
+    log = train_gd(model, (x, y), (y, x), GDConfig(steps=200, lr=128.0, log_every=50))
+    assert log.test_loss[-1] < 0.5 * log.test_loss[0]  # the untrained reverse falls with the forward
+    with torch.no_grad():
+        xt = torch.as_tensor(x)
+        assert torch.allclose(model(xt)[:, 20:], model(torch.as_tensor(y))[:, :20].T)

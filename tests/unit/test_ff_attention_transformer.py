@@ -69,3 +69,27 @@ def test_a_few_adam_steps_lower_the_loss_on_a_fixed_batch() -> None:
 
     log = train_adam(m, lambda b: (x, y), loss, AdamConfig(steps=5, lr=1e-2, batch=4, log_every=5))
     assert log.steps == [0, 5] and log.values["loss"][1] < log.values["loss"][0]
+
+
+def test_sgd_frozen_parameters_and_extra_log_steps() -> None:
+    m, x = _model(), _batch()
+    y = torch.arange(4) % 20
+    m.tok.weight.requires_grad_(False)
+    frozen = m.tok.weight.clone()
+
+    def loss(model: FFAttentionTransformer) -> dict[str, float]:
+        return {"loss": float(F.cross_entropy(model(x, last_only=True), y))}
+
+    config = AdamConfig(
+        steps=6,
+        lr=0.03,
+        batch=4,
+        log_every=5,
+        log_steps=(1, 2),
+        optimizer="sgd",
+        momentum=0.9,
+        weight_decay=1e-4,
+    )
+    log = train_adam(m, lambda b: (x, y), loss, config)
+    assert log.steps == [0, 1, 2, 5, 6] and log.values["loss"][-1] < log.values["loss"][0]
+    assert torch.equal(m.tok.weight, frozen)

@@ -15,6 +15,7 @@ from models.multihead_rank import (
     nearest_neighbour_head,
     train,
     two_layer_nn_construction,
+    value_std,
 )
 
 
@@ -121,3 +122,9 @@ def test_one_adam_step_lowers_the_two_layer_loss_and_is_deterministic() -> None:
         runs.append(losses)
         assert mse(model, q, c, y) < losses[0]
     assert runs[0] == runs[1]
+
+
+def test_value_init_has_the_authors_xavier_variance() -> None:
+    model = MultiHeadAttnRank(RankConfig(dim=16, heads=8, rank=1), torch.Generator().manual_seed(0))
+    assert value_std(16, 8) == pytest.approx((2 / (16 * 9)) ** 0.5)
+    assert float(model.v.detach().std()) == pytest.approx(value_std(16, 8), rel=0.05)

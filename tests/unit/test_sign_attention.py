@@ -130,3 +130,14 @@ def test_signgd_aligns_query_and_key_noise() -> None:
     align = sign_alignment(traj.query_noise, traj.key_noise)
     assert 0.25 < align[0] < 0.75
     assert align[-1] >= 0.9
+
+
+@pytest.mark.parametrize(("optimizer", "lr"), [("gd", 0.5), ("signgd", 1e-3), ("adam", 1e-3)])
+def test_frozen_values_stay_at_init(optimizer: str, lr: float) -> None:
+    config = SignAttentionConfig(d=200, m_k=4, m_v=3, optimizer=optimizer, lr=lr, freeze_values=True)  # type: ignore[arg-type]
+    model = TwoLayerSoftmaxAttnClassifier(config)
+    w = model.init(torch.Generator().manual_seed(2))
+    x, y = _data()
+    out = model.train(w, x, y, 3).weights
+    assert torch.equal(out[8:], w[8:])  # both value maps untouched
+    assert not torch.equal(out[:8], w[:8])  # queries and keys still train
