@@ -20,6 +20,12 @@ Parameterisations:
   under permutations of the non-trigger tokens.
 - ``full``: the three ``V x V`` matrices are free (Gaussian init, std 0.02).
 
+Ablations (the premises of the construction, removed for controls):
+``keys="current"`` keys every position by its own token instead of the
+previous one (no previous-token channel: the trigger can no longer point at
+the token after it), and ``noise_map=False`` pins the structured ``c`` at 0
+(no way to put the noise mass on ``tau`` alone).
+
 The loss is the expected cross-entropy over the label noise,
 ``-(1 - alpha) log p(ybar) - alpha log p(tau)`` ("soft labels"); its minimum
 is ``H(alpha)``. Trainers: normalised GD (``p -= lr g / ||g||`` over all
@@ -38,6 +44,7 @@ from torch import nn
 
 ATTENTIONS = ("softmax", "linear", "relu")
 PARAMS = ("structured", "full")
+KEYS = ("previous", "current")
 OPTIMIZERS = ("ngd", "gd", "adam")
 
 
@@ -51,12 +58,16 @@ class RecallConfig:
     param: str = "structured"
     init: float | None = None  # structured a = b at init (None: 0 for softmax, 0.5 for linear/relu)
     init_std: float = 0.02  # full matrices
+    keys: str = "previous"  # key of position t: x_{t-1} (the previous-token channel) or x_t itself
+    noise_map: bool = True  # structured: c trainable (True) or pinned at 0
 
     def __post_init__(self) -> None:
         if self.attention not in ATTENTIONS:
             raise ValueError(f"attention must be one of {ATTENTIONS}, got {self.attention!r}")
         if self.param not in PARAMS:
             raise ValueError(f"param must be one of {PARAMS}, got {self.param!r}")
+        if self.keys not in KEYS:
+            raise ValueError(f"keys must be one of {KEYS}, got {self.keys!r}")
         if not 1 <= self.triggers < self.vocab_size - 1:
             raise ValueError(f"need 1 <= triggers < vocab_size - 1, got {self.triggers}, {self.vocab_size}")
 
@@ -88,7 +99,8 @@ class OneLayerRecall(nn.Module):
             a0 = config.structured_init
             self.a = nn.Parameter(torch.tensor(a0, dtype=torch.float64))
             self.b = nn.Parameter(torch.tensor(a0, dtype=torch.float64))
-            self.c = nn.Parameter(torch.tensor(0.0, dtype=torch.float64))
+            c0 = torch.tensor(0.0, dtype=torch.float64)
+            self.c = nn.Parameter(c0) if config.noise_map else nn.Parameter(c0, requires_grad=False)
         else:
             s = config.init_std
             self.w_qk = nn.Parameter(s * torch.randn(v, v, generator=generator, dtype=torch.float64))
@@ -107,7 +119,10 @@ class OneLayerRecall(nn.Module):
         b, t = tokens.shape
         last = tokens[:, -1]  # (B,)
         scores = torch.zeros(b, t, dtype=torch.float64)
-        scores[:, 1:] = w_qk[last[:, None], tokens[:, :-1]]  # key of position t is x_{t-1}; of 0 is 0
+        if self.config.keys == "current":
+            scores = w_qk[last[:, None], tokens]  # key of position t is x_t itself (ablation)
+        else:
+            scores[:, 1:] = w_qk[last[:, None], tokens[:, :-1]]  # key of position t is x_{t-1}; of 0 is 0
         if self.config.attention == "softmax":
             return torch.softmax(scores, dim=1)
         if self.config.attention == "linear":
@@ -170,7 +185,7 @@ def train(
     config: TrainConfig,
 ) -> TrainLog:
     """Train on ``data = (tokens, ybar)`` with soft labels; log the loss on ``evaluation`` (incl. step 0)."""
-    params = [p for p in model.parameters()]
+    params = [p for p in model.parameters() if p.requires_grad]
     moments = [(torch.zeros_like(p), torch.zeros_like(p)) for p in params]  # Adam (m, v)
     beta1, beta2, eps = 0.9, 0.999, 1e-8
     steps, train_losses, eval_losses = [], [], []

@@ -166,16 +166,21 @@ def recall_tasks(
     max_triggers: int = 8,
     min_context: int = 8,
     max_context: int = 32,
+    min_alpha: float = 0.0,
     max_alpha: float = 0.0,
     min_held_out: float = 0.0,
     max_held_out: float = 0.0,
     longer_test: bool = False,
+    always_longer: bool = False,
 ) -> st.SearchStrategy[RecallTask]:
     """Recall tasks with sizes in the given ranges.
 
     ``alpha`` is 0 or drawn from ``[0.05, max_alpha]`` when ``max_alpha >= 0.05``;
+    with ``min_alpha > 0`` it is drawn from ``[max(min_alpha, 0.05), max_alpha]`` only
+    (the noisy case; shrinks toward ``min_alpha``);
     the held-out fraction from ``[min_held_out, max_held_out]``; with
-    ``longer_test`` the test context is ``T`` or ``2T``. Shrinks towards the
+    ``longer_test`` the test context is ``T`` or ``2T`` (always ``2T`` with
+    ``always_longer``). Shrinks towards the
     smallest vocabulary, fewest triggers, shortest context, the noiseless
     case, the smallest held-out fraction and test sequences as long as training ones.
     """
@@ -189,8 +194,12 @@ def recall_tasks(
         raise InvalidArgument(f"max_alpha={max_alpha!r} must be in [0, 0.5)")
     if max_held_out >= 1.0:
         raise InvalidArgument(f"max_held_out={max_held_out!r} must be < 1")
+    if not 0.0 <= min_alpha <= max_alpha:
+        raise InvalidArgument(f"need 0 <= min_alpha={min_alpha!r} <= max_alpha={max_alpha!r}")
     alphas = st.just(0.0)
-    if max_alpha >= 0.05:
+    if min_alpha > 0:
+        alphas = st.floats(max(min_alpha, 0.05), max_alpha)
+    elif max_alpha >= 0.05:
         alphas = st.one_of(st.just(0.0), st.floats(0.05, max_alpha))
 
     @st.composite
@@ -202,7 +211,7 @@ def recall_tasks(
         n_out = vocab - triggers
         if held > 0:  # keep both answer sets non-empty after rounding
             held = min(max(held, 1.0 / n_out), 1.0 - 1.0 / n_out)
-        longer = draw(st.booleans()) if longer_test else False
+        longer = (always_longer or draw(st.booleans())) if longer_test else False
         return RecallTask(
             vocab=vocab,
             triggers=triggers,

@@ -63,21 +63,34 @@ def regressions(
     max_weight_decay: float = 0.1,
     min_scale: float = 1.0,
     max_scale: float = 4.0,
+    min_lead: float = 0.0,
 ) -> st.SearchStrategy[Regression]:
     """Regression tasks with teacher coefficients in [-2, 2].
 
-    Shrinking moves towards the smallest dimension, the fewest points, zero
-    teacher coefficients, and the lower ends of lam, lam' and the scale.
+    With ``min_lead > 0`` the first coefficient has magnitude in
+    ``[min_lead, 2]`` (a teacher that is not zero: with ``a = 0`` the target is
+    0 and the problem is symmetric under ``x -> -x``). Shrinking moves towards
+    the smallest dimension, the fewest points, zero teacher coefficients (the
+    first one towards ``+min_lead``), and the lower ends of lam, lam' and the
+    scale.
     """
     _check_range("dim", min_dim, max_dim, 1)
     _check_range("points", min_points, max_points, 2)
     _check_range("entropy", min_entropy, max_entropy, 1e-6)
     _check_range("weight_decay", min_weight_decay, max_weight_decay, 0.0)
     _check_range("scale", min_scale, max_scale, 1e-6)
+    _check_range("lead", min_lead, 2.0, 0.0)
     coefficient = st.floats(min_value=-2.0, max_value=2.0, allow_nan=False)
+    teachers = st.lists(coefficient, min_size=min_dim, max_size=max_dim).map(tuple)
+    if min_lead > 0:
+        lead = st.tuples(st.floats(min_value=min_lead, max_value=2.0), st.booleans()).map(
+            lambda v: -v[0] if v[1] else v[0]
+        )
+        rest = st.lists(coefficient, min_size=min_dim - 1, max_size=max_dim - 1)
+        teachers = st.tuples(lead, rest).map(lambda v: (v[0], *v[1]))
     return st.builds(
         Regression,
-        teacher=st.lists(coefficient, min_size=min_dim, max_size=max_dim).map(tuple),
+        teacher=teachers,
         points=st.integers(min_value=min_points, max_value=max_points),
         entropy=st.floats(min_value=min_entropy, max_value=max_entropy),
         weight_decay=st.floats(min_value=min_weight_decay, max_value=max_weight_decay),

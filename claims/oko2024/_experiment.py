@@ -69,12 +69,23 @@ def _sampler(task: SingleIndexTask, basis: torch.Tensor, gen: torch.Generator) -
 
 
 def _krr_errors(
-    task: SingleIndexTask, basis: torch.Tensor, grid: tuple[int, ...], tasks: int, gen: torch.Generator
+    task: SingleIndexTask,
+    basis: torch.Tensor,
+    grid: tuple[int, ...],
+    tasks: int,
+    gen: torch.Generator,
+    *,
+    project: bool = False,
 ) -> list[float]:
-    """KRR test errors along ``grid``, stopping at the first point below ``EPS``."""
+    """KRR test errors along ``grid``, stopping at the first point below ``EPS``.
+
+    ``project``: fit on the coordinates ``x U`` in the task subspace instead of ``x`` (an oracle).
+    """
     errors = []
     for n in grid:
         x, y, xq, fq = sample_prompts(task, basis, tasks, n, 4, gen)
+        if project:
+            x, xq = x @ basis, xq @ basis
         errors.append(float(((krr_loo_predict(x, y, xq, link_degree(task.link)) - fq) ** 2).mean()))
         if errors[-1] <= EPS:
             break
@@ -83,6 +94,15 @@ def _krr_errors(
 
 def icl_sweep(family: SingleIndexFamily, seed: int, tier: Tier) -> Measurement:
     """Pretrain at the smallest and largest d of ``family``; prompt length N(eps) of ICL and of KRR."""
+    return _icl_sweep(family, seed, tier, full_prior=False)
+
+
+def icl_sweep_full_prior(family: SingleIndexFamily, seed: int, tier: Tier) -> Measurement:
+    """Control: as ``icl_sweep`` with the task index uniform on the whole sphere (r = d) at each d."""
+    return _icl_sweep(family, seed, tier, full_prior=True)
+
+
+def _icl_sweep(family: SingleIndexFamily, seed: int, tier: Tier, *, full_prior: bool) -> Measurement:
     steps = tier.pick(smoke=60, default=600)
     tasks = tier.pick(smoke=100, default=1000)
     grid = tier.pick(smoke=ICL_GRID[::2], default=ICL_GRID)
@@ -92,6 +112,8 @@ def icl_sweep(family: SingleIndexFamily, seed: int, tier: Tier) -> Measurement:
     censored, drift = 0.0, -math.inf
     for tag, d in (("lo", family.dims[0]), ("hi", family.dims[-1])):
         task = family.at(d)
+        if full_prior:
+            task = SingleIndexTask(dim=d, rank=d, link=task.link, noise=task.noise)
         basis = random_subspace(d, task.rank, gen)
         model = FeatureLinearAttention(FeatureAttentionConfig(dim=d, width=WIDTH), gen)
         losses = pretrain(model, _sampler(task, basis, gen), PretrainConfig(steps=steps))
@@ -111,13 +133,24 @@ def icl_sweep(family: SingleIndexFamily, seed: int, tier: Tier) -> Measurement:
 
 def krr_sweep(family: SingleIndexFamily, seed: int, tier: Tier) -> Measurement:
     """Prompt length N(eps) of kernel ridge regression on the prompt alone, at every d of ``family``."""
+    return _krr_sweep(family, seed, tier, knows_subspace=False)
+
+
+def krr_sweep_subspace_oracle(family: SingleIndexFamily, seed: int, tier: Tier) -> Measurement:
+    """Control: the same KRR fitted on the projection of the inputs onto the task subspace S (the prior
+    known, so the estimator no longer learns from the prompt alone)."""
+    return _krr_sweep(family, seed, tier, knows_subspace=True)
+
+
+def _krr_sweep(family: SingleIndexFamily, seed: int, tier: Tier, *, knows_subspace: bool) -> Measurement:
     tasks = tier.pick(smoke=60, default=200)
     gen = torch.Generator().manual_seed(seed)
     lengths, censored = [], 0.0
     for d in family.dims:
         task = family.at(d)
         basis = random_subspace(d, task.rank, gen)
-        n, cut = length_to_reach(KRR_GRID, _krr_errors(task, basis, KRR_GRID, tasks, gen), EPS)
+        errors = _krr_errors(task, basis, KRR_GRID, tasks, gen, project=knows_subspace)
+        n, cut = length_to_reach(KRR_GRID, errors, EPS)
         lengths.append(n)
         censored += cut
     return Measurement.one(
@@ -135,6 +168,15 @@ def krr_sweep(family: SingleIndexFamily, seed: int, tier: Tier) -> Measurement:
 def prior_contrast(contrast: PriorContrast, seed: int, tier: Tier) -> Measurement:
     """Pretrain the same model with the same budget under the rank-r prior and the full prior (r = d);
     ICL error curves of both, plus prompt-only KRR at N = 64 under the full prior (for reference)."""
+    return _prior_contrast(contrast, seed, tier, contrast.full())
+
+
+def prior_contrast_same_prior(contrast: PriorContrast, seed: int, tier: Tier) -> Measurement:
+    """Control: both arms pretrained and tested under the rank-r prior (no contrast of priors)."""
+    return _prior_contrast(contrast, seed, tier, contrast.low())
+
+
+def _prior_contrast(contrast: PriorContrast, seed: int, tier: Tier, second: SingleIndexTask) -> Measurement:
     steps = tier.pick(smoke=60, default=600)
     tasks = tier.pick(smoke=100, default=1000)
     grid = tier.pick(smoke=ICL_GRID[::2], default=ICL_GRID)
@@ -142,7 +184,7 @@ def prior_contrast(contrast: PriorContrast, seed: int, tier: Tier) -> Measuremen
     out: dict[str, float] = {"d": float(contrast.dim)}
     series: dict[str, Curve] = {}
     drift = -math.inf
-    for tag, task in (("low", contrast.low()), ("full", contrast.full())):
+    for tag, task in (("low", contrast.low()), ("full", second)):
         basis = random_subspace(task.dim, task.rank, gen)
         model = FeatureLinearAttention(FeatureAttentionConfig(dim=task.dim, width=WIDTH), gen)
         losses = pretrain(model, _sampler(task, basis, gen), PretrainConfig(steps=steps))
@@ -151,6 +193,7 @@ def prior_contrast(contrast: PriorContrast, seed: int, tier: Tier) -> Measuremen
         series[f"err_icl_{tag}"] = Curve.of(grid, errors)
         out[f"err64_{tag}"] = errors[grid.index(64)]
         out[f"err_last_{tag}"] = errors[-1]
+        out[f"pre_loss_{tag}"] = float(np.mean(losses[-max(1, len(losses) // 10) :]))
         if tag == "full":  # the prompt-only baseline at the same prompt length, for reference
             x, y, xq, fq = sample_prompts(task, basis, tasks // 5, 64, 4, gen)
             krr = krr_loo_predict(x, y, xq, link_degree(task.link))

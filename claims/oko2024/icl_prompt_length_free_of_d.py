@@ -11,11 +11,27 @@ N = r^Theta(P) (up to logs) that does not depend on d.
 Checked: per seed, the model is pretrained at d_lo and d_hi = 4 d_lo; the
 prompt length N(eps) at which its test error (1000 fresh tasks x 8 queries,
 normalised by Var f = 1) first falls below eps = 0.35 is read off a grid
-N = 8..128. The elasticity log(N_hi/N_lo) / log(d_hi/d_lo) must lie below
-0.35 (the spec's pre-registered bound; a prompt-only learner has >= 1).
-Mutants: the length grows linearly in d; prompt-only KRR (LOO ridge) is as
-short as the pretrained model at d_hi (its N is censored at 128, which only
-weakens this rejection).
+N = 8..128. The claim: the model learns in context (N_lo <= 64) and the
+elasticity log(N_hi/N_lo) / log(d_hi/d_lo) lies below 0.35 (the spec's
+pre-registered bound; a prompt-only learner has >= 1); per seed the
+statistic is min(0.35 log(d_hi/d_lo) - log(N_hi/N_lo), log(64/N_lo)) >= 0.
+A length that never reaches eps is censored at the grid top (128); that
+only understates N_hi, i.e. the growth, so a censored d_hi run still counts
+against the claim whenever log(128/N_lo) exceeds the bound (it does for any
+N_lo <= 64). The old precondition "nothing censored" dropped exactly those
+runs (audit, issue #11, finding 13); it is gone. The first term alone would
+hold on a model that learns nothing in context (N censored at both d, ratio
+1): the second term states that it must learn at d_lo.
+Control: the same pretraining with the task index uniform on the whole
+sphere (r = d, no low-dimensional prior): the model must then not reach
+short prompts free of d (prototype: error 0.8-0.9 at N = 64).
+Mutants: the length grows linearly in d (far); it grows like sqrt(d)
+(growth >= 0.5 log 4, an elasticity within 0.5 of the bound's side); prompt-
+only KRR (LOO ridge) is as short as the pretrained model at d_hi (its N is
+censored at 128, which only weakens this rejection).
+Preconditions (validity, not outcome): the pretraining loss has stopped
+falling (drift <= 0.1 over the last fifth) and the model reaches eps = 0.35
+by N = 64 at the smallest d (it pretrained at all).
 Gaps: Adam on all layers jointly (600 steps, 32 prompts of length 32, width
 m = 64), not the paper's layer-wise GD with its pretraining budget d^Theta(Q);
 d in [6, 32], r <= 2; He_2 link only (He_3 and (He_2+He_3)/sqrt 2 did not
@@ -28,10 +44,10 @@ from __future__ import annotations
 import sympy as sp
 
 from tasks.single_index_prompts import single_index_families
-from theorycheck import Claim, Inequality, Mutant, Threshold, reference
+from theorycheck import Claim, Control, Inequality, Mutant, Threshold, reference
 
 from . import PAPER
-from ._experiment import icl_sweep
+from ._experiment import icl_sweep, icl_sweep_full_prior
 
 n_lo, n_hi, d_lo, d_hi, n_krr = sp.symbols("n_icl_lo n_icl_hi d_lo d_hi n_krr_hi", positive=True)
 c = sp.Symbol("c", positive=True)
@@ -41,17 +57,23 @@ SPAN = sp.log(d_hi / d_lo)  # log of the dimension ratio (log 4)
 CLAIM = Claim(
     paper=PAPER,
     theorem="Theorem 1 (in-context sample complexity independent of d)",
-    statement="The prompt length the pretrained model needs to reach error 0.35 grows with d "
-    "with elasticity below 0.35 (the theorem: not at all).",
+    statement="The pretrained model learns in context, and the prompt length it needs to reach error "
+    "0.35 grows with d with elasticity below 0.35 (the theorem: not at all).",
     instances=single_index_families(min_base=6, max_base=8, ratio=4, points=2, max_rank=2, links=("he2",)),
     experiment=icl_sweep,
-    prediction=Inequality(c * SPAN >= GROWTH, constants={c: 0.35}),
+    prediction=Inequality(sp.Min(c * SPAN - GROWTH, sp.log(64 / n_lo)) >= 0, constants={c: 0.35}),
     mutants=[
         Mutant(
             "icl_length_linear_in_d",
             Inequality(GROWTH >= SPAN),
             why="pretraining puts the subspace S into the features, so in context only an r-dim "
             "problem is left; growth like d is what a learner without the prior needs",
+        ),
+        Mutant(
+            "icl_length_like_sqrt_d",
+            Inequality(GROWTH >= SPAN / 2),
+            why="the features carry the subspace after pretraining, so the in-context problem is "
+            "r-dimensional; no fractional power of d is left",
         ),
         Mutant(
             "prompt_only_matches_icl",
@@ -69,8 +91,15 @@ CLAIM = Claim(
         "Adam jointly on all layers (600 steps), not layer-wise GD with the theorem's pretraining budget",
         "d in [6, 32], r <= 2, He_2 link only; ReLU-feature linear-attention model reconstructed",
     ],
+    controls=[
+        Control(
+            "full_prior",
+            icl_sweep_full_prior,
+            why="the low-dimensional task prior is the premise: with the index uniform on the whole "
+            "sphere there is no subspace for the features to learn",
+        )
+    ],
     requires=[
-        Threshold("icl_censored", "<=", 0.0),
         Threshold("err64_lo", "<=", 0.35),
         Threshold("loss_drift", "<=", 0.1),
     ],

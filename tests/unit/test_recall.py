@@ -69,6 +69,12 @@ def test_recall_tasks_stay_in_range(task: RecallTask) -> None:
     assert task.test_context in (0, 2 * task.context)
 
 
+@settings(max_examples=20, deadline=None)
+@given(recall_tasks(min_alpha=0.1, max_alpha=0.3))
+def test_min_alpha_draws_the_noisy_case_only(task: RecallTask) -> None:
+    assert 0.1 <= task.alpha <= 0.3
+
+
 @settings(max_examples=10, deadline=None)
 @given(recall_problems(attentions=("softmax", "linear")))
 def test_recall_problems_draw_the_listed_attention(problem: RecallProblem) -> None:
@@ -80,6 +86,8 @@ def test_strategies_and_tasks_validate() -> None:
         recall_tasks(min_vocab=8, max_triggers=8).example()
     with pytest.raises(InvalidArgument):
         recall_tasks(max_alpha=0.6).example()
+    with pytest.raises(InvalidArgument):
+        recall_tasks(min_alpha=0.3, max_alpha=0.2).example()
     with pytest.raises(InvalidArgument):
         recall_problems(attentions=("gelu",)).example()
     with pytest.raises(ValueError):

@@ -74,7 +74,23 @@ def test_one_step_lowers_the_loss_for_each_optimiser() -> None:
             assert log.steps.tolist() == [0, 1, 2, 3]
 
 
+def test_ablations_remove_the_constructions_premises() -> None:
+    tok, ybar = _tokens()
+    no_map = OneLayerRecall(RecallConfig(vocab_size=V, triggers=K, noise_map=False), torch.Generator())
+    assert not no_map.c.requires_grad
+    log = train(no_map, (tok, ybar), (tok, ybar), 0.2, TrainConfig(steps=3, lr=0.2))
+    assert float(no_map.c) == 0.0 and log.train_loss[-1] < log.train_loss[0]
+    current = OneLayerRecall(RecallConfig(vocab_size=V, triggers=K, keys="current"), torch.Generator())
+    with torch.no_grad():
+        current.a.fill_(20.0)
+    last = tok[:, -1]
+    on_query = (current.attention(tok) * (tok == last[:, None])).sum(dim=1)
+    assert torch.all(on_query > 0.99)  # the query token keys itself: the answer after it is not read
+
+
 def test_configs_validate() -> None:
+    with pytest.raises(ValueError):
+        RecallConfig(vocab_size=V, triggers=K, keys="next")
     with pytest.raises(ValueError):
         RecallConfig(vocab_size=V, triggers=K, attention="gelu")
     with pytest.raises(ValueError):

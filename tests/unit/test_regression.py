@@ -21,6 +21,12 @@ def test_drawn_tasks_respect_bounds(task: Regression) -> None:
     assert all(-2.0 <= a <= 2.0 for a in task.teacher)
 
 
+@settings(max_examples=25, deadline=None, database=None)
+@given(regressions(min_lead=0.5))
+def test_min_lead_keeps_the_teacher_away_from_zero(task: Regression) -> None:
+    assert 0.5 <= abs(task.teacher[0]) <= 2.0 and 1 <= task.dim <= 3
+
+
 def test_sample_is_seeded_and_bounded() -> None:
     task = Regression(teacher=(2.0, -1.0), points=20, entropy=0.05, weight_decay=0.05, scale=2.0)
     x1, y1 = sample(task, torch.Generator().manual_seed(3))
@@ -38,7 +44,14 @@ def test_zero_teacher_is_zero() -> None:
 
 
 @pytest.mark.parametrize(
-    "kwargs", [{"min_dim": 0}, {"min_points": 10, "max_points": 5}, {"min_entropy": 0.0}, {"max_scale": 0.5}]
+    "kwargs",
+    [
+        {"min_dim": 0},
+        {"min_points": 10, "max_points": 5},
+        {"min_entropy": 0.0},
+        {"max_scale": 0.5},
+        {"min_lead": 3.0},
+    ],
 )
 def test_invalid_bounds_raise(kwargs: dict[str, float]) -> None:
     with pytest.raises(InvalidArgument):
