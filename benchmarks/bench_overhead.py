@@ -11,7 +11,8 @@
    warm with ``-n 2`` (warm/cold ratio), and the xdist efficiency: the claims'
    summed seconds over twice the cold wall time.
 
-Usage: python benchmarks/bench_overhead.py [--claims A/B C/D] [--catalogue] [--out reports/perf.md]
+Usage: python benchmarks/bench_overhead.py [--claims A/B C/D] [--catalogue [--catalogue-out reports]]
+       [--out reports/perf.md]
 """
 
 from __future__ import annotations
@@ -47,11 +48,15 @@ from theorycheck.tiers import get_tier
 claim = load_claim({claim_id!r}, Path({root!r}))
 experiment_id, _ = experiment_identity(claim, {claim_id!r})
 tier = get_tier({tier!r})
+controls = [c for c in claim.controls if c.name in {controls!r}]
 for inst in json.loads({instances!r}):
     instance = from_json(inst["instance"])
     key = instance_key(instance)
     for repeat in range(inst["seeds"]):
-        claim.experiment(instance, derive_seed({seed}, experiment_id, key, repeat), tier)
+        seed = derive_seed({seed}, experiment_id, key, repeat)
+        claim.experiment(instance, seed, tier)
+        for control in controls:
+            control.experiment(instance, seed, tier)
 print(json.dumps({{"seconds": time.perf_counter() - start}}))
 """
 
@@ -93,7 +98,10 @@ def harness(root: Path, claim_id: str, tier: str, out: Path) -> tuple[float, dic
 def plain_loop(root: Path, claim_id: str, tier: str, record: dict, seed: int = 0) -> float:
     """Wall time of a fresh interpreter that runs the same units as the harness did."""
     instances = json.dumps([{"instance": i["instance"], "seeds": i["seeds"]} for i in record["instances"]])
-    code = PLAIN_LOOP.format(root=str(root), claim_id=claim_id, tier=tier, instances=instances, seed=seed)
+    controls = [c["name"] for c in record.get("controls", [])]  # the controls the harness ran
+    code = PLAIN_LOOP.format(
+        root=str(root), claim_id=claim_id, tier=tier, instances=instances, controls=controls, seed=seed
+    )
     start = time.perf_counter()
     subprocess.run([sys.executable, "-c", code], cwd=root, env=_env(root), check=True, capture_output=True)
     return time.perf_counter() - start
@@ -116,9 +124,13 @@ def trivial_catalogue(directory: Path) -> Path:
     return directory
 
 
-def catalogue(tier: str, directory: Path) -> dict[str, float]:
-    """Cold and warm default-tier runs of the whole catalogue with -n 2, and the xdist efficiency."""
-    cache, out = directory / "cache", directory / "out"
+def catalogue(tier: str, directory: Path, out: Path | None = None) -> dict[str, float]:
+    """Cold and warm default-tier runs of the whole catalogue with -n 2, and the xdist efficiency.
+
+    The cache starts empty (a fresh folder under ``directory``); the reports go to ``out``
+    (default: a temporary folder), so the cold run can also be the run the reports are made from.
+    """
+    cache, out = directory / "cache", (out or directory / "out").resolve()
     cmd = [sys.executable, "-m", "theorycheck", "run", "--tier", tier, "-n", "2", "--cache-dir", str(cache)]
     walls = []
     for _ in range(2):
@@ -141,7 +153,8 @@ def report(rows: list[tuple[str, float, float, int]], startup: tuple[float, floa
         "## One claim, cold, default tier: `theorycheck run CLAIM -n 0 --no-cache` vs a plain loop",
         "",
         "The plain loop is a fresh interpreter that imports torch and the claim and calls its experiment "
-        "on the same instances and seeds (the harness's record says which); both on one torch thread.",
+        "(and the controls the harness ran) on the same instances and seeds (the harness's record says "
+        "which); both on one torch thread.",
         "",
         "| claim | units | plain loop (s) | theorycheck run (s) | ratio | target |",
         "|---|---|---|---|---|---|",
@@ -182,6 +195,9 @@ def main() -> int:
         "--catalogue", action="store_true", help="also time the whole catalogue cold and warm"
     )
     parser.add_argument("--out", type=Path, default=ROOT / "reports" / "perf.md")
+    parser.add_argument(
+        "--catalogue-out", type=Path, default=None, help="where the catalogue runs write their reports"
+    )
     args = parser.parse_args()
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -192,7 +208,7 @@ def main() -> int:
         trivial = trivial_catalogue(Path(tmp) / "trivial")
         run, _ = harness(trivial, "noop2024/trivial", args.tier, Path(tmp) / "trivial-out")
         startup = (run, torch_import())
-        cat = catalogue(args.tier, Path(tmp) / "catalogue") if args.catalogue else None
+        cat = catalogue(args.tier, Path(tmp) / "catalogue", args.catalogue_out) if args.catalogue else None
     text = report(rows, startup, cat)
     write_text_atomic(args.out, text)
     print(text)

@@ -164,12 +164,15 @@ class ClaimItem(pytest.Item):
         from .report import junit_properties
 
         settings = _settings(self.config, self.root)
-        result = settings.run_claim(self.claim_id)
-        self.record = claim_record(result)
-        self.user_properties.append((_RECORD, json.dumps(self.record, allow_nan=False)))
-        self.user_properties.extend(junit_properties(self.record))
-        if result.verdict.value == "ERROR":
-            raise ClaimFailure(f"ERROR {self.claim_id}: {result.reason}")
+        key, record = settings.cached_record(self.claim_id)
+        if record is None:
+            record = claim_record(settings.run_claim(self.claim_id))
+            settings.store_record(key, record)
+        self.record = record
+        self.user_properties.append((_RECORD, json.dumps(record, allow_nan=False)))
+        self.user_properties.extend(junit_properties(record))
+        if record["verdict"] == "ERROR":
+            raise ClaimFailure(f"ERROR {self.claim_id}: {record['reason']}")
 
     def runtest(self) -> None:
         record = self.record

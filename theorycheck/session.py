@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .cache import Cache, NoCache
 from .counterexamples import CounterexampleStore
 from .engine import ClaimResult, ClaimRunner
 from .execute import Executor, limit_torch_threads, make_executor
+from .result_cache import RecordCache, record_key
 from .tiers import Tier
 
 
@@ -48,6 +50,36 @@ class RunSettings:
         if self._cache is None:
             self._cache = NoCache() if self.cache_dir is None else Cache(self.cache_dir)
         return self._cache
+
+    def record_cache(self) -> RecordCache | None:
+        """Whole claim records, beside the unit cache (none when caching is off)."""
+        return None if self.cache_dir is None else RecordCache(self.cache_dir / "records")
+
+    def record_key(self, claim_id: str) -> str:
+        """The record cache's key of ``claim_id`` under these settings (read from files alone)."""
+        return record_key(
+            self.root,
+            claim_id,
+            tier=self.tier.name,
+            session_seed=self.session_seed,
+            counterexamples=self.out_dir / "counterexamples" if self.out_dir is not None else None,
+            options={"timeout": self.unit_timeout, "memory_mb": self.memory_mb, "threads": self.unit_threads},
+        )
+
+    def cached_record(self, claim_id: str) -> tuple[str | None, dict[str, Any] | None]:
+        """The key and the stored record of ``claim_id`` (record None on a miss; key None without a cache)."""
+        cache = self.record_cache()
+        if cache is None:
+            return None, None
+        key = self.record_key(claim_id)
+        return key, cache.get(key)
+
+    def store_record(self, key: str | None, record: dict[str, Any]) -> None:
+        """Keep ``record`` under the key computed before its run (a counterexample it stored changes
+        the next run's key, so that run replays it)."""
+        cache = self.record_cache()
+        if cache is not None and key is not None:
+            cache.put(key, record)
 
     def run_claim(self, claim_id: str) -> ClaimResult:
         """Run one claim with this session's executor, cache and counterexample store."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -158,3 +159,21 @@ def test_a_claim_that_holds_on_its_control_is_hollow_and_fails(pytester: pytest.
     doc = results(toy)
     assert doc["summary"]["verdicts"]["HOLLOW"] == 1
     assert doc["claims"][0]["controls"][0]["verdict"] == "HOLDS"
+
+
+def test_warm_rerun_serves_the_record_until_a_module_it_imports_changes(pytester: pytest.Pytester, toy: Path):
+    args = ("claims/toy2024/true_rate.py", "--claims-executor", "inprocess")
+    pytester.runpytest_subprocess(*args)
+    cold = results(toy)["claims"][0]
+    units = toy / ".theorycheck" / "cache"
+    for entry in units.iterdir():
+        if entry.name != "records":  # without the unit cache, only the record cache can serve the rerun
+            shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
+    pytester.runpytest_subprocess(*args)
+    warm = results(toy)["claims"][0]
+    assert warm["units"] == {"done": 0, "cached": cold["units"]["done"], "error": 0}
+    assert comparable({"claims": [cold]}) == comparable({"claims": [warm]})
+    with (toy / "claims" / "toy2024" / "_shared.py").open("a") as handle:
+        handle.write("\n# an edit the claim reaches through its imports\n")
+    pytester.runpytest_subprocess(*args)
+    assert results(toy)["claims"][0]["units"]["done"] == cold["units"]["done"]
