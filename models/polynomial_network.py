@@ -1,4 +1,4 @@
-"""Shallow networks with monomial activations: Jacobian rank of the parameterisation, quadratic teacher-student.
+"""Shallow networks with monomial activations: Jacobian rank of the parameterisation, quadratic teachers.
 
 ``f(x) = sum_i a_i (w_i . x)^d``. The tangent space of its function space at
 parameters (a, W) is spanned by the forms ``(w_i . x)^{d-1} x_j`` (the ``a_i``
@@ -45,7 +45,7 @@ def _multinomial(d: int, parts: Sequence[int]) -> int:
 
 
 def tangent_matrix(w: np.ndarray, d: int, prime: int = PRIME) -> np.ndarray:
-    """Columns: coefficients mod p of ``(w_i . x)^{d-1} x_j`` (i over neurons, j over inputs) on the monomials."""
+    """Columns: coefficients mod p of ``(w_i . x)^{d-1} x_j`` (i: neurons, j: inputs) on the monomials."""
     r, n = w.shape
     basis = monomials(n, d)
     cols = np.zeros((len(basis), r * n), dtype=np.int64)
@@ -97,7 +97,7 @@ def jacobian_ranks(n: int, d: int, max_width: int, rng: np.random.Generator, pri
 
 
 def quadratic_loss(a: np.ndarray, kurtosis: float) -> np.ndarray:
-    """``E[(x^T E x)^2]`` for a batch of symmetric ``E`` (shape (..., n, n)) and coordinates of 4th moment kappa."""
+    """``E[(x^T E x)^2]`` for a batch of symmetric ``E`` (..., n, n); coordinates of 4th moment kappa."""
     diag = np.diagonal(a, axis1=-2, axis2=-1)
     tr = np.trace(a, axis1=-2, axis2=-1)
     return 2.0 * np.sum(a * a, axis=(-2, -1)) + tr**2 + (kurtosis - 3.0) * np.sum(diag * diag, axis=-1)
@@ -182,7 +182,7 @@ def parameter_hessian(w: np.ndarray, a: np.ndarray, teacher: np.ndarray, kurtosi
 
 
 def inertia(matrix: np.ndarray, rel_tol: float = 1e-7) -> tuple[int, int, int]:
-    """(negative, zero, positive) eigenvalue counts of a symmetric matrix, zero within ``rel_tol * max|eig|``."""
+    """(negative, zero, positive) eigenvalue counts of a symmetric matrix, zero within rel_tol * max|eig|."""
     eig = np.linalg.eigvalsh((matrix + matrix.T) / 2.0)
     tol = rel_tol * max(1.0, float(np.max(np.abs(eig))))
     return int(np.sum(eig < -tol)), int(np.sum(np.abs(eig) <= tol)), int(np.sum(eig > tol))

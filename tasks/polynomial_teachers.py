@@ -159,16 +159,20 @@ def shifted_truncation(lam: np.ndarray, subset: tuple[int, ...]) -> tuple[np.nda
 
 
 def unshifted_truncation(lam: np.ndarray, subset: tuple[int, ...]) -> np.ndarray:
-    """Eckart-Young's truncation ``sum_{i in I} l_i v_i v_i^T`` (the critical points of the Frobenius loss)."""
+    """Eckart-Young's truncation ``sum_{i in I} l_i v_i v_i^T`` (critical points of the Frobenius loss)."""
     eig = np.zeros(len(lam))
     eig[list(subset)] = lam[list(subset)]
     return eig
 
 
 def predicted_signature(
-    lam: np.ndarray, subset: tuple[int, ...], width: int, dead_signs: tuple[float, ...], shift_denominator: int = 2
+    lam: np.ndarray,
+    subset: tuple[int, ...],
+    width: int,
+    dead_signs: tuple[float, ...],
+    shift_denominator: int = 2,
 ) -> tuple[int, int, int]:
-    """(negative, zero, positive) eigenvalues of the parameter-space Hessian at the canonical realisation of S_I.
+    """(negative, zero, positive) eigenvalues of the parameter-space Hessian at the canonical S_I.
 
     Active neuron i in I: ``w_i`` along ``v_i``, ``a_i w_i^2 = l_i + s``. Each
     pair (i in I, j not in I) gives one direction of curvature sign
@@ -191,7 +195,9 @@ def predicted_signature(
     return neg, zero, width * (n + 1) - neg - zero
 
 
-def is_local_minimum(lam: np.ndarray, subset: tuple[int, ...], width: int, shift_denominator: int = 2) -> bool:
+def is_local_minimum(
+    lam: np.ndarray, subset: tuple[int, ...], width: int, shift_denominator: int = 2
+) -> bool:
     """Whether S_I is second-order stationary in parameter space for some signs of its dead neurons."""
     n, k = len(lam), len(subset)
     out = [j for j in range(n) if j not in subset]
@@ -204,7 +210,7 @@ def is_local_minimum(lam: np.ndarray, subset: tuple[int, ...], width: int, shift
 
 
 def degenerate(lam: np.ndarray, subset: tuple[int, ...], width: int, tol: float = 1e-6) -> bool:
-    """Whether S_I loses rank (``l_i + s_I = 0``) or a dead neuron sees a flat direction (``l_j + s_I = 0``)."""
+    """Whether S_I loses rank (``l_i + s_I = 0``) or a dead neuron sees a flat direction (l_j + s_I = 0)."""
     out = [j for j in range(len(lam)) if j not in subset]
     s = float(np.sum(lam[out])) / (len(subset) + 2)
     near = [lam[i] + s for i in subset] + ([lam[j] + s for j in out] if len(subset) < width else [])

@@ -1,4 +1,4 @@
-"""Shared experiments of arjevani2025: Jacobian ranks, the quadratic landscape at S_I, gradient-descent limits.
+"""Shared experiments of arjevani2025: Jacobian ranks, the quadratic landscape at S_I, GD limits.
 
 Every unit draws from ``numpy.random.default_rng(seed)``: the random point of
 F_p for the ranks; for each teacher of a panel a Haar-random eigenbasis Q
@@ -82,7 +82,9 @@ def dimension_counts(panel: DimensionPanel, seed: int, tier: Tier) -> Measuremen
     )
 
 
-def _teacher(teacher: QuadraticTeacher, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _teacher(
+    teacher: QuadraticTeacher, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     lam = np.array(teacher.eigenvalues)
     lam = lam / np.max(np.abs(lam))
     q, r = np.linalg.qr(rng.standard_normal((len(lam), len(lam))))
@@ -93,7 +95,7 @@ def _teacher(teacher: QuadraticTeacher, rng: np.random.Generator) -> tuple[np.nd
 def _canonical(
     lam: np.ndarray, q: np.ndarray, subset: tuple[int, ...], width: int, rng: np.random.Generator
 ) -> tuple[np.ndarray, np.ndarray, tuple[float, ...]]:
-    """S_I realised by |I| active neurons along v_i (random scales) and width - |I| dead ones (random signs)."""
+    """S_I realised by |I| active neurons along v_i (random scales), width - |I| dead ones (random signs)."""
     eig, _ = shifted_truncation(lam, subset)
     w = np.zeros((width, len(lam)))
     a = np.zeros(width)
@@ -110,7 +112,9 @@ def _is_critical(w: np.ndarray, a: np.ndarray, teacher: np.ndarray) -> bool:
     return bool(np.linalg.norm(parameter_gradient(w, a, teacher, GAUSSIAN_KURTOSIS)) <= GRAD_TOL)
 
 
-def _realise(eig: np.ndarray, q: np.ndarray, subset: tuple[int, ...], width: int) -> tuple[np.ndarray, np.ndarray]:
+def _realise(
+    eig: np.ndarray, q: np.ndarray, subset: tuple[int, ...], width: int
+) -> tuple[np.ndarray, np.ndarray]:
     w = np.zeros((width, len(eig)))
     a = np.zeros(width)
     for c, i in enumerate(subset):
@@ -200,7 +204,9 @@ def _limits(panel: TeacherPanel, seed: int, tier: Tier, kurtosis: float) -> Meas
                 continue
             out["converged"] += 1
             a = end.functions[k]
-            near = [s for s, (eig, _) in points.items() if np.linalg.norm(a - q @ np.diag(eig) @ q.T) <= AT_POINT]
+            near = [
+                s for s, (eig, _) in points.items() if np.linalg.norm(a - q @ np.diag(eig) @ q.T) <= AT_POINT
+            ]
             out["unexplained"] += not any(is_local_minimum(lam, s, r) for s in near)
             out["deficient"] += any(len(s) < r for s in near)
             out["nonglobal"] += float(quadratic_loss(a - t, GAUSSIAN_KURTOSIS)) > best + GLOBAL_TOL

@@ -59,8 +59,8 @@ CLAIM = Claim(
         Mutant(
             "quadrics_generic",
             Threshold("off_quadrics", "<=", 0),
-            why="for d = 2 the function is the symmetric matrix W^T diag(a) W, whose rank-r set has dimension "
-            "r n - r(r-1)/2 (the O(p, q) mixing of neurons is invisible), not r n",
+            why="for d = 2 the function is the symmetric matrix W^T diag(a) W, whose rank-r set has"
+            " dimension r n - r(r-1)/2 (the O(p, q) mixing of neurons is invisible), not r n",
         ),
         Mutant(
             "projective_count",
@@ -71,7 +71,8 @@ CLAIM = Claim(
     ],
     reference=reference(
         section="2-3",
-        value="three width regimes (low-dimensional, thick, filling); r_thick = ceil(C(n+d-1, d) / n) except at "
+        value="three width regimes (low-dimensional, thick, filling); r_thick = ceil(C(n+d-1, d) / n)"
+        " except at "
         "the Alexander-Hirschowitz exceptions (abstract and Sec. 2-3; exact, no experiment)",
     ),
     gaps=[

@@ -71,7 +71,8 @@ CLAIM = Claim(
         Control(
             "uniform_inputs",
             uniform_input_limits,
-            why="for inputs with fourth moment 9/5 the loss gains -1.2 sum_i (A - T)_ii^2: its critical points "
+            why="for inputs with fourth moment 9/5 the loss gains -1.2 sum_i (A - T)_ii^2:"
+            " its critical points "
             "are no longer eigen-aligned (the teacher-metric discriminant moves), so the Gaussian S_I must "
             "fail to explain the limits",
         )
@@ -79,10 +80,12 @@ CLAIM = Claim(
     reference=reference(
         section="4-5",
         value="teacher-metric discriminant: the data distribution decides the qualitative landscape; for "
-        "Gaussian data all critical points are characterised (no descent experiment reported in the abstract)",
+        "Gaussian data all critical points are characterised"
+        " (no descent experiment reported in the abstract)",
     ),
     gaps=[
-        "exact population loss (no samples); fixed-step GD, 3000 steps (default), unconverged runs not judged",
+        "exact population loss (no samples); fixed-step GD, 3000 steps (default),"
+        " unconverged runs not judged",
         "the completeness of {S_I} is tested only where descent from N(0, 1/n) starts goes",
     ],
     requires=[Threshold("converged_fraction", ">=", 0.5)],

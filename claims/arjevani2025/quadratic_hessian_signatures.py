@@ -1,4 +1,4 @@
-"""The Hessian signature of each critical point S_I follows a shifted Eckart-Young rule; some minima are spurious.
+"""The Hessian signature of each critical point S_I follows a shifted Eckart-Young rule; some minima spurious.
 
 Arjevani, Bruna, Kileel, Polak, Trager (2025), Geometry and Optimization of
 Shallow Polynomial Networks, arXiv:2501.06074, Sec. 5 (critical points and
@@ -66,7 +66,8 @@ CLAIM = Claim(
         Mutant(
             "minima_use_full_width",
             Threshold("deficient_minima", "<=", 0),
-            why="a dead neuron at w = 0 sees the curvature 2 a G; when every l_j + s_I has one sign, the sign "
+            why="a dead neuron at w = 0 sees the curvature 2 a G; when every l_j + s_I has one sign,"
+            " the sign "
             "of a makes it non-negative, a second-order point with |I| < r",
         ),
     ],
