@@ -78,7 +78,7 @@ def train_classifier(
     momentum: float = 0.9,
     seed: int = 0,
 ) -> Trained:
-    """Full-batch SGD (momentum, coupled weight decay) on the cross-entropy; ``steps = 0`` leaves it untrained."""
+    """Full-batch SGD (momentum, coupled weight decay) on the cross-entropy; steps = 0: untrained."""
     gen = torch.Generator().manual_seed(seed)
     net = TwoLayerNet(x.shape[1], width, classes)
     with torch.no_grad():  # PyTorch's default init, drawn from our generator
@@ -102,7 +102,7 @@ def train_classifier(
 
 
 def dominant_subspace(weight: np.ndarray, ratio: float) -> np.ndarray:
-    """Rows: the right singular vectors of ``weight`` whose singular value exceeds ``ratio * s_1`` (k x in)."""
+    """Rows: the right singular vectors of ``weight`` with singular value > ``ratio * s_1`` (k x in)."""
     if not 0.0 < ratio < 1.0:
         raise ValueError(f"ratio={ratio!r} must be in (0, 1)")
     _, s, vt = np.linalg.svd(weight, full_matrices=False)
@@ -146,5 +146,5 @@ def mahalanobis_scores(
     centred = train - means[labels]
     cov = centred.T @ centred / len(train)
     prec = np.linalg.pinv(cov + ridge * np.trace(cov) / len(cov) * np.eye(len(cov)))
-    dist = np.stack([np.einsum("ij,jk,ik->i", feats - m, prec, feats - m) for m in means], axis=1)
+    dist = np.stack([np.sum(((feats - m) @ prec) * (feats - m), axis=1) for m in means], axis=1)
     return np.asarray(-dist.min(axis=1), dtype=float)

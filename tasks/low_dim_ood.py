@@ -1,4 +1,4 @@
-"""In-distribution data on a low-dimensional subspace and out-of-distribution sets that leave it or stay in it.
+"""In-distribution data on a low-dimensional subspace and out-of-distribution sets leaving it or in it.
 
 In-distribution (ID): C Gaussian clusters in a random r-dimensional subspace
 U of R^d: ``x = U (c_y + spread * z / sqrt(r)) + noise * xi / sqrt(d)`` with
@@ -123,7 +123,7 @@ def low_dim_problems(
     min_intrinsic: int = 2,
     max_intrinsic: int = 6,
     min_classes: int = 3,
-    max_classes: int = 8,
+    max_classes: int = 6,
     min_noise: float = 0.1,
     max_noise: float = 1.0,
     min_corruption: float = 0.2,
