@@ -415,3 +415,45 @@ def gaussian_mixtures(
 
     strategy = st.integers(min_value=min_components, max_value=max_components).flatmap(build)
     return strategy.filter(separated) if min_separation > 0 else strategy
+
+
+# --- quadratic tilts and curvature (added for bruna2024) -------------------------------------
+
+
+def quadratic_tilted(mix: GaussianMixture, q: np.ndarray, b: np.ndarray) -> GaussianMixture:
+    """The tilt p(x) exp(-x'Qx/2 + b'x) / Z of a mixture (Q symmetric PSD): again a mixture.
+
+    Component k becomes N(P_k (C_k^{-1} m_k + b), P_k), P_k = (C_k^{-1} + Q)^{-1}, with weight
+    w_k exp(h_k'P_k h_k / 2 - m_k'C_k^{-1}m_k / 2) sqrt(det P_k / det C_k), h_k = C_k^{-1} m_k + b.
+    With Q = A'A / s^2, b = A'y / s^2 it is the posterior of x given y = A x + s z.
+    """
+    w, m, c = mix.arrays()
+    q = np.asarray(q, dtype=float).reshape(mix.dim, mix.dim)
+    b = np.asarray(b, dtype=float).reshape(mix.dim)
+    prec = np.linalg.inv(c)  # (K, d, d)
+    cov = np.linalg.inv(prec + q[None])
+    cov = 0.5 * (cov + cov.transpose(0, 2, 1))
+    h = np.einsum("kij,kj->ki", prec, m) + b[None]
+    mean = np.einsum("kij,kj->ki", cov, h)
+    _, logdet_p = np.linalg.slogdet(cov)
+    _, logdet_c = np.linalg.slogdet(c)
+    logw = (
+        np.log(w)
+        + 0.5 * np.einsum("ki,ki->k", h, mean)
+        - 0.5 * np.einsum("ki,kij,kj->k", m, prec, m)
+        + 0.5 * (logdet_p - logdet_c)
+    )
+    return mixture(np.exp(logw - logw.max()), mean, cov)
+
+
+def mixture_hessian(mix: GaussianMixture, x: np.ndarray) -> np.ndarray:
+    """Hessian of log p at rows x, (n, d, d): sum_k r_k (s_k s_k' - C_k^{-1}) - s s', where s_k is
+    component k's score, r_k its responsibility and s = sum_k r_k s_k the mixture's score."""
+    x = np.atleast_2d(x)
+    _, m, c = mix.arrays()
+    prec = np.linalg.inv(c)
+    resp = responsibilities(mix, x)  # (n, K)
+    comp = -np.einsum("kij,nkj->nki", prec, x[:, None, :] - m[None])  # (n, K, d)
+    total = (resp[..., None] * comp).sum(axis=1)  # (n, d)
+    second = np.einsum("nk,nki,nkj->nij", resp, comp, comp) - np.einsum("nk,kij->nij", resp, prec)
+    return second - np.einsum("ni,nj->nij", total, total)
