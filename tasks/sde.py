@@ -117,3 +117,23 @@ def langevin(
     for _ in range(steps):
         x = x + step * grad_log_density(x) + noise * rng.standard_normal(x.shape)
     return x
+
+
+def preconditioned_langevin(
+    grad_log_density: Callable[[np.ndarray], np.ndarray],
+    x0: np.ndarray,
+    *,
+    preconditioner: np.ndarray,
+    step: float,
+    steps: int,
+    rng: np.random.Generator,
+) -> np.ndarray:
+    """Unadjusted Langevin with a constant SPD preconditioner M (rows x of shape (n, d)):
+    x <- x + step M grad log p(x) + sqrt(2 step) M^{1/2} z. Its stationary law is exact for step -> 0."""
+    m = np.asarray(preconditioner, dtype=float)
+    root = np.linalg.cholesky(m)  # any square root of M gives the same noise covariance
+    x = np.array(x0, dtype=float, copy=True)
+    noise = math.sqrt(2.0 * step)
+    for _ in range(steps):
+        x = x + step * grad_log_density(x) @ m.T + noise * rng.standard_normal(x.shape) @ root.T
+    return x

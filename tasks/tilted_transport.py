@@ -132,6 +132,25 @@ def isotropic_score(weights: np.ndarray, means: np.ndarray, variance: float, x: 
     return (r @ means - x) / variance
 
 
+def shared_covariance_score(mix: GaussianMixture, x: np.ndarray) -> np.ndarray:
+    """Score of a mixture whose components share one covariance C (as the quadratic tilt of a mixture with
+    one shared isotropic std has): C^{-1} (sum_k r_k m_k - x), r_k from the linear-in-x logits."""
+    w, m, c = mix.arrays()
+    prec = np.linalg.inv(c[0])
+    pm = m @ prec  # (K, d): rows (C^{-1} m_k)'
+    logits = np.log(w)[None] + x @ pm.T - 0.5 * (pm * m).sum(axis=1)[None]
+    logits -= logits.max(axis=1, keepdims=True)
+    r = np.exp(logits)
+    r /= r.sum(axis=1, keepdims=True)
+    return np.asarray((r @ m - x) @ prec)
+
+
+def weight_error(samples: np.ndarray, target: GaussianMixture) -> float:
+    """max_k |mean responsibility of the samples - w_k| (the mean responsibility is unbiased for w_k)."""
+    w = np.asarray(target.weights)
+    return float(np.abs(responsibilities(target, samples).mean(axis=0) - w).max())
+
+
 def denoise(prior: GaussianMixture, z: np.ndarray, t: float) -> np.ndarray:
     """The denoiser E[X | Y_t = z] (rows): the posterior mean, not a sample."""
     resp, means, _ = posterior(prior, z, 1.0, math.sqrt(t))
@@ -285,3 +304,18 @@ def slc_problems(**kwargs: Any) -> st.SearchStrategy[InverseProblem]:
     lambda_min(Q_T) + 1/T - chi_T / T^2 (chi_T by :func:`susceptibility_bound`) is positive at the
     best T in (0, 0.99 T*]. This is the theorem's premise, not its conclusion."""
     return inverse_problems(**kwargs).filter(lambda p: slc_margin(p, best_boost(p)) > 0)
+
+
+def multimodal(problem: InverseProblem, *, min_weight: float = 0.1) -> bool:
+    """The posterior has two components of weight >= min_weight and is not log-concave (negative
+    curvature at some of 1000 fixed evaluation points)."""
+    nu = problem.posterior()
+    if sorted(nu.weights)[-2] < min_weight:
+        return False
+    return curvature_min(nu, evaluation_points(nu, 1000, np.random.default_rng(0))) < 0
+
+
+def multimodal_slc_problems(**kwargs: Any) -> st.SearchStrategy[InverseProblem]:
+    """:func:`slc_problems` whose posterior is genuinely multimodal (:func:`multimodal`): the regime where
+    sampling the posterior directly is hard and the boost is the point."""
+    return slc_problems(**kwargs).filter(multimodal)

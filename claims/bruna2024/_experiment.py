@@ -13,16 +13,20 @@ from dataclasses import dataclass
 import numpy as np
 
 from tasks.gaussians import mixture_sample
+from tasks.sde import preconditioned_langevin
 from tasks.tilted_transport import (
     InverseProblem,
     best_boost,
     boosted_posterior,
+    boosted_tilt,
     curvature_min,
     denoise,
     evaluation_points,
     moment_error,
+    shared_covariance_score,
     slc_margin,
     transport,
+    weight_error,
 )
 from theorycheck import Measurement, Tier
 
@@ -112,3 +116,66 @@ def boosted_curvature(problem: InverseProblem, seed: int, tier: Tier) -> Measure
 def posterior_curvature(problem: InverseProblem, seed: int, tier: Tier) -> Measurement:
     """Control: no boost (T = 0): the posterior nu's own curvature against the same margin."""
     return _curvature(problem, seed, tier, boost=False)
+
+
+# --- Langevin on the boosted posterior, then transport, against Langevin on the posterior ------------
+
+LANGEVIN_STEP = 0.1  # in preconditioned units (the preconditioned curvature is at most 1)
+
+
+def _langevin_weights(problem: InverseProblem, seed: int, tier: Tier, tilted: bool) -> Measurement:
+    """Mode-weight error of posterior samples from preconditioned ULA, chains started from the prior.
+
+    ``tilted``: z0 = x0 + sqrt(T) eps (x0 ~ pi, a draw of pi_T), ULA on nu_T (best T) with
+    preconditioner (Q_T + I/T)^{-1} for ``steps`` steps, then the oracle transport (``steps``
+    prior-score evaluations more). Otherwise ULA on nu from x0 with preconditioner (Q + I/s^2)^{-1}
+    for 2 ``steps`` steps: the same number of score evaluations. Scalars: ``weight_error``
+    (max_k |mean responsibility - posterior weight|), ``untransported_weight_error`` (the same for
+    the ULA samples of nu_T themselves; for the direct chains, = weight_error) and ``curvature``
+    (the minimum of -grad^2 log of the sampled target over evaluation points, for the record).
+    """
+    budget = _budget(tier)
+    rng = np.random.default_rng(seed)
+    nu = problem.posterior()
+    q, b = problem.tilt()
+    x0 = mixture_sample(problem.prior, budget.particles, rng)
+    if tilted:
+        t = best_boost(problem)
+        nu_t = boosted_posterior(problem, t)
+        q_t, _ = boosted_tilt(q, b, t)
+        z = preconditioned_langevin(
+            lambda v: shared_covariance_score(nu_t, v),
+            x0 + np.sqrt(t) * rng.standard_normal(x0.shape),
+            preconditioner=np.linalg.inv(q_t + np.eye(len(b)) / t),
+            step=LANGEVIN_STEP,
+            steps=budget.steps,
+            rng=rng,
+        )
+        x = transport(problem.prior, z, t, steps=budget.steps, rng=rng)
+        target, untransported = nu_t, weight_error(z, nu)
+    else:
+        x = preconditioned_langevin(
+            lambda v: shared_covariance_score(nu, v),
+            x0,
+            preconditioner=np.linalg.inv(q + np.eye(len(b)) / problem.std() ** 2),
+            step=LANGEVIN_STEP,
+            steps=2 * budget.steps,
+            rng=rng,
+        )
+        target, untransported = nu, weight_error(x, nu)
+    return Measurement.one(
+        scalars={
+            "weight_error": weight_error(x, nu),
+            "untransported_weight_error": untransported,
+            "curvature": curvature_min(target, evaluation_points(target, budget.points, rng)),
+        }
+    )
+
+
+def tilted_langevin(problem: InverseProblem, seed: int, tier: Tier) -> Measurement:
+    return _langevin_weights(problem, seed, tier, tilted=True)
+
+
+def direct_langevin(problem: InverseProblem, seed: int, tier: Tier) -> Measurement:
+    """Control: Langevin on the posterior itself (no boost, no transport), same score budget."""
+    return _langevin_weights(problem, seed, tier, tilted=False)

@@ -30,10 +30,13 @@ from tasks.tilted_transport import (
     inverse_problems,
     isotropic_score,
     moment_error,
+    multimodal,
+    shared_covariance_score,
     slc_margin,
     slc_problems,
     susceptibility_bound,
     transport,
+    weight_error,
 )
 
 PRIOR = mixture(np.array([0.3, 0.7]), np.array([[-1.5, 0.5], [1.0, -0.5]]), np.stack([0.25 * np.eye(2)] * 2))
@@ -154,3 +157,20 @@ def test_invalid_bounds_raise() -> None:
         inverse_problems(min_dim=1).example()
     with pytest.raises(InvalidArgument):
         inverse_problems(max_condition=0.5).example()
+
+
+def test_shared_covariance_score_and_weight_error() -> None:
+    nu = PROBLEM.posterior()  # components share one covariance
+    x = np.random.default_rng(5).normal(size=(10, 2))
+    np.testing.assert_allclose(shared_covariance_score(nu, x), mixture_score(nu, x), atol=1e-10)
+    exact = mixture_sample(nu, 50_000, np.random.default_rng(6))
+    assert weight_error(exact, nu) < 0.01
+    assert weight_error(mixture_sample(PRIOR, 50_000, np.random.default_rng(6)), nu) > 0.05
+
+
+def test_multimodal_tells_separated_posteriors() -> None:
+    wide = InverseProblem(
+        prior=PRIOR, operator=as_matrix(0.05 * np.eye(2)), noise=1.0, observation=(0.0, 0.0)
+    )
+    sharp = InverseProblem(prior=PRIOR, operator=as_matrix(np.eye(2)), noise=0.05, observation=(1.0, -0.5))
+    assert multimodal(wide) and not multimodal(sharp)
