@@ -227,12 +227,15 @@ def inverse_problems(
     max_condition: float = 20.0,
     min_snr_db: float = 0.0,
     max_snr_db: float = 20.0,
+    min_separation: float = 2.0,
 ) -> st.SearchStrategy[InverseProblem]:
     """Linear inverse problems with a Gaussian-mixture prior.
 
     Prior: 2..max_components components N(m_k, s^2 I), one s in [min_std, max_std], means on the
     sphere of radius R in [min_radius, max_radius] (directions from Gaussian coordinates), weights
-    from :func:`mixture_weights` (>= 0.1). Operator: square A = U diag(sv) V', U, V rotations,
+    from :func:`mixture_weights` (>= 0.1), any two means at least ``min_separation`` stds apart (at
+    2 stds a two-mode mixture starts to be bimodal; without it shrinking collapses the means onto
+    one point, a unimodal prior). Operator: square A = U diag(sv) V', U, V rotations,
     sv^2 = kappa^(-u), u in [0, 1] with the largest 1, so cond(A'A) <= kappa in [1, max_condition].
     Noise: sigma^2 = tr(A Cov_pi A') / (d 10^(snr/10)), snr in dB. Observation y = A x* + sigma eps
     with x* ~ pi, eps ~ N(0, I) drawn from a seed in the instance. Shrinking moves towards the
@@ -296,7 +299,12 @@ def inverse_problems(
             )
         )
 
-    return st.integers(min_value=min_dim, max_value=max_dim).flatmap(build)
+    def separated(problem: InverseProblem) -> bool:
+        m = np.asarray(problem.prior.means)
+        gaps = [np.linalg.norm(m[i] - m[j]) for i in range(len(m)) for j in range(i)]
+        return bool(min(gaps) >= min_separation * problem.std())
+
+    return st.integers(min_value=min_dim, max_value=max_dim).flatmap(build).filter(separated)
 
 
 def slc_problems(**kwargs: Any) -> st.SearchStrategy[InverseProblem]:

@@ -143,6 +143,8 @@ def test_inverse_problems_respect_their_bounds(problem: InverseProblem) -> None:
     assert 1.0 <= problem.condition_number() <= 20.0 * (1 + 1e-9)
     radii = np.linalg.norm(np.asarray(problem.prior.means), axis=1)
     np.testing.assert_allclose(radii, radii[0], rtol=1e-9)
+    m = np.asarray(problem.prior.means)
+    assert min(np.linalg.norm(m[i] - m[j]) for i in range(len(m)) for j in range(i)) >= 2.0 * problem.std()
     assert problem.noise > 0 and len(problem.observation) == problem.prior.dim
 
 
