@@ -16,12 +16,13 @@ before the first run of this claim).
 
 Control: ULA on the posterior itself, preconditioned by (Q + I/s^2)^{-1}, same
 step, 400 steps (the same number of score evaluations), chains started from
-the prior. Finding of the prototype (10 instances): the control is mostly
-right too (errors 0.002-0.018, two of 10 at 0.06 and 0.13). Under the
-condition the likelihood rarely moves mass between well-separated modes, so
-chains that start in the prior's modes keep nearly the posterior's weights;
-where the condition holds and the weights do move, direct Langevin fails. A
-HOLLOW verdict here is that finding, not a tuning target.
+the prior. Finding of the prototype (10 instances, drawn before the claim's
+first run): the control is often right too (errors 0.002-0.018 on 8, 0.06 and
+0.13 on 2). Under the condition the likelihood seldom moves much mass between
+well-separated modes, so chains that start in the prior's modes keep nearly
+the posterior's weights; where it does move mass, direct Langevin fails (the
+default run's instances: control error 0.15). A HOLLOW verdict on other seeds
+would be that finding, not a tuning target.
 
 Gaps: exact scores of the prior and of nu_T; d in {2, 3}; preconditioned ULA.
 """
