@@ -1,0 +1,130 @@
+"""A small score network and its denoising-score-matching trainer, with a risk-sensitive variant.
+
+``ScoreMLP`` maps (x, t) to a noise prediction eps_hat (the score is
+-eps_hat / sigma(t) under the VP schedule of :mod:`tasks.sde`): an MLP with
+SiLU activations on x and Fourier features of t.
+
+``train_dsm`` fits it by denoising score matching on samples x_0 with a
+per-sample *risk* r >= 0 (the standard deviation of Gaussian noise already
+present in the sample, Li, Luyten, van der Schaar 2024):
+
+* ``risk_sensitive=False`` is standard DSM, x_t = alpha x_0 + sigma z with
+  target -z / sigma, whatever the risk (noisy samples are taken at face value);
+* ``risk_sensitive=True`` shrinks the injected noise by what the sample
+  already carries, x_t = alpha x_0 + sigma_r z with sigma_r^2 = sigma^2 -
+  alpha^2 r^2, and regresses on -z / sigma_r; a pair (sample, t) enters only
+  where sigma^2 >= alpha^2 r^2. For Gaussian noise x_t then has the law of the
+  clean sample's forward marginal, so the minimiser is the clean score.
+
+The loss is weighted by the injected variance (sigma_r^2 ||s + z / sigma_r||^2),
+the usual eps-prediction weighting.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+from torch import nn
+
+
+@dataclass(frozen=True, kw_only=True)
+class ScoreConfig:
+    """Architecture and optimiser of a ScoreMLP fit."""
+
+    dim: int = 1
+    width: int = 64
+    frequencies: int = 4  # Fourier features sin/cos(pi k t), k = 1..frequencies
+    steps: int = 1500
+    batch: int = 1024
+    lr: float = 3e-3  # peak of a one-cycle schedule
+    t_min: float = 1e-3
+    beta_min: float = 0.1
+    beta_max: float = 20.0
+
+
+class ScoreMLP(nn.Module):
+    """eps_hat(x, t): (n, dim), (n, 1) -> (n, dim)."""
+
+    def __init__(self, config: ScoreConfig, generator: torch.Generator) -> None:
+        super().__init__()
+        self.config = config
+        inputs = config.dim + 1 + 2 * config.frequencies
+        self.net = nn.Sequential(
+            nn.Linear(inputs, config.width),
+            nn.SiLU(),
+            nn.Linear(config.width, config.width),
+            nn.SiLU(),
+            nn.Linear(config.width, config.dim),
+        )
+        with torch.no_grad():
+            for layer in self.net:
+                if isinstance(layer, nn.Linear):
+                    bound = 1.0 / math.sqrt(layer.in_features)
+                    layer.weight.uniform_(-bound, bound, generator=generator)
+                    layer.bias.uniform_(-bound, bound, generator=generator)
+        self.k: torch.Tensor
+        self.register_buffer("k", torch.arange(1, config.frequencies + 1, dtype=torch.float32) * math.pi)
+
+    def forward(self, x: torch.Tensor, t: torch.Tensor) -> torch.Tensor:
+        angles = t * self.k  # (n, F)
+        return self.net(torch.cat([x, t, torch.sin(angles), torch.cos(angles)], dim=-1))
+
+    def log_alpha(self, t: torch.Tensor) -> torch.Tensor:
+        c = self.config
+        return -0.5 * (c.beta_min * t + 0.5 * (c.beta_max - c.beta_min) * t * t)
+
+    def score(self, x: np.ndarray, t: float) -> np.ndarray:
+        """The score -eps_hat / sigma(t) at numpy points (n, dim): a callable for tasks.sde samplers."""
+        tt = torch.full((len(x), 1), float(t))
+        sigma = torch.sqrt(-torch.expm1(2.0 * self.log_alpha(tt)))
+        with torch.no_grad():
+            out = -self(torch.as_tensor(x, dtype=torch.float32), tt) / sigma
+        return out.double().numpy()
+
+
+def train_dsm(
+    samples: np.ndarray,
+    risks: np.ndarray,
+    config: ScoreConfig,
+    *,
+    risk_sensitive: bool,
+    generator: torch.Generator,
+) -> tuple[ScoreMLP, float]:
+    """Fit a ScoreMLP on samples (n, dim) with per-sample risks (n,); returns it and its final-loss average.
+
+    The returned loss is the mean over the last 10% of steps (a convergence
+    diagnostic: the eps-prediction loss of a fitted model is well below 1,
+    its value at eps_hat = 0).
+    """
+    model = ScoreMLP(config, generator)
+    opt = torch.optim.Adam(model.parameters(), lr=config.lr)
+    schedule = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=config.lr, total_steps=config.steps)
+    x_all = torch.as_tensor(samples, dtype=torch.float32).reshape(len(samples), config.dim)
+    r_all = torch.as_tensor(risks, dtype=torch.float32).reshape(-1, 1)
+    tail: list[float] = []
+    for step in range(config.steps):
+        idx = torch.randint(len(x_all), (config.batch,), generator=generator)
+        x0, r = x_all[idx], r_all[idx]
+        t = config.t_min + (1.0 - config.t_min) * torch.rand(config.batch, 1, generator=generator)
+        log_alpha = model.log_alpha(t)
+        alpha, sigma = torch.exp(log_alpha), torch.sqrt(-torch.expm1(2.0 * log_alpha))
+        z = torch.randn(config.batch, config.dim, generator=generator)
+        if risk_sensitive:
+            var = sigma**2 - (alpha * r) ** 2
+            feasible = (var > 0).float()
+            injected = torch.sqrt(var.clamp(min=1e-12))
+            score = -model(alpha * x0 + injected * z, t) / sigma
+            per = ((injected * score + z) ** 2).sum(-1, keepdim=True) * feasible
+            loss = per.sum() / feasible.sum().clamp(min=1.0)
+        else:
+            loss = ((model(alpha * x0 + sigma * z, t) - z) ** 2).sum(-1).mean()
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        schedule.step()
+        if step >= config.steps - max(1, config.steps // 10):
+            tail.append(float(loss.detach()))
+    return model, float(np.mean(tail))
