@@ -154,7 +154,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         "--rootdir",
         str(root),
     ]
-    if args.workers not in ("0", "1"):
+    if args.workers not in ("0", "1") and not _all_records_cached(root, targets, args):
         cmd += ["-n", args.workers, "--dist", "worksteal"]
     if args.no_cache:
         cmd.append("--no-claims-cache")
@@ -173,6 +173,27 @@ def cmd_run(args: argparse.Namespace) -> int:
     code = _pytest_in_process(root, cmd[3:])
     print(f"reports written to {Path(args.out).resolve()}/claims.{{json,md}} and index.html")
     return code
+
+
+def _all_records_cached(root: Path, targets: Sequence[str], args: argparse.Namespace) -> bool:
+    """Whether the record cache holds every selected claim: then nothing trains, and starting
+    pytest-xdist's workers would cost more than serving the records in this process."""
+    from .catalogue import claim_files, claim_id_of
+    from .session import RunSettings
+    from .tiers import get_tier
+
+    if args.no_cache:
+        return False
+    settings = RunSettings(
+        root=root,
+        tier=get_tier(args.tier),
+        session_seed=args.seed,
+        cache_dir=Path(args.cache_dir).resolve() if args.cache_dir else root / ".theorycheck" / "cache",
+        out_dir=Path(args.out).resolve(),
+        unit_threads=args.unit_threads,
+    )
+    ids = [claim_id_of(path, root) for path in claim_files(root, [Path(t) for t in targets])]
+    return bool(ids) and all(settings.cached_record(claim_id)[1] is not None for claim_id in ids)
 
 
 def _pytest_in_process(root: Path, arguments: list[str]) -> int:

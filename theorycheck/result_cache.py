@@ -11,8 +11,8 @@ warm rerun neither imports torch nor the catalogue:
   their ``import`` statements (``ast``), transitively: a superset of what the
   unit cache's digest follows at run time, so an edit anywhere the claim
   reaches is a miss;
-* the engine's own source (every ``theorycheck/*.py``) and the library
-  versions;
+* the engine's own source (every ``theorycheck/*.py`` but the modules that
+  only present records) and the library versions;
 * the claim's stored counterexamples (they are judged apart on every run).
 
 Records with an ERROR verdict are never stored (a timeout may not repeat).
@@ -83,12 +83,32 @@ def static_digest(root: Path, module: str) -> str:
     return hashlib.sha256(json.dumps(sorted(seen.items())).encode()).hexdigest()
 
 
+# Engine modules that only present records (reports, progress, the command line): editing them
+# leaves every record as it was, so they are not part of the key.
+PRESENTATION_MODULES = frozenset(
+    {
+        "baseline.py",
+        "cli.py",
+        "diff.py",
+        "figures.py",
+        "history.py",
+        "html_claim.py",
+        "html_report.py",
+        "progress.py",
+        "report.py",
+        "svgplot.py",
+    }
+)
+
+
 @functools.cache
 def engine_digest() -> str:
     """Hash of the engine's own source: a new judging rule invalidates every record."""
     here = Path(__file__).resolve().parent
     digest = hashlib.sha256()
     for path in sorted(here.glob("*.py")):
+        if path.name in PRESENTATION_MODULES:
+            continue
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()

@@ -136,3 +136,20 @@ def test_baseline_history_and_diff_on_a_doctored_baseline(root: Path):
     assert "toy2024/false_rate" in every.stdout and "toy2024/crashing" in every.stdout
     unknown = _cli(root, "history", "toy2024/nope")
     assert unknown.returncode == 2 and "no runs" in unknown.stderr
+
+
+def test_a_fully_cached_run_starts_no_workers(root: Path):
+    args = ("run", "toy2024/true_rate", "toy2024/false_rate", "-n", "2", "--progress", "plain")
+    cold = _cli(root, *args)
+    assert "bringing up nodes" in cold.stdout, cold.stdout + cold.stderr
+    # the violated claim stored a counterexample: the next run replays it (a new key), then it is cached
+    assert "bringing up nodes" in _cli(root, *args).stdout
+    first = json.loads((root / "reports" / "claims.json").read_text())
+    warm = _cli(root, *args)
+    assert warm.returncode == cold.returncode == 1
+    assert "bringing up nodes" not in warm.stdout, warm.stdout
+    second = json.loads((root / "reports" / "claims.json").read_text())
+    assert [(c["id"], c["verdict"], c["estimate"]) for c in second["claims"]] == [
+        (c["id"], c["verdict"], c["estimate"]) for c in first["claims"]
+    ]
+    assert all(c["units"]["done"] == 0 for c in second["claims"])

@@ -85,3 +85,10 @@ def test_a_corrupt_entry_is_a_miss_with_a_warning(tmp_path: Path, damage: str):
         path.write_text(json.dumps(doc))
     with pytest.warns(UserWarning, match="corrupt record cache entry"):
         assert cache.get("ab" * 32) is None
+
+
+def test_the_presentation_modules_left_out_of_the_key_exist():
+    from theorycheck import result_cache
+
+    here = Path(result_cache.__file__).parent
+    assert all((here / name).is_file() for name in result_cache.PRESENTATION_MODULES)
