@@ -1,4 +1,4 @@
-"""Patch-wise ReLU encoders trained by gradient descent on the InfoMax contrastive loss of Huang et al. (2024).
+"""Patch-wise ReLU encoders trained by GD on the InfoMax contrastive loss of Huang et al. (2024).
 
 The encoder of a modality maps ``x = [x1, x2]`` (signal patch, noise patch)
 to ``h(x)_r = ReLU(<w_r, x1>) + ReLU(<w_r, x2>)``, ``r = 1..m``, with
@@ -87,7 +87,9 @@ class Encoder:
         return torch.relu(labels[:, None] * kappa * mu[None, :]) + torch.relu(self.products(columns).T)
 
 
-def _patch_features(encoder: Encoder, labels: torch.Tensor, products: torch.Tensor) -> tuple[torch.Tensor, ...]:
+def _patch_features(
+    encoder: Encoder, labels: torch.Tensor, products: torch.Tensor
+) -> tuple[torch.Tensor, ...]:
     """Signal-patch and noise-patch activations ``(n, m)`` from ``products (m, n+1)`` = <w, [mu, xi]>."""
     signal = torch.relu(labels[:, None] * products[:, 0][None, :])
     return signal, torch.relu(products[:, 1:].T)

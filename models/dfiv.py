@@ -41,8 +41,12 @@ class DFIVConfig:
     stage1_iters: int = 2  # the authors' default: 20
     stage2_iters: int = 1
     lr: float = 3e-3
-    head: bool = True  # a final linear layer to ``features`` outputs; False: the last hidden ReLUs are the features
-    kink_init: bool = False  # first layer w = unit vector, b = -<w, t>, t uniform in the cube (kinks in the data)
+    head: bool = (
+        True  # a final linear layer to ``features`` outputs; False: the last hidden ReLUs are the features
+    )
+    kink_init: bool = (
+        False  # first layer w = unit vector, b = -<w, t>, t uniform in the cube (kinks in the data)
+    )
 
 
 def _mlp(inputs: int, config: DFIVConfig, generator: torch.Generator) -> nn.Sequential:
@@ -60,7 +64,9 @@ def _mlp(inputs: int, config: DFIVConfig, generator: torch.Generator) -> nn.Sequ
                 bound = 1.0 / layer.in_features**0.5
                 layer.weight.uniform_(-bound, bound, generator=generator)
                 layer.bias.uniform_(-bound, bound, generator=generator)
-        if config.kink_init:  # ReLU(<w, x> - <w, t>): unit normal w, kink through a uniform point t of the cube
+        if (
+            config.kink_init
+        ):  # ReLU(<w, x> - <w, t>): unit normal w, kink through a uniform point t of the cube
             first = net[0]
             assert isinstance(first, nn.Linear)
             w = torch.randn(first.weight.shape, generator=generator, dtype=torch.float64)

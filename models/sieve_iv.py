@@ -64,7 +64,7 @@ BASES: dict[str, Callable[[int], Basis]] = {"cosine": cosine_basis, "hat": hat_b
 def radial_frequencies(dim: int, radius: float) -> torch.Tensor:
     """Integer frequencies ``k`` in ``{0, 1, ...}^dim`` with ``|k|_2 < radius``, ordered by ``|k|_2``
     (ties lexicographically): ``(N, dim)``. Its leading rows are the nested radial cosine sieves."""
-    top = int(math.ceil(radius))
+    top = math.ceil(radius)
     grid = torch.stack(torch.meshgrid(*[torch.arange(top)] * dim, indexing="ij")).reshape(dim, -1).T
     norm = grid.double().pow(2).sum(1).sqrt()
     keep = grid[norm < radius]
@@ -112,8 +112,9 @@ def _hat_weights(x: torch.Tensor, size: int) -> tuple[torch.Tensor, torch.Tensor
     return i, torch.stack([1.0 - frac, frac], dim=1)
 
 
-def _hat_cross(a: tuple[torch.Tensor, torch.Tensor], b: tuple[torch.Tensor, torch.Tensor], rows: int, cols: int
-               ) -> torch.Tensor:
+def _hat_cross(
+    a: tuple[torch.Tensor, torch.Tensor], b: tuple[torch.Tensor, torch.Tensor], rows: int, cols: int
+) -> torch.Tensor:
     """``A^T B`` for two hat feature matrices given by their sparse weights, in O(n)."""
     out = torch.zeros(rows * cols, dtype=torch.float64)
     for p in range(2):
@@ -148,7 +149,11 @@ def hat_sieve_2sls(
         h2 = _hat_weights(z2, size)
         gram = _hat_cross(h2, h2, size, size) + lam2 * z2.shape[0] * eye_j
         return SieveFit(hat_basis(size), torch.linalg.solve(gram, _hat_vector(h2, y2, size)))
-    hx1, hz1, hz2 = _hat_weights(x1, size), _hat_weights(z1, instrument_size), _hat_weights(z2, instrument_size)
+    hx1, hz1, hz2 = (
+        _hat_weights(x1, size),
+        _hat_weights(z1, instrument_size),
+        _hat_weights(z2, instrument_size),
+    )
     eye_k = torch.eye(instrument_size, dtype=torch.float64)
     g11 = _hat_cross(hz1, hz1, instrument_size, instrument_size) + lam1 * x1.shape[0] * eye_k
     w1 = torch.linalg.solve(g11, _hat_cross(hz1, hx1, instrument_size, size))  # (K, J)
@@ -161,7 +166,9 @@ def hat_sieve_2sls(
 def _ridge(features: torch.Tensor, target: torch.Tensor, penalty: float) -> torch.Tensor:
     """``argmin_W ||target - features W||^2 + penalty ||W||^2`` (float64, Cholesky with jitter)."""
     gram = features.T @ features
-    gram = gram + (penalty + 1e-10 * float(gram.diagonal().mean())) * torch.eye(gram.shape[0], dtype=gram.dtype)
+    gram = gram + (penalty + 1e-10 * float(gram.diagonal().mean())) * torch.eye(
+        gram.shape[0], dtype=gram.dtype
+    )
     chol = torch.linalg.cholesky(gram)
     return torch.cholesky_solve(features.T @ target, chol)
 
@@ -196,9 +203,7 @@ def sieve_2sls(
     return SieveFit(treatment_basis, beta)
 
 
-def naive_sieve(
-    basis: Basis, sample: tuple[torch.Tensor, torch.Tensor], *, lam: float = 1e-6
-) -> SieveFit:
+def naive_sieve(basis: Basis, sample: tuple[torch.Tensor, torch.Tensor], *, lam: float = 1e-6) -> SieveFit:
     """Least squares of Y on ``psi(X)``, ignoring the instrument (biased under confounding)."""
     x, y = sample
     return SieveFit(basis, _ridge(basis(x), y.double()[:, None], lam * x.shape[0])[:, 0])

@@ -38,7 +38,6 @@ from __future__ import annotations
 import itertools
 import math
 from dataclasses import dataclass
-from typing import Union
 
 import torch
 from hypothesis import strategies as st
@@ -82,7 +81,7 @@ class JumpTarget:
             raise ValueError(f"frequency={self.frequency!r} must be an int >= 1")
 
 
-Target = Union[CosineTarget, JumpTarget]
+Target = CosineTarget | JumpTarget
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -126,7 +125,9 @@ class StructuralFunction:
         t = self.target
         if isinstance(t, JumpTarget):
             u = x[:, 0]
-            return t.amplitude * torch.sin(2 * math.pi * t.frequency * u) + t.height * (u > t.location).double()
+            return (
+                t.amplitude * torch.sin(2 * math.pi * t.frequency * u) + t.height * (u > t.location).double()
+            )
         assert self.coefficients is not None
         k = torch.arange(t.terms + 1, dtype=torch.float64)
         waves = [torch.cos(math.pi * x[:, i : i + 1] * k) for i in range(t.dim)]  # d x (n, K+1)

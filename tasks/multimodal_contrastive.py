@@ -57,8 +57,12 @@ class MultiModalTask:
     test_signal: float = 0.4  # kappa: nu = kappa mu
 
     def __post_init__(self) -> None:
-        if not (isinstance(self.dim, int) and isinstance(self.samples, int) and self.dim > 2 * self.samples >= 8):
-            raise ValueError(f"need ints with dim > 2 samples >= 8, got dim={self.dim}, samples={self.samples}")
+        if not (
+            isinstance(self.dim, int) and isinstance(self.samples, int) and self.dim > 2 * self.samples >= 8
+        ):
+            raise ValueError(
+                f"need ints with dim > 2 samples >= 8, got dim={self.dim}, samples={self.samples}"
+            )
         if not (self.signal >= 0 and self.partner_ratio >= 0 and self.noise > 0 and self.augmentation >= 0):
             raise ValueError(f"signal, partner_ratio, augmentation must be >= 0 and noise > 0: {self}")
         if not self.test_signal > 0:
@@ -148,7 +152,13 @@ class Modality:
 
 
 def draw_modality(
-    dim: int, samples: int, signal: float, noise: float, augmentation: float, tests: int, generator: torch.Generator
+    dim: int,
+    samples: int,
+    signal: float,
+    noise: float,
+    augmentation: float,
+    tests: int,
+    generator: torch.Generator,
 ) -> Modality:
     """The inner-product law of one modality's training noises, augmentations and test noises."""
     scales = torch.cat(

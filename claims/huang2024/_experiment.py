@@ -54,7 +54,9 @@ def _config(task: MultiModalTask, steps: int, neurons: int = NEURONS) -> Contras
 
 
 def _encoder(modality: Modality, config: ContrastiveConfig, gen: torch.Generator) -> Encoder:
-    return Encoder(modality.gram.gram, modality.samples, modality.gram.project(config.neurons, config.init_scale, gen))
+    return Encoder(
+        modality.gram.gram, modality.samples, modality.gram.project(config.neurons, config.init_scale, gen)
+    )
 
 
 def _signal(encoder: Encoder) -> float:
@@ -63,6 +65,12 @@ def _signal(encoder: Encoder) -> float:
 
 def _noise(encoder: Encoder) -> float:
     return float(encoder.noise_memorisation().abs().max(dim=0).values.mean())
+
+
+def _first_stage_over(encoder: Encoder) -> bool:
+    """A coefficient reached Theta(1): the median of max_r rho_ri, or max_r |gamma_r|, is at least 1."""
+    memorised = float(encoder.noise_memorisation().abs().max(dim=0).values.median())
+    return _signal(encoder) >= 1.0 or memorised >= 1.0
 
 
 def compare_modalities(
@@ -123,14 +131,23 @@ def first_stage_sweep(task: MultiModalTask, seed: int, tier: Tier, *, keep_noise
     gen = torch.Generator().manual_seed(seed)
     signals, censored = [], 0.0
     for n in ns:
-        sized = dataclasses.replace(task, samples=n, dim=max(task.dim, 4 * ns[-1] ** 2)).with_n_snr2(task.n_snr2)
-        modality = draw_modality(sized.dim, n, sized.signal, sized.noise, sized.noise if not keep_noise else sized.augmentation, 0, gen)
+        sized = dataclasses.replace(task, samples=n, dim=max(task.dim, 4 * ns[-1] ** 2)).with_n_snr2(
+            task.n_snr2
+        )
+        modality = draw_modality(
+            sized.dim,
+            n,
+            sized.signal,
+            sized.noise,
+            sized.noise if not keep_noise else sized.augmentation,
+            0,
+            gen,
+        )
         config = _config(sized, max_steps, neurons=20)
         encoder = _encoder(modality, config, gen)
         labels = balanced_labels(n, gen)
-        done = lambda e: _signal(e) >= 1.0 or float(e.noise_memorisation().abs().max(dim=0).values.median()) >= 1.0  # noqa: E731
-        train_single_modal(encoder, labels, config, keep_noise=keep_noise, stop=done)
-        censored += float(not done(encoder))
+        train_single_modal(encoder, labels, config, keep_noise=keep_noise, stop=_first_stage_over)
+        censored += float(not _first_stage_over(encoder))
         signals.append(_signal(encoder))
     return Measurement.one(
         series={"signal": Curve.of(ns, signals)}, scalars={"censored": censored, "n_snr2": task.n_snr2}

@@ -75,7 +75,8 @@ CLAIM = Claim(
     ],
     reference=reference(
         figure="1; Table 1",
-        value="synthetic (d = 2000, n = 100, m = 50, mu = 5 e_1, mu~ = 15 e_2, nu = 2 e_1): OOD test accuracy "
+        value="synthetic (d = 2000, n = 100, m = 50, mu = 5 e_1, mu~ = 15 e_2, nu = 2 e_1): OOD test "
+        "accuracy "
         "near 1.0 multi-modal, about 0.5 single-modal; ColoredMNIST: 82.13 % multi vs 12.68 % single",
     ),
     gaps=[

@@ -56,7 +56,8 @@ CLAIM = Claim(
         Mutant(
             "single_modal_learns_signal",
             Threshold(sn_single, ">=", 0.0),
-            why="noise grows at eta sigma^2 d/(n m tau) per step against eta ||mu||^2/(2 m tau) for the signal: "
+            why="noise grows at eta sigma^2 d/(n m tau) per step against eta ||mu||^2/(2 m tau) for the "
+            "signal: "
             "at n SNR^2 <= 1.6 the noise wins the race (Lemma 5.2)",
         ),
         Mutant(
@@ -80,7 +81,7 @@ CLAIM = Claim(
         Control(
             "partner_without_signal",
             experiment=compare_partner_without_signal,
-            why="with mu~ = 0 the partner gives the signal no gradient: multi-modal signal learning must vanish",
+            why="with mu~ = 0 the partner gives the signal no gradient: multi-modal signal learning vanishes",
         ),
         Control(
             "shuffled_pairs",

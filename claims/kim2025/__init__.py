@@ -1,4 +1,4 @@
-"""Kim, Meunier, Gretton, Suzuki, Li (2025): optimality and adaptivity of deep neural features for IV regression.
+"""Kim, Meunier, Gretton, Suzuki, Li (2025): optimality and adaptivity of deep features for IV regression.
 
 Claims: the minimax rate ``n^(-2s/(2s + 2 gamma_0 + d))`` of NPIV over a Besov
 ball, attained on spatially homogeneous targets by the best fixed-feature

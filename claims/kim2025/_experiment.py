@@ -47,9 +47,10 @@ def _homogeneous_ns(design: IVDesign, tier: Tier) -> tuple[int, ...]:
 
 
 def _radial_sizes(frequencies: torch.Tensor, cap: int) -> list[int]:
-    """Distinct nested sieve sizes ``#{k : |k| < R}`` for radii growing by ``RADIUS_STEP``, at most ``cap``."""
+    """Distinct nested sieve sizes ``#{k : |k| < R}``, radii growing by ``RADIUS_STEP``, at most ``cap``."""
     norms = frequencies.double().pow(2).sum(1).sqrt()
-    sizes, radius = [], 1.5
+    sizes: list[int] = []
+    radius = 1.5
     while True:
         size = int((norms < radius).sum())
         if size > cap:
@@ -191,7 +192,9 @@ def dfiv_vs_sieve(design: IVDesign, seed: int, tier: Tier, *, epochs: int | None
     ``sieve_error``; scalars ``dfiv_slope``, ``sieve_slope`` (least-squares log-log slopes over all n),
     ``dfiv_drift`` (largest late relative loss drop over n) and ``ratio_last`` (DFIV / sieve error at the
     largest n)."""
-    ns = tier.pick(smoke=(64, 128, 256), default=(128, 256, 512, 1024), full=(128, 256, 512, 1024, 2048, 4096))
+    ns = tier.pick(
+        smoke=(64, 128, 256), default=(128, 256, 512, 1024), full=(128, 256, 512, 1024, 2048, 4096)
+    )
     gen = torch.Generator().manual_seed(seed)
     f = draw_structural(design.target, gen)
     grid = grid_points(1, GRID)

@@ -68,7 +68,7 @@ CLAIM = Claim(
         "step, 100 epochs",
     ),
     gaps=[
-        "trained shallow ReLU feature nets of fixed width, not the ERM over a growing Besov-constrained class",
+        "trained shallow ReLU feature nets of fixed width, not the ERM over a growing Besov-bounded class",
         "n = 128..1024, one dataset per n per seed (slopes noisy); full tier n to 4096 and 600 epochs",
     ],
     requires=[Threshold("dfiv_drift", "<=", 0.02)],

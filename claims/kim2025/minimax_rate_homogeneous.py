@@ -71,7 +71,7 @@ CLAIM = Claim(
         Mutant(
             "log_factor_in_the_rate",
             _rate(C * sp.log(n) ** 2 * n ** (-2 * s / (2 * s + 2 * g + d))),
-            why="the log factors of DFIV's upper bound are not in the lower bound, and a tuned sieve has none",
+            why="the log factors of DFIV's upper bound are not in the lower bound; a tuned sieve has none",
         ),
         Mutant("parametric", _rate(C / n), why="a nonparametric class of smoothness s has no 1/n rate"),
     ],
@@ -82,7 +82,7 @@ CLAIM = Claim(
     ),
     gaps=[
         "rate read on the oracle-tuned fixed-feature sieve (optimal for p >= 2), not on DFIV",
-        "partial-compliance design: gamma_0 = 0, a point mass in X | Z instead of a smooth conditional density",
+        "partial compliance: gamma_0 = 0, a point mass in X | Z instead of a smooth conditional density",
         "s in [0.75, 1.5], d in {1, 2}, n <= 16384 (d = 1) and 8192 (d = 2); full tier to 65536 / 16384",
     ],
     requires=[Threshold("edge", "<=", 0.0)],
