@@ -165,7 +165,7 @@ def _dfiv_config(tier: Tier, epochs: int | None = None) -> DFIVConfig:
         depth=1,
         head=False,
         kink_init=True,
-        epochs=tier.pick(smoke=20, default=100, full=600) if epochs is None else epochs,
+        epochs=tier.pick(smoke=20, default=60, full=600) if epochs is None else epochs,
         stage1_iters=1,
         stage2_iters=2,
         lr=1e-2,

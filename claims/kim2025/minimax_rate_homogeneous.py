@@ -14,8 +14,7 @@ Checked: per seed a random cosine series of smoothness s in d dimensions (a
 draw from a prior whose Bayes rate is the minimax rate: Rademacher signs,
 |k|^-(s + d/2) coefficients, ||f*|| = 1), the partial-compliance design
 (gamma_0 = 0), m = n; the radial cosine sieve 2SLS tuned at each n by its
-true error averaged over 4 datasets; n = 256..16384 (d = 1), 256..8192
-(d = 2). The L2 error must decay like n^(-2s/(2s + 2 gamma_0 + d)) within the
+true error averaged over 4 datasets; n = 256..16384 (both d). The L2 error must decay like n^(-2s/(2s + 2 gamma_0 + d)) within the
 default tolerance (10 % of the exponent), fitted on the upper 2/3 of n.
 Mutants (near misses): the exponent with 2d for d (the dimension counted
 twice), with gamma_0 = 1 (an ill-posedness the design does not have), the
@@ -26,7 +25,7 @@ Gaps: the rate is read on the fixed-feature sieve, which the paper says is
 optimal only for p >= 2 (no DFIV here); the partial-compliance design has a
 point mass in X | Z (the paper assumes a smooth conditional density); s in
 [0.75, 1.5] (above 1.5 the best sieve keeps <= 7 terms at n <= 16384 and the
-integer size bends the curve; the full tier runs n to 65536); d in {1, 2}
+integer size bends the curve; the full tier runs n to 65536 / 32768); d in {1, 2}
 (d = 3 needs n beyond the CPU budget); gamma_0 = 0 only (mildly ill-posed
 designs have exponents too shallow to resolve at this n).
 """
@@ -83,7 +82,7 @@ CLAIM = Claim(
     gaps=[
         "rate read on the oracle-tuned fixed-feature sieve (optimal for p >= 2), not on DFIV",
         "partial compliance: gamma_0 = 0, a point mass in X | Z instead of a smooth conditional density",
-        "s in [0.75, 1.5], d in {1, 2}, n <= 16384 (d = 1) and 8192 (d = 2); full tier to 65536 / 16384",
+        "s in [0.75, 1.5], d in {1, 2}, n <= 16384; full tier to 65536 (d = 1) / 32768 (d = 2)",
     ],
     requires=[Threshold("edge", "<=", 0.0)],
     controls=[
