@@ -15,7 +15,8 @@ draw from a prior whose Bayes rate is the minimax rate: Rademacher signs,
 |k|^-(s + d/2) coefficients, ||f*|| = 1), the partial-compliance design
 (gamma_0 = 0), m = n; the radial cosine sieve 2SLS tuned at each n by its
 true error averaged over 4 datasets; n = 256..16384 (both d). The L2 error
-must decay like n^(-2s/(2s + 2 gamma_0 + d)) within the default tolerance (10 % of the exponent), fitted on the upper 2/3 of n.
+must decay like n^(-2s/(2s + 2 gamma_0 + d)) within the default tolerance
+(10 % of the exponent), fitted on the upper 2/3 of n.
 Mutants (near misses): the exponent with 2d for d (the dimension counted
 twice), with gamma_0 = 1 (an ill-posedness the design does not have), the
 DFIV upper bound's log^2 n factor read as part of the minimax rate; far: the
