@@ -9,6 +9,7 @@ import torch
 from hypothesis import given, settings
 from hypothesis.errors import InvalidArgument
 
+from models.sieve_iv import radial_frequencies
 from tasks.iv_regression import (
     CosineTarget,
     IVDesign,
@@ -20,6 +21,7 @@ from tasks.iv_regression import (
     iv_designs,
     jump_designs,
     sample_iv,
+    weyl_ranks,
 )
 
 
@@ -48,6 +50,26 @@ def test_cosine_series_energy_decays_like_the_smoothness() -> None:
     shells = [float(c2[2**j : 2 ** (j + 1)].sum()) for j in range(3, 9)]
     slope = (math.log(shells[-1]) - math.log(shells[0])) / (5 * math.log(2.0))
     assert abs(slope + 2 * s) < 0.05
+
+
+@pytest.mark.parametrize(("dim", "s"), [(2, 1.0), (2, 0.75), (3, 1.5)])
+def test_cosine_series_tail_energy_is_a_power_of_the_sieve_size(dim: int, s: float) -> None:
+    """The energy beyond the first J radial terms falls like J^(-2s/d) at every J (Weyl-ordered prior)."""
+    terms = {2: 48, 3: 16}[dim]
+    f = draw_structural(CosineTarget(dim=dim, smoothness=s, terms=terms), torch.Generator().manual_seed(3))
+    k = radial_frequencies(dim, terms * math.sqrt(dim) + 1.0)
+    k = k[(k <= terms).all(1)]
+    energy = f.cosine_coefficients(k).pow(2) * cosine_norms(k)
+    tail = 1.0 - torch.cumsum(energy, 0)
+    sizes = [8, 16, 32, 64]
+    logs = [math.log(float(tail[j - 1])) for j in sizes]
+    slope = (logs[-1] - logs[0]) / math.log(sizes[-1] / sizes[0])
+    assert abs(energy.sum() - 1.0) < 1e-9 and abs(slope + 2 * s / dim) < 0.05
+
+
+def test_weyl_ranks_order_by_norm() -> None:
+    k = torch.tensor([[1, 1], [0, 0], [2, 0], [0, 1], [1, 0]])
+    assert weyl_ranks(k).tolist() == [3, 0, 4, 1, 2]
 
 
 def test_jump_target_mean_and_values() -> None:
