@@ -25,6 +25,14 @@ signal winning the race); signal learning decaying no faster than n^(-1/4)
 (a near miss: the supervised two-layer ReLU condition n ||mu||^4 >~ sigma^4 d
 read as the threshold). Control: an augmentation that draws a fresh noise
 patch (the positive pair shares no noise, so there is nothing to memorise).
+Finding (default run of Dec 4): slopes -0.42 to -0.43 on all five instances
+(n SNR^2 = 0.83 and 1.6), local slope steepening along the window (early
+-0.38 to -0.41, late -0.45 to -0.53) in four of them: INCONCLUSIVE (one
+instance VIOLATED at a stable -0.437, not significant after Holm). The
+signal learning decays at about n^(-0.43) over n = 16..512: slower than the
+strict n^(-1/2) judged here, consistent with n^(-1/2) times a slowly
+varying factor, which the lemma's O~ allows. Both mutants are rejected (Theta(1)
+at 15 half-widths, n^(-1/4) at 5).
 Gaps: the O~ hides a log factor the fixed initial overlap removes here;
 precondition: every n reached the end of the first stage within 200 steps.
 """

@@ -31,6 +31,12 @@ SNR^2 = 2.2-2.4 at n = 50, d = 1000: log ratio -0.27 to -0.67) and holding
 from about 2.6 on (+0.24, +0.35). A finding, not moved again: the signal
 starts from an overlap SNR ~ n^(-1/2) times the noise's, a head start in
 log time that the first-stage rates of Lemma 5.4 alone do not charge.
+Default run of Dec 4 (same draws): VIOLATED on three instances at n = 50,
+d = 1000 (C_mu = 2.66, n SNR^2 = 0.83 and 0.875: -0.67 [-1.08, -0.25], -0.50
+[-0.78, -0.22]; C_mu = 2.75: -0.27 [-0.48, -0.06]), HOLDS at C_mu = 3.0
+(+0.23) and at n SNR^2 = 1.0 (+0.35): claim INCONCLUSIVE. The single-modal
+half holds everywhere (log ratio about -4.2); the failing half is the
+multi-modal ordering near the lower edge of C_mu n SNR^2.
 Gaps: as ``multimodal_beats_single_modal``; the theorem's statements are
 orders in n, checked here as orderings at one n per instance (the order in
 n of single-modal signal learning is ``first_stage_signal_rate``).
