@@ -26,10 +26,10 @@ Finding (default run of Dec 4): slopes -0.532 [-0.559, -0.506] and -0.503
 [-0.547, -0.460] on the two instances: the sieve sits on the cap n^(-1/2)
 itself, so the claim's verdict rides on the tolerance edge -0.55
 (INCONCLUSIVE; about 26 seeds would decide it). The n^(-2/3) near miss is
-rejected at 2.6 half-widths. The smooth-target control, run by hand on 2
+rejected at 2.6 half-widths. The smooth-target control, run by hand on 4
 seeds of the first instance (the engine runs controls only where the claim
-holds), decays at -0.91 and -0.76 on the same window: no cap without the
-jump.
+holds), decays at -0.91, -0.76, -0.89, -0.78 on the same window: no cap
+without the jump.
 Gaps: one estimator (oracle-tuned hat sieve), not every linear estimator;
 the oracle picks the size by the true error (nonlinear in Y, only helps the
 baseline); the theorem is a worst case over a Besov ball, checked on one
