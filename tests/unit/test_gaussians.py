@@ -52,7 +52,9 @@ def test_mixture_score_matches_autograd_of_log_density() -> None:
     x = torch.tensor(np.random.default_rng(0).normal(size=(20, 2)) * 2, requires_grad=True)
     logp = _torch_log_density(x)
     (grad,) = torch.autograd.grad(logp.sum(), x)
-    np.testing.assert_allclose(mixture_log_density(MIX, x.detach().numpy()), logp.detach().numpy(), atol=1e-10)
+    np.testing.assert_allclose(
+        mixture_log_density(MIX, x.detach().numpy()), logp.detach().numpy(), atol=1e-10
+    )
     np.testing.assert_allclose(mixture_score(MIX, x.detach().numpy()), grad.numpy(), atol=1e-9)
 
 
@@ -65,7 +67,8 @@ def test_gaussian_score_kl_and_mutual_information() -> None:
     mc = float(np.mean(log_density(p, x) - log_density(q, x)))
     assert abs(mc - kl(p, q)) < 0.02
     eps = 1e-6
-    fd = (log_density(p, x[:3] + [eps, 0]) - log_density(p, x[:3] - [eps, 0])) / (2 * eps)
+    step = np.array([eps, 0.0])
+    fd = (log_density(p, x[:3] + step) - log_density(p, x[:3] - step)) / (2 * eps)
     np.testing.assert_allclose(score(p, x[:3])[:, 0], fd, atol=1e-6)
     rhos = (0.5, 0.8)
     pairs = correlated_pairs(rhos)
