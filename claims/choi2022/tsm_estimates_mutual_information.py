@@ -20,6 +20,14 @@ Control: the same objective with x_t built from the differentiated t, so
 autograd returns the derivative along the path instead of the partial time
 derivative at fixed x (the premise of the integration by parts removed).
 
+Finding (default tier, Dec 2026): INCONCLUSIVE. Four pairs (MI 1.6 nats):
+ratio 0.988 (CI 0.965-1.010), inside the band, and both mutants rejected. One
+pair with rho = 0.3 (MI 0.047 nats): ratio 0.970 (CI 0.873-1.068) after 8
+seeds, straddling the band's edge (about 23 seeds would decide). The
+estimator is unbiased within its noise there, but a 10% relative band on
+0.047 nats is narrower than its seed-to-seed spread of about 0.005 nats. The
+range of rho and the tolerance were kept as the spec fixed them.
+
 Gaps: 2-8 dimensions instead of 40-320 (MI 0.05-3.3 nats instead of 10-80);
 the time-only objective (the authors' MI runs use the joint time + Stein
 score objective); 800 steps at lr 1e-2 instead of 20k at 1e-3. At small MI
