@@ -17,6 +17,10 @@ statement: what makes it a test is that the same computation is positive for
 the near-miss corrections (mutants) and for non-Gaussian laws of the same
 variance (controls, which must not hold).
 
+Default tier (Dec 2026): |instability| <= 1.7e-17 (the quadrature's round-off);
+uncorrected 4.7e-3 to 5.5e-3, correction without alpha 5.1e-3 to 0.12;
+Laplace and near-uniform controls 1.0e-3 and 1.2e-3 (all rejected).
+
 Gaps: the instability measure (KL of the clean to the perturbed marginal,
 integrated over the feasible window) is our reconstruction; the forward
 process is the VP SDE with beta in [0.1, 20]; scalar perturbations.

@@ -16,6 +16,10 @@ the window where alpha^2 r^2 / sigma^2 runs from 0.95 to 0.05, is at least
 
 Control: a Gaussian perturbation of the same risk (the minimum is 0).
 
+Default tier (Dec 2026): minimum 6.7e-5 (shape 3, r = 0.2) and 1.3e-4 (shape
+1.5, r = 0.68); variance matching exceeds the minimum by 1.3e-5 to 1.6e-5, so
+the optimal level is not sigma^2 - alpha^2 r^2; Gaussian control 1e-17.
+
 Gaps: our instability measure (see the Gaussian claim); the minimisation is
 per time over one scalar (the paper may allow more general coefficients);
 the near-miss mutant below is about this measure only.
