@@ -26,7 +26,9 @@ def test_euler_maruyama_has_weak_order_one_on_ou() -> None:
     errors = []
     for steps in (10, 20):
         rng = np.random.default_rng(0)
-        x = euler_maruyama(lambda x, t: -x, lambda t: 1.0, np.ones(400_000), np.linspace(0, 1, steps + 1), rng)
+        x = euler_maruyama(
+            lambda x, t: -x, lambda t: 1.0, np.ones(400_000), np.linspace(0, 1, steps + 1), rng
+        )
         errors.append(abs(float(np.mean(x**2)) - exact))
     assert errors[0] > 0.01 and 1.6 < errors[0] / errors[1] < 2.5
 
