@@ -39,15 +39,33 @@ DTYPE = torch.float64
 
 
 class GaussianPathTimeScore(nn.Module):
-    """s(x, t) of the bridge N(t m, I + t^2 theta); x (G, n, d), t (G, 1) -> (G, n)."""
+    """s(x, t) of the bridge N(t m, I + t^2 theta); x (G, n, d), t (G, 1) -> (G, n).
 
-    def __init__(self, dim: int, generator: torch.Generator, *, learn_mean: bool = False, init: float = 0.05):
+    theta = (A + A') / 2 (the authors' parameterisation), or with ``cholesky=True``
+    theta = L L' - I, L lower-triangular with diagonal exp(diag A): p_1's covariance
+    stays positive definite and its scale is learnt on a log scale (needed for
+    peaked p_1, whose variance is 1e-6 of p_0's).
+    """
+
+    def __init__(
+        self,
+        dim: int,
+        generator: torch.Generator,
+        *,
+        learn_mean: bool = False,
+        init: float = 0.05,
+        cholesky: bool = False,
+    ):
         super().__init__()
+        self.cholesky = cholesky
         self.a = nn.Parameter(init * torch.randn(dim, dim, generator=generator, dtype=DTYPE))
         self.m = nn.Parameter(torch.zeros(dim, dtype=DTYPE), requires_grad=learn_mean)
 
     @property
     def theta(self) -> torch.Tensor:
+        if self.cholesky:
+            lower = torch.tril(self.a, -1) + torch.diag(torch.exp(torch.diagonal(self.a)))
+            return lower @ lower.T - torch.eye(self.a.shape[0], dtype=DTYPE)
         return 0.5 * (self.a + self.a.T)
 
     def forward(self, x: torch.Tensor, t: torch.Tensor) -> torch.Tensor:
@@ -143,3 +161,36 @@ def integrate_time_score(model: nn.Module, x: torch.Tensor, nodes: int = 48) -> 
             jac = 2.0 * (1.0 - ui)
             total += wi * jac * model(x[None], torch.full((1, 1), t, dtype=DTYPE))[0]
     return total
+
+
+@dataclass(frozen=True, kw_only=True)
+class ClassifierConfig:
+    steps: int = 1000
+    batch: int = 512
+    lr: float = 1e-2  # cosine-annealed to 0
+
+
+def fit_logistic_ratio(
+    model: GaussianPathTimeScore,
+    data0: torch.Tensor,
+    data1: torch.Tensor,
+    config: ClassifierConfig,
+    generator: torch.Generator,
+) -> float:
+    """The single-classifier baseline on the same family: logistic regression of p_1 against p_0 draws
+    (minibatches of the fixed sets ``data0``, ``data1``) with logit log N(x; m, I + theta) -
+    log N(x; 0, I) + c, i.e. ``model.log_ratio`` plus a free constant; returns the final constant c."""
+    offset = nn.Parameter(torch.zeros((), dtype=DTYPE))
+    params = [p for p in model.parameters() if p.requires_grad] + [offset]
+    opt = torch.optim.Adam(params, lr=config.lr)
+    schedule = torch.optim.lr_scheduler.CosineAnnealingLR(opt, config.steps)
+    for _ in range(config.steps):
+        x0 = data0[torch.randint(len(data0), (config.batch,), generator=generator)]
+        x1 = data1[torch.randint(len(data1), (config.batch,), generator=generator)]
+        loss = nn.functional.softplus(-(model.log_ratio(x1) + offset)).mean()
+        loss = loss + nn.functional.softplus(model.log_ratio(x0) + offset).mean()
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        schedule.step()
+    return float(offset.detach())

@@ -39,8 +39,11 @@ class GaussianPair:
     p1: Gaussian
 
 
-def bridge_time_score(pair: GaussianPair, x: np.ndarray, t: float, *, normaliser: bool = True) -> np.ndarray:
-    """d/dt log p_t(x) at rows x (n, d); ``normaliser=False`` drops the -tr(S^-1 S')/2 (log-det) term."""
+def bridge_time_score(
+    pair: GaussianPair, x: np.ndarray, t: float, *, normaliser: bool = True, mean_drift: bool = True
+) -> np.ndarray:
+    """d/dt log p_t(x) at rows x (n, d); ``normaliser=False`` drops the -tr(S^-1 S')/2 (log-det) term,
+    ``mean_drift=False`` the r' S^-1 m_t' term (as if the bridge's mean stood still)."""
     m0, m1 = pair.p0.mu(), pair.p1.mu()
     s0, s1 = pair.p0.sigma(), pair.p1.sigma()
     root = math.sqrt(max(1.0 - t * t, 0.0))
@@ -51,7 +54,9 @@ def bridge_time_score(pair: GaussianPair, x: np.ndarray, t: float, *, normaliser
     s_inv = np.linalg.inv(s_t)
     r = np.atleast_2d(x) - m_t
     y = r @ s_inv  # rows S^-1 r (S symmetric)
-    out = 0.5 * np.einsum("ni,ij,nj->n", y, ds, y) + y @ dm
+    out = 0.5 * np.einsum("ni,ij,nj->n", y, ds, y)
+    if mean_drift:
+        out = out + y @ dm
     if normaliser:
         out = out - 0.5 * float(np.trace(s_inv @ ds))
     return out

@@ -27,7 +27,14 @@ from hypothesis.errors import InvalidArgument
 from scipy import special
 from scipy.optimize import minimize_scalar
 
-from .gaussians import GaussianMixture, gaussian_mixtures, mixture, mixture_sample, noised
+from .gaussians import (
+    GaussianMixture,
+    gaussian_mixtures,
+    mixture,
+    mixture_sample,
+    noised,
+    wasserstein1_between_mixtures,
+)
 from .sde import VPSchedule
 
 # --- perturbation laws and instability ------------------------------------------------------
@@ -58,11 +65,22 @@ class InstabilityGrid:
 
 
 def instability_grid(
-    risk: float, schedule: VPSchedule, *, points: int = 24, psi_min: float = 0.05, psi_max: float = 0.95
+    risk: float,
+    schedule: VPSchedule,
+    *,
+    points: int = 24,
+    psi_min: float = 0.05,
+    psi_max: float = 0.95,
+    rng: np.random.Generator | None = None,
 ) -> InstabilityGrid:
     """Times where the perturbation's share psi = alpha^2 r^2 / sigma^2 of the clean marginal's variance
-    falls from psi_max to psi_min (sigma / alpha = r / sqrt(psi))."""
-    psi = np.linspace(psi_max, psi_min, points)
+    falls from psi_max to psi_min (sigma / alpha = r / sqrt(psi)): evenly spaced in psi, or with ``rng``
+    one uniform draw in each of ``points`` equal cells (a stratified random quadrature)."""
+    if rng is None:
+        psi = np.linspace(psi_max, psi_min, points)
+    else:
+        edges = np.linspace(psi_max, psi_min, points + 1)
+        psi = edges[:-1] + (edges[1:] - edges[:-1]) * rng.random(points)
     times = np.array([schedule.time_of_ratio(risk / math.sqrt(v)) for v in psi])
     return InstabilityGrid(times, np.asarray(schedule.alpha(times)), np.asarray(schedule.sigma(times)))
 
@@ -72,11 +90,12 @@ def _kl_to_perturbed(
 ) -> float:
     """KL( N(0, sigma^2) || law of alpha e + injected z ) by convolution on a grid (x = 0 by translation)."""
     spread = max(sigma, alpha * p.risk)
-    y = np.linspace(-12.0 * spread, 12.0 * spread, cells)
+    y = np.linspace(-10.0 * spread, 10.0 * spread, cells)
     h = y[1] - y[0]
     noise = perturbation_density(Perturbation(shape=p.shape, risk=alpha * p.risk), y)
     kernel = np.exp(-0.5 * (y / injected) ** 2)
     noise, kernel = noise / (noise.sum() * h), kernel / (kernel.sum() * h)  # unit mass on the grid
+    # direct sums (np.convolve), not an FFT: no round-off floor in the tails
     perturbed = np.convolve(noise, kernel, mode="same") * h
     clean = np.exp(-0.5 * (y / sigma) ** 2)
     clean = clean / (clean.sum() * h)
@@ -180,9 +199,11 @@ def noisy_datasets(
     max_risk: float = 1.5,
     levels: int = 2,
     samples: int = 4000,
+    min_shift: float = 0.0,
 ) -> st.SearchStrategy[NoisyDataset]:
     """Clean 1-D mixtures of 2-3 components (means in [-3, 3] at least 3 stds apart, stds in [0.3, 0.8]),
-    a noisy fraction in [min_fraction, max_fraction] and ``levels`` risks in [min_risk, max_risk].
+    a noisy fraction in [min_fraction, max_fraction] and ``levels`` risks in [min_risk, max_risk], kept
+    when the noise moves the law by W1(noisy law, clean) >= min_shift.
 
     Shrinking moves towards two components, the smallest fraction and the smallest risks.
     """
@@ -193,10 +214,15 @@ def noisy_datasets(
     if levels < 1 or samples < 10:
         raise InvalidArgument(f"levels={levels} and samples={samples} are too small")
     risk = st.floats(min_value=min_risk, max_value=max_risk)
-    return st.builds(
+    strategy = st.builds(
         NoisyDataset,
         clean=gaussian_mixtures(min_std=0.3, max_std=0.8, min_separation=3.0),
         noisy_fraction=st.floats(min_value=min_fraction, max_value=max_fraction),
         risks=st.lists(risk, min_size=levels, max_size=levels).map(lambda r: tuple(sorted(r))),
         samples=st.just(samples),
+    )
+    if min_shift <= 0:
+        return strategy
+    return strategy.filter(
+        lambda d: wasserstein1_between_mixtures(noisy_law(d), d.clean, grid=2001) >= min_shift
     )
