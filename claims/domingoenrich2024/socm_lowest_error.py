@@ -29,6 +29,14 @@ The statistic (the last-quarter average, against the last iterate alone) was
 chosen in the prototype because the last iterate's seed-to-seed spread was as
 large as the gaps between methods.
 
+Default tier (Dec 4 2026): INCONCLUSIVE. A 2-D instance HOLDS (gain 0.68,
+CI [0.48, 0.88]: SOCM's error about half the best baseline's); a 1-D
+instance (P = Q = 0.5, x0 = 1) is a tie within seed noise (gain 0.25, CI
+[-0.27, 0.76] at 8 seeds; ~50 seeds would decide it). At d <= 3 the
+baselines' gradient variance is small, so the gap the paper reports at
+d = 10-20 shows only on some problems. The constant-M control is not run
+when the claim is not HOLDS.
+
 Mutants: an order of magnitude below every baseline (the abstract's "in some
 cases" read as always); no gain over the best baseline (near miss); SOCM no
 better than the cross-entropy loss, whose expected gradient it shares up to a

@@ -23,6 +23,11 @@ censored at the rollout length (so the gain is a lower bound, at most
 were fixed before any run; the drift range and the factor 25 (first 15) were
 raised after a 3-instance prototype, for run time only (shorter escape times).
 
+Default tier (Dec 4 2026): HOLDS on both instances (gain 1.35, at the
+censoring ceiling log10(25) = 1.40: no thermalized trajectory left the
+typical set); the untrained control's gain is -0.87 (it escapes faster than
+the raw emulator), the no-correction control's -0.02.
+
 Mutants: no gain at all; a gain of at most half a decade (a reader taking the
 thermalizer as a mild smoother). Controls: the same correction by the score
 network untrained (nothing learned of the invariant law), and no correction.

@@ -22,6 +22,15 @@ a bias of several tens of percent when k delta ~ 0.04 (sigma^2 = 0.2). The
 claim can therefore fail on the strongly drifting instances; that is a
 finding about a fixed-level thermalizer, not tuned away.
 
+Default tier (Dec 4 2026): INCONCLUSIVE. On a 1-D instance (delta 5e-3,
+k = 2) the per-seed log ratio scatters widely (log 1.6 +- 1.2: the solver's
+own error over a window of ~8 relaxation times is small and noisy); on a 2-D
+instance (delta 1.4e-2, k = 2) it is log 2.8, CI [log 1.7, log 4.7], at the
+edge of the margin, as the worked-out bias predicts. The thermalized chains
+also decorrelate ~27x faster than the solver (the ``dynamics_untouched``
+mutant is killed): a fixed-level correction strong enough to stop the drift
+overwrites the slow dynamics of an OU process. Not re-run with other margins.
+
 Mutants: as accurate as the solver (ratio <= 1.25); the thermalized
 trajectories keep the solver's lag-1 decorrelation rate 1 - rho (within a
 factor 1.5; a reader taking the denoiser as invisible to the dynamics).
