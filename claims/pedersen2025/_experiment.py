@@ -44,7 +44,7 @@ def _run(system: OUEmulator, seed: int, tier: Tier, *, kind: str) -> Measurement
     root = system.root()
     cov = np.asarray(system.cov, dtype=float)
     config = ScoreConfig(
-        dim=system.dim, width=64, steps=tier.pick(smoke=100, default=500, full=2000), batch=512
+        dim=system.dim, width=64, steps=tier.pick(smoke=50, default=500, full=2000), batch=512
     )
     samples = rng.standard_normal((4096, system.dim)) @ root.T
     if kind == "trained":
