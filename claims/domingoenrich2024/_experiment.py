@@ -36,7 +36,9 @@ def _setup(problem: LQProblem) -> tuple[LinearSystem, np.ndarray, np.ndarray, fl
     return system, times, optimal_gains(problem, solution), z
 
 
-def _decomposition(instance: MatchingInstance, seed: int, tier: Tier, *, weighted: bool) -> Measurement:
+def _decomposition(
+    instance: MatchingInstance, seed: int, tier: Tier, *, weighted: bool, constant: bool = False
+) -> Measurement:
     """Monte Carlo SOCM losses of u* + D and of u* on the same paths sampled under v = beta u*.
 
     Scalars: ``loss_gap`` = L(u* + D, M) - L(u*, M); ``Z``; ``l2_optimal`` = (1/T) E_{u*} int |D X|^2 dt and
@@ -51,6 +53,8 @@ def _decomposition(instance: MatchingInstance, seed: int, tier: Tier, *, weighte
     family = instance.family_spec()
     loss_u, _ = socm_loss(system, k_star + delta, paths, family, weighted=weighted)
     loss_star, _ = socm_loss(system, k_star, paths, family, weighted=weighted)
+    if constant:  # the unweighted losses times E_v[alpha] = Z
+        loss_u, loss_star = z * loss_u, z * loss_star
     return Measurement.one(
         scalars={
             "loss_gap": loss_u - loss_star,
@@ -70,6 +74,11 @@ def loss_decomposition(instance: MatchingInstance, seed: int, tier: Tier) -> Mea
 def unweighted_decomposition(instance: MatchingInstance, seed: int, tier: Tier) -> Measurement:
     """Control: the same regression without the path weight alpha (plain least squares under P^v)."""
     return _decomposition(instance, seed, tier, weighted=False)
+
+
+def constant_weight_decomposition(instance: MatchingInstance, seed: int, tier: Tier) -> Measurement:
+    """Control: alpha replaced by its mean Z (a constant weight of the right size, no change of law)."""
+    return _decomposition(instance, seed, tier, weighted=False, constant=True)
 
 
 # --- training race ----------------------------------------------------------------------------

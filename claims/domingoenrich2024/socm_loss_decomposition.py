@@ -21,8 +21,9 @@ Mutants: the regression happens under the sampling law (the weight only
 normalises: gap = Z E_{P^v} int |D X|^2), the near miss that beta < 1 separates;
 the gap is the unweighted-by-Z L2 error (self-normalised weights); M leaves the
 loss unchanged (the variance term with M = exp(-gamma (s - t)) I equals M = I's).
-Control: the same regression without alpha, which is least squares under P^v
-and has another minimiser.
+Controls: the same regression without alpha, which is least squares under P^v
+and has another minimiser; and with alpha replaced by its mean Z (the right
+scale, so only the change of law separates it from the claim).
 
 Gaps: linear gains only (u = u* + D x with D constant in t); sigma = I; the
 paper's matching field for general b and learned M is exercised only through
@@ -37,7 +38,7 @@ from tasks.lqr import lq_problems, matching_instances
 from theorycheck import Claim, Control, Identity, Mutant, reference
 
 from . import PAPER
-from ._experiment import loss_decomposition, unweighted_decomposition
+from ._experiment import constant_weight_decomposition, loss_decomposition, unweighted_decomposition
 
 loss_gap, Z, l2_optimal, l2_sampling, var_identity, var_exp = sp.symbols(
     "loss_gap Z l2_optimal l2_sampling var_identity var_exp", positive=True
@@ -77,6 +78,12 @@ CLAIM = Claim(
             unweighted_decomposition,
             why="without alpha the regression is plain least squares under P^v, whose minimiser "
             "E_v[w | X] is not u*",
+        ),
+        Control(
+            "constant_weight",
+            constant_weight_decomposition,
+            why="alpha replaced by its mean Z: the right scale, but the regression stays under P^v: the gap "
+            "is Z E_v int |D X|^2, not Z E_{u*} int |D X|^2",
         ),
     ],
     reference=reference(
