@@ -1,0 +1,182 @@
+"""Autoregressive emulators of an Ornstein-Uhlenbeck process, their drift, and thermalization.
+
+The emulator setting of Pedersen, Zanna, Bruna (2025) at the smallest scale
+with a closed-form invariant measure. The system is the OU process sampled
+every Delta, in its exact discrete form
+
+    x_{k+1} = a x_k + sqrt(1 - a^2) Sigma^{1/2} xi_k,   a = exp(-gamma Delta),
+
+whose invariant law is N(0, Sigma) and whose lag-1 autocorrelation is a. An
+emulator with a small one-step error in the slow relaxation, a_hat = 1 + delta
+(delta > 0; its one-step relative error in the mean is a_hat - a, a few 1e-3)
+has no invariant law: its rollouts leave the typical set after ~ 1 / delta steps.
+
+* :func:`thermalize`: the paper's correction: treat the current states as a
+  noised sample of the invariant law at the VP level t_s and run the reverse VP
+  SDE (any score callable) from t_s down to t_min.
+* :func:`rollout`: emulator (or solver) steps with an optional thermalization every
+  ``period`` steps; returns the escape step of each trajectory and the states of a
+  late window.
+* :func:`escape_steps`, :func:`covariance_error`: the statistics.
+* :class:`OUEmulator`, :func:`ou_emulators`: instance and Hypothesis strategy.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+from hypothesis import strategies as st
+from hypothesis.errors import InvalidArgument
+from scipy.linalg import sqrtm
+
+from .gaussians import Matrix, covariances
+from .sde import Score, VPSchedule, euler_maruyama
+
+ESCAPE = 50.0  # x' Sigma^-1 x above this has probability < 1e-9 under N(0, Sigma) for d <= 3
+
+
+@dataclass(frozen=True, kw_only=True)
+class OUEmulator:
+    """An OU process (invariant N(0, cov), per-step relaxation gamma Delta = ``relaxation``) and an emulator
+    whose deterministic factor is 1 + ``drift`` instead of exp(-relaxation); thermalization every
+    ``period`` emulator steps."""
+
+    cov: Matrix
+    relaxation: float
+    drift: float
+    period: int
+
+    @property
+    def dim(self) -> int:
+        return len(self.cov)
+
+    @property
+    def a(self) -> float:
+        return math.exp(-self.relaxation)
+
+    def root(self) -> np.ndarray:
+        return np.real(sqrtm(np.asarray(self.cov, dtype=float)))
+
+
+def step(x: np.ndarray, factor: float, system: OUEmulator, rng: np.random.Generator) -> np.ndarray:
+    """x <- factor x + sqrt(1 - a^2) Sigma^{1/2} xi: the solver for factor = a, the emulator for 1 + drift."""
+    noise = rng.standard_normal(x.shape) @ system.root().T
+    return factor * x + math.sqrt(1.0 - system.a**2) * noise
+
+
+def thermalize(
+    score: Score,
+    x: np.ndarray,
+    *,
+    level: float,
+    steps: int,
+    rng: np.random.Generator,
+    schedule: VPSchedule | None = None,
+    t_min: float = 1e-3,
+) -> np.ndarray:
+    """Reverse VP SDE from the time t_s with sigma(t_s) / alpha(t_s) = ``level`` down to t_min, started at x
+    (taken as a sample of the noised invariant law at t_s), ``steps`` Euler-Maruyama steps."""
+    sched = schedule if schedule is not None else VPSchedule()
+    times = np.linspace(sched.time_of_ratio(level), t_min, steps + 1)
+
+    def drift(y: np.ndarray, t: float) -> np.ndarray:
+        beta = float(sched.beta(t))
+        return -0.5 * beta * y - beta * score(y, t)
+
+    return euler_maruyama(drift, lambda t: math.sqrt(float(sched.beta(t))), x, times, rng)
+
+
+Corrector = Callable[[np.ndarray, np.random.Generator], np.ndarray]
+
+
+@dataclass(frozen=True)
+class Rollout:
+    """Escape step per trajectory (``length`` when it never escaped) (n,), and the states of the last
+    ``window`` steps (window, n, d) (NaN after a trajectory escaped)."""
+
+    escape: np.ndarray
+    late: np.ndarray
+
+
+def rollout(
+    system: OUEmulator,
+    x0: np.ndarray,
+    factor: float,
+    length: int,
+    rng: np.random.Generator,
+    *,
+    corrector: Corrector | None = None,
+    window: int = 0,
+) -> Rollout:
+    """``length`` steps of x <- factor x + noise from x0 (n, d), ``corrector`` applied every ``system.period``
+    steps; a trajectory is frozen (NaN) once x' Sigma^-1 x > ESCAPE."""
+    precision = np.linalg.inv(np.asarray(system.cov, dtype=float))
+    x = np.array(x0, dtype=float, copy=True)
+    n = len(x)
+    escape = np.full(n, length)
+    alive = np.ones(n, dtype=bool)
+    late = np.full((window, n, system.dim), np.nan)
+    for k in range(length):
+        x = step(x, factor, system, rng)
+        if corrector is not None and (k + 1) % system.period == 0:
+            x[alive] = corrector(x[alive], rng)
+        out = alive & (np.einsum("ni,ij,nj->n", x, precision, x) > ESCAPE)
+        escape[out] = k + 1
+        alive &= ~out
+        x[~alive] = 0.0
+        if k >= length - window:
+            late[k - (length - window)][alive] = x[alive]
+        if not alive.any():
+            break
+    return Rollout(escape=escape, late=late)
+
+
+def covariance_error(states: np.ndarray, cov: np.ndarray) -> float:
+    """||C_hat - Sigma||_F / ||Sigma||_F, C_hat = the second moment of the finite states (.., d)."""
+    flat = states.reshape(-1, states.shape[-1])
+    flat = flat[np.isfinite(flat).all(axis=1)]
+    second = flat.T @ flat / len(flat)
+    return float(np.linalg.norm(second - cov) / np.linalg.norm(cov))
+
+
+def lag_one_autocorrelation(states: np.ndarray) -> float:
+    """sum_k <x_k, x_{k+1}> / sum_k |x_k|^2 over a window (w, n, d) of one rollout."""
+    return float((states[:-1] * states[1:]).sum() / (states[:-1] ** 2).sum())
+
+
+def ou_emulators(
+    *,
+    min_dim: int = 1,
+    max_dim: int = 3,
+    max_condition: float = 4.0,
+    min_relaxation: float = 1e-3,
+    max_relaxation: float = 3e-3,
+    min_drift: float = 5e-3,
+    max_drift: float = 1.5e-2,
+    min_period: int = 2,
+    max_period: int = 4,
+) -> st.SearchStrategy[OUEmulator]:
+    """OU systems with invariant covariance of largest eigenvalue 1 and condition <= max_condition, relaxation
+    gamma Delta and emulator drift delta in their ranges, thermalization period in [min_period, max_period].
+
+    Shrinking moves towards the smallest dimension, the identity covariance, the smallest relaxation and
+    drift, and the shortest period.
+    """
+    if min_dim < 1 or max_dim < min_dim:
+        raise InvalidArgument(f"need 1 <= min_dim={min_dim} <= max_dim={max_dim}")
+    if not 0 < min_relaxation <= max_relaxation < 1 or not 0 < min_drift <= max_drift < 1:
+        raise InvalidArgument("need 0 < min <= max < 1 for the relaxation and the drift")
+    if not 1 <= min_period <= max_period:
+        raise InvalidArgument(f"need 1 <= min_period={min_period} <= max_period={max_period}")
+    return st.integers(min_value=min_dim, max_value=max_dim).flatmap(
+        lambda d: st.builds(
+            OUEmulator,
+            cov=covariances(dim=d, max_condition=max_condition),
+            relaxation=st.floats(min_value=min_relaxation, max_value=max_relaxation),
+            drift=st.floats(min_value=min_drift, max_value=max_drift),
+            period=st.integers(min_value=min_period, max_value=max_period),
+        )
+    )
