@@ -14,6 +14,10 @@ Mutant arm: a one-head model of the same form; its single output map must
 read the parent slot of an edge in the backward stage and the child slot of
 a written step in the forward stage, and for the same (parent, child) pair
 the two required logit orderings contradict each other.
+Control ``untrained``: the two-head model at its random initialisation (a
+shuffled-target training, as for the backward claims, would add a third
+training per seed to the paper's slowest claims; the claim is INCONCLUSIVE
+so far, so the control only guards against a future HOLDS).
 Gaps: the stage bit in the query is set by the generation loop after the
 model's own repeat of the root (the paper's model switches stage with no such
 bit); each written CoT step is a column holding its token and its
@@ -27,10 +31,10 @@ backward head re-emits the root): INCONCLUSIVE / VIOLATED at CPU scale.
 from __future__ import annotations
 
 from tasks.trees import path_finding_problems
-from theorycheck import Claim, Mutant, Threshold, reference
+from theorycheck import Claim, Control, Mutant, Threshold, reference
 
 from . import PAPER
-from ._experiment import forward
+from ._experiment import forward, forward_untrained
 
 CLAIM = Claim(
     paper=PAPER,
@@ -45,6 +49,13 @@ CLAIM = Claim(
             Threshold("path_exact_one_head", ">=", 0.9),
             why="one output map cannot read the parent slot in one stage and the child slot in the other: "
             "for a pair (p, c) the backward step needs logit p > c and the forward step c > p",
+        ),
+    ],
+    controls=[
+        Control(
+            "untrained",
+            experiment=forward_untrained,
+            why="at the random initialisation nothing about the tree has been learned",
         ),
     ],
     reference=reference(
