@@ -26,6 +26,10 @@ Finding (default tier, 500 Adam steps): steps on fresh pool-like trees are
 ~0.97-1.0 right, but exact forward outputs on the edge-disjoint test trees
 are 0.74-0.86 per instance (errors cluster at the stage switch, where the
 backward head re-emits the root): INCONCLUSIVE / VIOLATED at CPU scale.
+Issue #11, finding 16: replayed counterexamples no longer join the Holm
+family; the Dec 2026 default run had none stored, but judged 5 instances (2
+drawn, 3 from the search toward the edge): one at 0.74 [0.61, 0.87] has
+p = 0.011 > 0.05 / 5, so the claim stays INCONCLUSIVE (0.78 [0.52, 1.04]).
 """
 
 from __future__ import annotations

@@ -26,6 +26,10 @@ budget. Departure from the spec: 1 layer (not 2), 200 Adam steps of 64 (at
 D = 4 before this version: CoT 0.94-0.97 vs direct 0.80-0.83); no explicit
 child-pointer tokens: the tree shape is fixed, so learned absolute positions
 locate the children.
+Finding (default tier, Dec 2026, this version): D = 3 gap 0.12 [0.11, 0.13]
+(HOLDS); D = 4 gap 0.083 [0.031, 0.134] at 8 seeds, straddling the margin
+0.05 (fixed before, unchanged): INCONCLUSIVE. The direct arm stays 0.09
+above the root-operator rule (the near miss is killed at 4.4 half-widths).
 Gaps: a depth-1 transformer is 'constant depth' only at this single size; the
 lower bound is asymptotic and conditional, so direct failure at D = 3 is
 trainability plus capacity, not a proof; the root operator alone gives 0.75.

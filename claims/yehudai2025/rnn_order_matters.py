@@ -20,6 +20,9 @@ beyond the root-operator rule (acc_bfs - acc_root_only <= 0.02), a reading of
 Control ``wide_state``: the same two trainings with h = 2**(D+1) units, room
 for every operator bit of BFS order (the premise, a state smaller than the
 bad order needs, removed); the post-order advantage must not hold there.
+Finding (default tier, Dec 2026): h = 6 gap 0.098 [0.075, 0.122], h = 4
+gap 0.051 [0.031, 0.071] (straddles the margin 0.05, fixed before):
+INCONCLUSIVE; BFS beats the root rule by 0.13 (near miss killed).
 Departure from the spec: no search for the minimal hidden size h_min(order, D)
 and no Scaling fit over D (12 runs x 3000 steps per seed do not fit the CPU
 budget); at D = 4 the same budget (800 steps, h = 6) gave post 0.87 vs BFS
