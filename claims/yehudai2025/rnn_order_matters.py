@@ -23,6 +23,12 @@ bad order needs, removed); the post-order advantage must not hold there.
 Finding (default tier, Dec 2026): h = 6 gap 0.098 [0.075, 0.122], h = 4
 gap 0.051 [0.031, 0.071] (straddles the margin 0.05, fixed before):
 INCONCLUSIVE; BFS beats the root rule by 0.13 (near miss killed).
+Finding (the control, run by hand since the engine runs controls only on a
+HOLDS: D = 3, seeds 0 and 1, default budget): with h = 16 units post-order
+reaches 1.00 and BFS 0.868 / 0.865 (gap 0.13, above the margin): the
+post-order advantage at this budget does not need a small state, so it is
+trainability (root-first is harder to learn at any width), not the paper's
+capacity bound. Were the claim to HOLD it would be HOLLOW.
 Departure from the spec: no search for the minimal hidden size h_min(order, D)
 and no Scaling fit over D (12 runs x 3000 steps per seed do not fit the CPU
 budget); at D = 4 the same budget (800 steps, h = 6) gave post 0.87 vs BFS
