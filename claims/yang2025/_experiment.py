@@ -35,9 +35,13 @@ def _columns(d: StepData) -> tuple[Columns, torch.Tensor]:
 
 
 def _fit(
-    problem: PathFindingProblem, task: str, heads: int, seed: int, tier: Tier
+    problem: PathFindingProblem, task: str, heads: int, seed: int, tier: Tier, *, control: str | None = None
 ) -> tuple[PathAttention, float]:
-    """Train on a per-seed tree pool; returns the model and its step accuracy on fresh pool-like trees."""
+    """Train on a per-seed tree pool; returns the model and its step accuracy on fresh pool-like trees.
+
+    ``control``: ``"shuffled"`` permutes the training targets across steps
+    (labels no longer tied to the tree), ``"untrained"`` skips training.
+    """
     rng = np.random.default_rng(seed)
     gen = torch.Generator().manual_seed(seed)
     pool = sample_training_trees(problem, tier.pick(smoke=200, default=800), rng)
@@ -45,7 +49,9 @@ def _fit(
     model = PathAttention(
         PathAttentionConfig(vocab=problem.vocab, heads=heads, init_scale=0.5), generator=gen
     )
-    steps = tier.pick(smoke=200, default=500)
+    if control == "shuffled":
+        y = y[torch.randperm(len(y), generator=torch.Generator().manual_seed(seed + 104729))]
+    steps = 0 if control == "untrained" else tier.pick(smoke=200, default=500)
     train(model, x, y, TrainConfig(steps=steps, batch=128, lr=0.05, cosine=False), generator=gen)
     fresh = sample_training_trees(problem, 32, rng)
     fx, fy = _columns(encode_steps(fresh, task))
@@ -73,10 +79,17 @@ def _target_mass(model: PathAttention, d: StepData) -> tuple[np.ndarray, np.ndar
     return (pred == y).float().numpy(), mass
 
 
-def backward(problem: PathFindingProblem, seed: int, tier: Tier, *, two_hop_arm: bool = True) -> Measurement:
+def backward(
+    problem: PathFindingProblem,
+    seed: int,
+    tier: Tier,
+    *,
+    two_hop_arm: bool = True,
+    control: str | None = None,
+) -> Measurement:
     """Backward chain with one head (CoT); optionally the same model trained on the grandparent directly."""
     tests = list(problem.test_trees)
-    model, train_acc = _fit(problem, "backward", 1, seed, tier)
+    model, train_acc = _fit(problem, "backward", 1, seed, tier, control=control)
     d = encode_steps(tests, "backward")
     acc, mass = _target_mass(model, d)
     _, attn = model.predict(_columns(d)[0])
@@ -103,10 +116,22 @@ def backward_mechanism(problem: PathFindingProblem, seed: int, tier: Tier) -> Me
     return backward(problem, seed, tier, two_hop_arm=False)
 
 
-def forward(problem: PathFindingProblem, seed: int, tier: Tier, *, one_head_arm: bool = True) -> Measurement:
+def backward_shuffled(problem: PathFindingProblem, seed: int, tier: Tier) -> Measurement:
+    """Control: the one-head backward run trained on targets shuffled across steps."""
+    return backward(problem, seed, tier, two_hop_arm=False, control="shuffled")
+
+
+def forward(
+    problem: PathFindingProblem,
+    seed: int,
+    tier: Tier,
+    *,
+    one_head_arm: bool = True,
+    control: str | None = None,
+) -> Measurement:
     """Forward task (backward chain, then its reversal) with two heads; optionally a one-head arm."""
     tests = list(problem.test_trees)
-    model, train_acc = _fit(problem, "forward", 2, seed, tier)
+    model, train_acc = _fit(problem, "forward", 2, seed, tier, control=control)
     d = encode_steps(tests, "forward")
     acc, mass = _target_mass(model, d)
     bwd, fwd = d.stage == BACKWARD, d.stage == FORWARD
@@ -132,3 +157,8 @@ def forward(problem: PathFindingProblem, seed: int, tier: Tier, *, one_head_arm:
 def forward_mechanism(problem: PathFindingProblem, seed: int, tier: Tier) -> Measurement:
     """The two-head forward run alone (no one-head arm)."""
     return forward(problem, seed, tier, one_head_arm=False)
+
+
+def forward_untrained(problem: PathFindingProblem, seed: int, tier: Tier) -> Measurement:
+    """Control: the two-head forward model at its random initialisation (no training)."""
+    return forward(problem, seed, tier, one_head_arm=False, control="untrained")

@@ -8,6 +8,9 @@ edge's parent slot, so each CoT step is one parent lookup.
 Checked: per seed, the mean attention mass (over every teacher-forced step
 of every goal of the unseen test trees) on the column of the current node's
 parent edge is >= 0.8.
+Near miss ``matches_either_slot`` (mass split over every edge holding the
+current node: attn_parent <= 0.7). Control ``shuffled_targets``: targets
+permuted across steps; the attention must not concentrate there.
 Gaps: as for ``backward_generalises_unseen_trees`` (embedding reconstruction,
 Adam on a tree pool, random init, small trees).
 """
@@ -15,10 +18,10 @@ Adam on a tree pool, random init, small trees).
 from __future__ import annotations
 
 from tasks.trees import path_finding_problems
-from theorycheck import Claim, Mutant, Threshold, reference
+from theorycheck import Claim, Control, Mutant, Threshold, reference
 
 from . import PAPER
-from ._experiment import backward_mechanism
+from ._experiment import backward_mechanism, backward_shuffled
 
 CLAIM = Claim(
     paper=PAPER,
@@ -37,6 +40,20 @@ CLAIM = Claim(
             "attention_on_written_chain",
             Threshold("attn_cot", ">=", 0.3),
             why="the written CoT columns hold the current node as a parent, not its parent",
+        ),
+        Mutant(
+            "matches_either_slot",
+            Threshold("attn_parent", "<=", 0.7),
+            why="a head matching the current node in either slot would split its mass between the parent "
+            "edge and the child edges; the output map needs the parent slot, so training singles out "
+            "the edge where the node is the child",
+        ),
+    ],
+    controls=[
+        Control(
+            "shuffled_targets",
+            experiment=backward_shuffled,
+            why="targets shuffled across steps carry no parent relation for the head to find",
         ),
     ],
     reference=reference(

@@ -13,6 +13,11 @@ tree (as a label pair, either direction) ever occurs in a training tree.
 Mutant arm: the same model trained to emit the grandparent in one step (no
 CoT); a single attention hop from the current node reaches only columns that
 contain it, never the grandparent's.
+Near miss ``matches_either_slot`` (the head spreads its mass over every
+edge holding the current node, parent edge or child edges: attn_parent
+<= 0.7). Control ``shuffled_targets``: the same training with the targets
+permuted across steps (the parent relation, the premise, removed); the
+claim must not hold there.
 Gaps: our reconstruction of the embedding (edge columns [parent; child; type],
 query [current; stage]); Adam with a cosine schedule on mini-batches from a
 pool of random trees (mixed shapes, <= 10 nodes, V <= 24) instead of GD on the
@@ -22,10 +27,10 @@ population of perfect binary trees; random N(0, 0.5^2) init instead of zero.
 from __future__ import annotations
 
 from tasks.trees import path_finding_problems
-from theorycheck import Claim, Mutant, Threshold, reference
+from theorycheck import Claim, Control, Mutant, Threshold, reference
 
 from . import PAPER
-from ._experiment import backward
+from ._experiment import backward, backward_shuffled
 
 CLAIM = Claim(
     paper=PAPER,
@@ -45,6 +50,20 @@ CLAIM = Claim(
             "attention_diffuse",
             Threshold("attn_parent", "<=", 0.5),
             why="the only column that determines the parent is the edge whose child is the current node",
+        ),
+        Mutant(
+            "matches_either_slot",
+            Threshold("attn_parent", "<=", 0.7),
+            why="a head matching the current node in either slot would split its mass between the parent "
+            "edge and the child edges; the output map needs the parent slot, so training singles out "
+            "the edge where the node is the child",
+        ),
+    ],
+    controls=[
+        Control(
+            "shuffled_targets",
+            experiment=backward_shuffled,
+            why="targets shuffled across steps carry no parent relation for the head to find",
         ),
     ],
     reference=reference(

@@ -12,6 +12,10 @@ the current node in the forward stage) over the unseen test trees, and b the
 head with the larger backward mass, o the other:
 specialisation = ((m_b(bwd) - m_o(bwd)) + (m_o(fwd) - m_b(fwd))) / 2 >= 0.5
 (1: perfect division of labour; 0: both heads do the same, or one does both).
+Control ``untrained``: the two-head model at its random initialisation (a
+shuffled-target training, as for the backward claims, would add a third
+training per seed to the paper's slowest claims; the claim is INCONCLUSIVE
+so far, so the control only guards against a future HOLDS).
 Gaps: heads start from a random init, so which head takes which role is
 decided by symmetry breaking (the paper analyses a designed two-head model);
 the multi-phase timing is not checked; other gaps as in
@@ -23,10 +27,10 @@ Finding (default tier): specialisation ~0.59 with a wide interval over seeds
 from __future__ import annotations
 
 from tasks.trees import path_finding_problems
-from theorycheck import Claim, Mutant, Threshold, reference
+from theorycheck import Claim, Control, Mutant, Threshold, reference
 
 from . import PAPER
-from ._experiment import forward_mechanism
+from ._experiment import forward_mechanism, forward_untrained
 
 CLAIM = Claim(
     paper=PAPER,
@@ -47,6 +51,13 @@ CLAIM = Claim(
             Threshold("mass_bwd_head_fwd", ">=", 0.5),
             why="the backward head's output map reads the parent slot, which holds the current node "
             "in the forward target column",
+        ),
+    ],
+    controls=[
+        Control(
+            "untrained",
+            experiment=forward_untrained,
+            why="at the random initialisation nothing about the tree has been learned",
         ),
     ],
     reference=reference(

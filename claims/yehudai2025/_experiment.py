@@ -109,6 +109,12 @@ def gru_cases(*, min_depth: int = 3, max_depth: int = 3) -> st.SearchStrategy[GR
     )
 
 
+def gru_orders_wide(case: GRUCase, seed: int, tier: Tier) -> Measurement:
+    """Control: the same comparison with h = 2**(D+1) units, room for every operator bit of BFS order."""
+    wide = GRUCase(formulas=case.formulas, hidden=2 ** (case.formulas.depth + 1))
+    return gru_orders(wide, seed, tier)
+
+
 def gru_orders(case: GRUCase, seed: int, tier: Tier) -> Measurement:
     """Train the same small GRU on Boolean CRQs serialised in post-order and in breadth-first order.
 
@@ -137,6 +143,7 @@ def gru_orders(case: GRUCase, seed: int, tier: Tier) -> Measurement:
     lab = sample_boolean_labels(shape, 4000, rng)
     root_op = lab[:, 0] > 0  # guess OR -> true, AND -> false: the best rule that reads only the root label
     scalars["acc_root_only"] = float(np.mean(root_op == (evaluate_boolean(shape, lab) > 0)))
+    scalars["bfs_over_shortcut"] = scalars["acc_bfs"] - scalars["acc_root_only"]
     scalars["hidden"] = float(hidden)
     scalars["post_stack_bits"] = float(task.depth + 1)
     scalars["bfs_operator_bits"] = float(2**task.depth - 1)
@@ -149,15 +156,23 @@ SEP = 4  # separator token after the formula; vocabulary: 0/1 leaves and values,
 
 
 def _cot_batch(
-    shape: TreeShape, order: tuple[int, ...], n: int, rng: np.random.Generator
+    shape: TreeShape, order: tuple[int, ...], n: int, rng: np.random.Generator, *, parents_first: bool = False
 ) -> tuple[torch.Tensor, torch.Tensor]:
-    """Sequences (n, nodes + 1 + internal): formula in post-order, SEP, internal-node values in post-order."""
+    """Sequences (n, nodes + 1 + internal): formula in post-order, SEP, internal-node values in post-order.
+
+    ``parents_first`` (control): the values in reversed post-order, so the
+    root's value is the first CoT token and every node's value precedes its
+    children's. Returns the sequences and the root's value.
+    """
     lab = sample_boolean_labels(shape, n, rng)
     values = boolean_values(shape, lab)  # (n, nodes) in {-1, +1}
     internal = [i for i in order if shape.children[i]]
-    cot = (values[:, internal] > 0).astype(np.int64)  # the last CoT token is the root's value
+    if parents_first:
+        internal = internal[::-1]
+    cot = (values[:, internal] > 0).astype(np.int64)
+    root = cot[:, 0] if parents_first else cot[:, -1]
     seq = np.concatenate([boolean_tokens(shape, lab, order), np.full((n, 1), SEP), cot], axis=1)
-    return torch.as_tensor(seq), torch.as_tensor(cot[:, -1])
+    return torch.as_tensor(seq), torch.as_tensor(root)
 
 
 def _fit(
@@ -183,7 +198,18 @@ def cot_vs_direct(task: BooleanFormulas, seed: int, tier: Tier) -> Measurement:
     post-order]; scored by greedy generation of all CoT tokens (``acc_cot``:
     the generated last token is the root's value). Direct arm: the token
     after SEP is the root's value (``acc_direct``). Held-out: 1000 fresh formulas (500 at smoke).
+    ``direct_over_shortcut``: acc_direct minus the accuracy of the rule that
+    reads only the root operator (OR -> true), on the same held-out formulas.
     """
+    return _cot_vs_direct(task, seed, tier, parents_first=False)
+
+
+def cot_parents_first_vs_direct(task: BooleanFormulas, seed: int, tier: Tier) -> Measurement:
+    """Control: the same CoT tokens in reversed post-order (root first), so no token follows its children."""
+    return _cot_vs_direct(task, seed, tier, parents_first=True)
+
+
+def _cot_vs_direct(task: BooleanFormulas, seed: int, tier: Tier, *, parents_first: bool) -> Measurement:
     shape = complete_tree(task.depth)
     order = post_order(shape, heavy_first=True)
     n_cot = sum(1 for kids in shape.children if kids)
@@ -198,7 +224,7 @@ def cot_vs_direct(task: BooleanFormulas, seed: int, tier: Tier) -> Measurement:
         model = TinyCausalTransformer(config, generator=gen)
 
         def sample(n: int, length: int = length) -> tuple[torch.Tensor, torch.Tensor]:
-            seq, root = _cot_batch(shape, order, n, rng)
+            seq, root = _cot_batch(shape, order, n, rng, parents_first=parents_first)
             if length == prompt + 1:  # direct: the root's value right after SEP
                 seq = torch.cat([seq[:, :prompt], root[:, None]], dim=1)
             return seq, root
@@ -210,7 +236,13 @@ def cot_vs_direct(task: BooleanFormulas, seed: int, tier: Tier) -> Measurement:
             for _ in range(length - prompt):  # greedy generation, values only
                 nxt = model(out)[:, -1, :2].argmax(-1)
                 out = torch.cat([out, nxt[:, None]], dim=1)
-        scalars[f"acc_{arm}"] = float((out[:, -1] == root).float().mean())
+        answer = out[:, prompt] if parents_first or arm == "direct" else out[:, -1]
+        scalars[f"acc_{arm}"] = float((answer == root).float().mean())
+        if arm == "direct":
+            root_or = seq[:, shape.n_nodes - 1] == 3  # the root is the last formula token; 3 = OR
+            shortcut = float((root_or.long() == root).float().mean())
+            scalars["acc_root_only"] = shortcut
+            scalars["direct_over_shortcut"] = scalars["acc_direct"] - shortcut
         if arm == "cot":
             scalars["cot_steps_correct"] = float(
                 (out[:, prompt:] == seq[:, prompt:]).all(dim=1).float().mean()

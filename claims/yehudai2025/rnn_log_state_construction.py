@@ -11,9 +11,17 @@ and whose update is a fixed piecewise-linear map (push a leaf; pop two
 answers, push the one with the larger inner product with the node's vector)
 reads the nodes in heavy-child-first post-order and outputs the root's answer
 on every one of 128 random Gaussian labellings per seed (acc = 1 exactly).
-Mutant: a state that does not grow with n (two answers) also suffices; it
-fails on any tree where some node has two children of >= 2 leaves, which the
-drawn trees (every split within 1:3, >= 8 leaves) always have.
+Mutants: ``any_post_order`` (near miss: the same log-size state in the
+plain left-to-right post-order, larger subtree not first, also answers every
+labelling; the paper asks for a *suitable* order, and on a tree whose left
+subtrees are the light ones the stack outgrows floor(log2(n + 1)));
+``constant_state`` (far: a state that does not grow with n, two answers,
+also suffices; it fails on any tree where some node has two children of >= 2
+leaves, which the drawn trees, every split within 1:3 and >= 8 leaves,
+always have). No control: this is an exact check of a fixed construction,
+not a trained mechanism; the near miss plays the role of the premise removed
+(heavy-first order), but on a drawn tree whose heavy children are all on
+the left it coincides with the claim, so it cannot be a control.
 Gaps: the update is written as tensor operations with a hard comparison gate,
 not as a trained or explicitly weighted MLP; real-valued (float64) state, not
 the paper's O(log n)-bit precision; binary trees only; ties between child
@@ -39,6 +47,12 @@ CLAIM = Claim(
     experiment=stack_construction,
     prediction=Identity("acc_log_state", 1, tolerance=1e-9),
     mutants=[
+        Mutant(
+            "any_post_order",
+            Identity("acc_left_first", 1, tolerance=1e-9),
+            why="left-first post-order keeps one pending answer per left-light step on the root path, "
+            "which can exceed floor(log2(n + 1)) on unbalanced trees",
+        ),
         Mutant(
             "constant_state",
             Identity("acc_constant_state", 1, tolerance=1e-9),

@@ -14,6 +14,21 @@ formulas, is trained once per order; per seed, held-out accuracy in
 post-order minus that in BFS order must exceed 0.05.
 The root operator alone predicts 75% of the labels (OR -> true); both arms
 beat it, and ``acc_root_only`` is recorded as the shortcut baseline.
+Near miss ``bfs_no_better_than_root``: in BFS order the GRU learns nothing
+beyond the root-operator rule (acc_bfs - acc_root_only <= 0.02), a reading of
+"linear dimension is necessary" as "a small state learns nothing".
+Control ``wide_state``: the same two trainings with h = 2**(D+1) units, room
+for every operator bit of BFS order (the premise, a state smaller than the
+bad order needs, removed); the post-order advantage must not hold there.
+Finding (default tier, Dec 2026): h = 6 gap 0.098 [0.075, 0.122], h = 4
+gap 0.051 [0.031, 0.071] (straddles the margin 0.05, fixed before):
+INCONCLUSIVE; BFS beats the root rule by 0.13 (near miss killed).
+Finding (the control, run by hand since the engine runs controls only on a
+HOLDS: D = 3, seeds 0 and 1, default budget): with h = 16 units post-order
+reaches 1.00 and BFS 0.868 / 0.865 (gap 0.13, above the margin): the
+post-order advantage at this budget does not need a small state, so it is
+trainability (root-first is harder to learn at any width), not the paper's
+capacity bound. Were the claim to HOLD it would be HOLLOW.
 Departure from the spec: no search for the minimal hidden size h_min(order, D)
 and no Scaling fit over D (12 runs x 3000 steps per seed do not fit the CPU
 budget); at D = 4 the same budget (800 steps, h = 6) gave post 0.87 vs BFS
@@ -25,10 +40,10 @@ would need more than one bit per unit); D = 3 only; 400 Adam steps of 128.
 
 from __future__ import annotations
 
-from theorycheck import Claim, Comparison, Mutant, Threshold, reference
+from theorycheck import Claim, Comparison, Control, Mutant, Threshold, reference
 
 from . import PAPER
-from ._experiment import gru_cases, gru_orders
+from ._experiment import gru_cases, gru_orders, gru_orders_wide
 
 CLAIM = Claim(
     paper=PAPER,
@@ -52,6 +67,19 @@ CLAIM = Claim(
             Threshold("acc_bfs", ">=", 0.95),
             why="h < 2**D - 1 units cannot hold the operator bits one per unit, and the trained "
             "GRU does not pack several bits per unit",
+        ),
+        Mutant(
+            "bfs_no_better_than_root",
+            Threshold("bfs_over_shortcut", "<=", 0.02),
+            why="a state too small for BFS order still stores some operators and partial answers, so the "
+            "GRU beats the root-operator rule while falling short of post-order",
+        ),
+    ],
+    controls=[
+        Control(
+            "wide_state",
+            experiment=gru_orders_wide,
+            why="with h = 2**(D+1) units the BFS state can hold every pending operator",
         ),
     ],
     reference=reference(
