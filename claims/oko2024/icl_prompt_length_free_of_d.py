@@ -22,9 +22,14 @@ N_lo <= 64). The old precondition "nothing censored" dropped exactly those
 runs (audit, issue #11, finding 13); it is gone. The first term alone would
 hold on a model that learns nothing in context (N censored at both d, ratio
 1): the second term states that it must learn at d_lo.
-Control: the same pretraining with the task index uniform on the whole
-sphere (r = d, no low-dimensional prior): the model must then not reach
-short prompts free of d (prototype: error 0.8-0.9 at N = 64).
+Control (re-audit of issue #11): the same pretraining on S, then prompts
+whose tasks lie in a fresh random r-dim subspace S' (the low-dimensional
+prior the model was pretrained on is removed at test time). A model that
+had learned a generic in-context algorithm, free of d for a reason other
+than the prior, would pass it (HOLLOW); one that relies on S must not. It
+replaces the full-prior control (index uniform on the whole sphere), which
+did not pretrain (error 0.8-0.9 at N = 64) and so failed through "learns at
+d_lo" for the same reason as finding 10, whatever the claim's mechanism.
 Mutants: the length grows linearly in d (far); it grows like sqrt(d)
 (growth >= 0.5 log 4, an elasticity within 0.5 of the bound's side); prompt-
 only KRR (LOO ridge) is as short as the pretrained model at d_hi (its N is
@@ -47,7 +52,7 @@ from tasks.single_index_prompts import single_index_families
 from theorycheck import Claim, Control, Inequality, Mutant, Threshold, reference
 
 from . import PAPER
-from ._experiment import icl_sweep, icl_sweep_full_prior
+from ._experiment import icl_sweep, icl_sweep_shifted_subspace
 
 n_lo, n_hi, d_lo, d_hi, n_krr = sp.symbols("n_icl_lo n_icl_hi d_lo d_hi n_krr_hi", positive=True)
 c = sp.Symbol("c", positive=True)
@@ -93,10 +98,11 @@ CLAIM = Claim(
     ],
     controls=[
         Control(
-            "full_prior",
-            icl_sweep_full_prior,
-            why="the low-dimensional task prior is the premise: with the index uniform on the whole "
-            "sphere there is no subspace for the features to learn",
+            "shifted_subspace",
+            icl_sweep_shifted_subspace,
+            why="the low-dimensional task prior is the premise: pretrained on S and prompted with tasks "
+            "from another subspace S', the features carry the wrong subspace and the in-context "
+            "problem is d-dimensional again",
         )
     ],
     requires=[
