@@ -34,9 +34,16 @@ Mutants: the length grows linearly in d (far); it grows like sqrt(d)
 (growth >= 0.5 log 4, an elasticity within 0.5 of the bound's side); prompt-
 only KRR (LOO ridge) is as short as the pretrained model at d_hi (its N is
 censored at 128, which only weakens this rejection).
-Preconditions (validity, not outcome): the pretraining loss has stopped
-falling (drift <= 0.1 over the last fifth) and the model reaches eps = 0.35
-by N = 64 at the smallest d (it pretrained at all).
+Precondition (validity, not outcome): the pretraining loss has stopped
+falling (drift <= 0.1 over the last fifth). Until the re-audit of issue #11
+there was a second one, err(N = 64, d_lo) <= 0.35, which is the second term
+of the judged Min: a model that does not learn in context was INCONCLUSIVE
+instead of VIOLATED. It is gone; that term is judged.
+Default tier, session seed 0, with both changes (family d 6 -> 24, r = 1):
+HOLDS, 0.47 [0.39, 0.55]; shifted_subspace VIOLATED (-0.69 on every seed:
+on S' the model does not reach eps by N = 128 even at d_lo, so the second
+term is log(64/128)); icl_length_like_sqrt_d killed at 8.2 half-widths,
+icl_length_linear_in_d at 16.5, prompt_only_matches_icl at 23.3.
 Gaps: Adam on all layers jointly (600 steps, 32 prompts of length 32, width
 m = 64), not the paper's layer-wise GD with its pretraining budget d^Theta(Q);
 d in [6, 32], r <= 2; He_2 link only (He_3 and (He_2+He_3)/sqrt 2 did not
@@ -105,8 +112,5 @@ CLAIM = Claim(
             "problem is d-dimensional again",
         )
     ],
-    requires=[
-        Threshold("err64_lo", "<=", 0.35),
-        Threshold("loss_drift", "<=", 0.1),
-    ],
+    requires=[Threshold("loss_drift", "<=", 0.1)],
 )
