@@ -88,11 +88,15 @@ def train_gd(
     *,
     probe: torch.Tensor,
     log_steps: Sequence[int] = (),
+    freeze_attention: bool = False,
 ) -> GDLog:
-    """Run GD on ``(W, v)`` jointly; at each step in ``log_steps`` record loss and attention on ``probe``."""
+    """Run GD on ``(W, v)`` jointly; at each step in ``log_steps`` record loss and attention on ``probe``.
+
+    ``freeze_attention``: train ``v`` only, ``W`` stays at its initial value (a control).
+    """
     want = set(log_steps)
     steps, losses, attn = [], [], []
-    params = [model.W, model.v]
+    params = [model.v] if freeze_attention else [model.W, model.v]
     for t in range(1, config.steps + 1):
         z, y = sample(config.batch, gen)
         loss = logistic_loss(model(z), y)

@@ -18,8 +18,26 @@ What changed under issue #11 (finding 3): the old check timed p_tau of the
 full model, which crossed alpha / 2 at the first logging step (10) on every
 seed, and the same model with no FF block at all also crossed it by step 10
 (the association can sit in the embeddings or in attention): the claim held
-without an FF. Timing the FF's share makes it fail without one (control
-no_ff: the share stays 0, censored at 410 steps, so the ratio is below 1).
+without an FF. Timing the FF's share makes it fail without one.
+Re-audit of issue #11: the control then timed the FF's share in a model
+without an FF, which is 0 by definition, so it could never hold. The
+control now trains the model without an FF exactly like the claim (SGD,
+frozen embeddings) and times the association where it then sits, the whole
+model's p_tau (attention): if attention alone also picks up the association
+at least twice as early as the recall, the ordering is not the FF's doing
+and the claim reads HOLLOW. Its outcome is open: the paper says attention
+stores the association when there is no FF, not when.
+Finding (default tier, session seed 0, instances alpha 0.5 and 0.35): the
+claim's statistic is 5.9 / 5.7 doublings, but the control HOLDS too: the
+model without an FF, trained the same way, has its association (in
+attention) 4.1-4.3 doublings before the recall, so the claim reads HOLLOW.
+At our scale the association comes well before the recall whether or not an
+FF is there. The FF arm's margin is larger (5.7-5.9 vs 4.1-4.3 doublings),
+but t_ybar may differ between the arms, so that is not a measured ratio of
+the two association times. The
+FF-specific statement would compare the two arms directly (t_tau of the
+no-FF model over t_tau_ff of the FF model >= 2), which needs both runs in
+one experiment; not done here. The verdict is kept as the finding.
 Moved toward the authors' code (issue #16): SGD lr 0.03, momentum 0.9,
 weight decay 1e-4 and frozen random token/position embeddings and output
 layer (was Adam 3e-3 with everything trained). This matters here: with our
@@ -87,8 +105,9 @@ CLAIM = Claim(
         Control(
             "no_ff",
             no_ff_dynamics_experiment,
-            why="the claim is about the FF layer: with no FF block the FF's share of p_tau is 0 and the "
-            "association, if learned, is learned elsewhere",
+            why="the claim is about the FF layer: with no FF block the association, if learned, sits in "
+            "attention, whose gradient is as noisy as the recall's; t_tau_ff then times the whole model's "
+            "p_tau",
         )
     ],
     reference=reference(

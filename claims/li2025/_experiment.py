@@ -134,9 +134,14 @@ def adam_sign_gd(problem: SignalSparseNoise, seed: int, tier: Tier) -> Measureme
     return run(problem, seed, tier, ("adam", "signgd", "gd"))
 
 
-def gd_vs_gd(problem: SignalSparseNoise, seed: int, tier: Tier) -> Measurement:
-    """Control of :func:`sign_vs_gd`: the "sign" arm trained by GD (lr ``LR["gd"]``) too."""
-    return run(problem, seed, tier, ("signgd", "gd"), replace={"signgd": ("gd", LR["gd"], 1e-8)})
+def adam_large_eps_vs_gd(problem: SignalSparseNoise, seed: int, tier: Tier) -> Measurement:
+    """Control of :func:`sign_vs_gd`: the "sign" arm trained by Adam with eps = 0.1 (lr 0.1).
+
+    eps far above the gradients makes Adam's step ``lr * m / (sqrt(v) + eps)`` proportional to the
+    gradient, as GD's, instead of its sign: the premise (every coordinate moves at the same speed) is
+    removed, while the run stays another run than the GD arm (another optimiser, step and momentum).
+    """
+    return run(problem, seed, tier, ("signgd", "gd"), replace={"signgd": ADAM_LARGE_EPS})
 
 
 def adam_large_eps_sign_gd(problem: SignalSparseNoise, seed: int, tier: Tier) -> Measurement:

@@ -33,6 +33,20 @@ six one training sample's s_{i,21} stalls near 1e-3 (noise-support overlaps at
 d ~ 10 n s); the arithmetic mean over samples then flattens (late/early slope
 ratio 0.63, INCONCLUSIVE), hence the geometric mean, which follows the
 per-sample statement of the paper; ``s21_worst_final`` records the stalled one.
+Post hoc, said plainly (re-audit of issue #11, item 5): three choices were
+made after seeing results: the window [1e-6, 1e-2] (was [1e-6, 0.1]), the
+geometric mean over samples (was the arithmetic mean) and the weak-signal
+range ||mu|| in [0.1, 0.2] (the s_11 half fails at ||mu|| ~ 1). Each has the
+reason given above, but together they are the pattern issue #11 warns of,
+and the GD control fails by never entering the window (no usable points),
+not by its shape: it does not show that the at-most-exponential test would
+reject a slow decay inside the window; the power_law_decay mutant on the
+same data does that part.
+Fresh session seeds (default tier, the code of this version): seed 0 HOLDS
+(late/early slope ratio 1.17, [1.14, 1.20]), seed 1 HOLDS (1.15, [1.12,
+1.19]), seed 2 HOLDS (1.12, [1.09, 1.14]); power_law_decay killed at 23 / 25
+/ 13 half-widths, signal_query_collapses_too at 223 / 96 / 98 (s_11 0.48-0.49
+when s_21 reaches 1e-3); GD control INCONCLUSIVE on all three.
 Gaps: d <= 1 600, n <= 16, width 16; both query and key noise grow linearly,
 so the exponent is closer to quadratic in t late in the window (the semi-log
 slope steepens), which the at-least-exponential reading accepts.

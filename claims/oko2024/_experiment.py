@@ -102,7 +102,18 @@ def icl_sweep_full_prior(family: SingleIndexFamily, seed: int, tier: Tier) -> Me
     return _icl_sweep(family, seed, tier, full_prior=True)
 
 
-def _icl_sweep(family: SingleIndexFamily, seed: int, tier: Tier, *, full_prior: bool) -> Measurement:
+def icl_sweep_shifted_subspace(family: SingleIndexFamily, seed: int, tier: Tier) -> Measurement:
+    """Control: pretrain as ``icl_sweep`` on subspace S, then prompt with tasks from a fresh subspace S'.
+
+    The pretraining (and its validity) is the claim's; only the in-context tasks lose the prior the
+    model was pretrained on. KRR is evaluated on S' as well.
+    """
+    return _icl_sweep(family, seed, tier, full_prior=False, shift_subspace=True)
+
+
+def _icl_sweep(
+    family: SingleIndexFamily, seed: int, tier: Tier, *, full_prior: bool, shift_subspace: bool = False
+) -> Measurement:
     steps = tier.pick(smoke=60, default=600)
     tasks = tier.pick(smoke=100, default=1000)
     grid = tier.pick(smoke=ICL_GRID[::2], default=ICL_GRID)
@@ -118,6 +129,8 @@ def _icl_sweep(family: SingleIndexFamily, seed: int, tier: Tier, *, full_prior: 
         model = FeatureLinearAttention(FeatureAttentionConfig(dim=d, width=WIDTH), gen)
         losses = pretrain(model, _sampler(task, basis, gen), PretrainConfig(steps=steps))
         drift = max(drift, _late_drift(losses))
+        if shift_subspace:  # the in-context tasks come from another random r-dim subspace
+            basis = random_subspace(d, task.rank, gen)
         errors = [icl_error(model, sample_prompts(task, basis, tasks, n, 8, gen)) for n in grid]
         n_icl, cut = length_to_reach(grid, errors, EPS)
         censored += cut

@@ -17,7 +17,10 @@ groups ``vec(X)`` (flat, ``dD`` features, from scratch), the relevant group
 Controls (the premise removed, same sizes): pretraining on labels drawn
 independently of the input (no group carries label information), and
 pretraining on a task whose relevant group is another one than the
-downstream task's (the transfer theorem assumes the same sparsity pattern).
+downstream task's (the transfer theorem assumes the same sparsity pattern),
+and pretraining with the attention frozen at ``W = 0`` (uniform attention,
+only ``v`` trained). ``readout_corr`` is the correlation over the probe inputs
+of the model's logit with ``v*^T x_{j*}``, the relevant group's label score.
 """
 
 from __future__ import annotations
@@ -62,19 +65,27 @@ def _shuffled(task: GroupSparseTask) -> Callable[[int, torch.Generator], tuple[t
 
 
 def _pretrain(
-    task: GroupSparseTask, tier: Tier, gen: torch.Generator, *, shuffle: bool = False
+    task: GroupSparseTask,
+    tier: Tier,
+    gen: torch.Generator,
+    *,
+    shuffle: bool = False,
+    freeze_attention: bool = False,
 ) -> tuple[OneLayerSelfAttnClassifier, dict[str, float], tuple[list[float], list[float]]]:
     """Train from zero; return the model, its end-of-training scalars and the leak curve.
 
     ``shuffle``: train on labels independent of the input (a control); the
     statistics are still measured against ``task``'s relevant group and labels.
+    ``freeze_attention``: keep ``W = 0`` (uniform attention) and train ``v`` only (a control).
     """
     config = _gd(tier)
     probe, y_probe = sample(task, N_PROBE, gen)
     model = OneLayerSelfAttnClassifier(GroupAttentionConfig(dim=task.dim, groups=task.groups))
     grid = sorted({max(1, round(config.steps * f)) for f in (0.05, 0.1, 0.15, 0.25, 0.4, 0.6, 0.8, 1.0)})
     sampler = _shuffled(task) if shuffle else (lambda n, g: sample(task, n, g))
-    log = train_gd(model, sampler, config, gen, probe=probe, log_steps=grid)
+    log = train_gd(
+        model, sampler, config, gen, probe=probe, log_steps=grid, freeze_attention=freeze_attention
+    )
     on_jstar = log.attention[:, task.jstar, :]  # (K, D): mass each query puts on j*
     leak = (1.0 - on_jstar.min(dim=1).values).clamp(min=1e-12)  # (K,)
     quarter = grid.index(max(1, round(config.steps * 0.25)))
@@ -87,6 +98,7 @@ def _pretrain(
         vstar = torch.tensor(task.vstar, dtype=v.dtype)
         cos = float(vfeat @ vstar / vfeat.norm().clamp(min=1e-12))
         pos_frac = float(vpos.norm() / v.norm().clamp(min=1e-12))
+        readout = _corr(model(probe), probe[:, : task.d, task.jstar] @ vstar)
     scalars = {
         "leak_T": float(leak[-1]),
         "leak_quarter": float(leak[quarter]),
@@ -96,10 +108,17 @@ def _pretrain(
         "loss_T": float(log.loss[-1]),
         "cos_v": cos,
         "vpos_frac": pos_frac,
+        "readout_corr": readout,
         "groups": float(task.groups),
         "d": float(task.d),
     }
     return model, scalars, ([float(s) for s in log.steps], [float(x) for x in leak])
+
+
+def _corr(a: torch.Tensor, b: torch.Tensor) -> float:
+    """Pearson correlation of two ``(n,)`` tensors (0 when either is constant)."""
+    a, b = a - a.mean(), b - b.mean()
+    return float(a @ b / (a.norm() * b.norm()).clamp(min=1e-12))
 
 
 def pretraining(task: GroupSparseTask, seed: int, tier: Tier) -> Measurement:
@@ -113,6 +132,13 @@ def pretraining_shuffled_labels(task: GroupSparseTask, seed: int, tier: Tier) ->
     """Control: the same GD on labels independent of the input; statistics as ``pretraining``."""
     gen = torch.Generator().manual_seed(seed)
     _, scalars, curve = _pretrain(task, tier, gen, shuffle=True)
+    return Measurement.one(series={"leak": curve}, scalars=scalars)
+
+
+def pretraining_frozen_attention(task: GroupSparseTask, seed: int, tier: Tier) -> Measurement:
+    """Control: the same GD with the attention frozen at ``W = 0`` (uniform); only ``v`` is trained."""
+    gen = torch.Generator().manual_seed(seed)
+    _, scalars, curve = _pretrain(task, tier, gen, freeze_attention=True)
     return Measurement.one(series={"leak": curve}, scalars=scalars)
 
 

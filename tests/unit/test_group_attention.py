@@ -56,6 +56,16 @@ def test_gd_lowers_the_loss_and_logs_checkpoints() -> None:
         assert float(logistic_loss(model(z), y)) < before
 
 
+def test_frozen_attention_trains_the_value_only() -> None:
+    model = OneLayerSelfAttnClassifier(GroupAttentionConfig(dim=7, groups=4))
+    probe, _ = _data(64, torch.Generator().manual_seed(9))
+    config = GDConfig(steps=5, lr=2.0, batch=128)
+    train_gd(model, _data, config, torch.Generator().manual_seed(4), probe=probe, freeze_attention=True)
+    assert torch.all(model.W == 0) and float(model.v.norm()) > 0
+    # uniform attention: the value gradient is along the mean of the groups' label-relevant coordinate
+    assert int(model.v[:3].abs().argmax()) == 0
+
+
 def test_logistic_regression_separates_a_linear_rule() -> None:
     gen = torch.Generator().manual_seed(3)
     x = torch.randn(200, 5, generator=gen)
