@@ -33,6 +33,7 @@ class AttentionConfig:
     zero_attention: bool = True  # start W at 0: the attention is uniform at t = 0
     lr_w: float = 3.0
     lr_u: float = 3.0
+    weight_decay_u: float = 0.0  # GD on loss + (weight_decay_u / 2) ||u||^2 (0: the unregularised loss)
 
     @property
     def dim(self) -> int:
@@ -67,6 +68,7 @@ class TrainResult:
     w_norm: np.ndarray
     attention: np.ndarray  # (checkpoints, N, T)
     params: Params
+    u_path: np.ndarray  # (checkpoints, D): the readout u at each checkpoint
 
 
 def embed(tokens: np.ndarray, config: AttentionConfig) -> Batch:
@@ -126,6 +128,31 @@ def loss_and_grads(
     return float(loss), float(acc), grad_w, grad_u, p
 
 
+def loss_and_grads_numpy(
+    w: np.ndarray, u: np.ndarray, emb: np.ndarray, mask: np.ndarray, query: np.ndarray, y: np.ndarray
+) -> tuple[float, float, np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`loss_and_grads` in numpy on plain arrays (about 3x faster at these tiny sizes).
+
+    ``w (D, D)``, ``u (D,)``, ``emb (N, T, D)``, ``mask (N, T)``, ``query (N, D)``,
+    ``y (N,)``; returns the loss, the accuracy, ``dL/dW``, ``dL/du`` and the
+    attention ``(N, T)``. The unit tests check it against the torch version.
+    """
+    scores = np.matmul(emb, (query @ w)[:, :, None])[:, :, 0]  # (N, T)
+    scores[~mask] = -np.inf
+    scores -= scores.max(axis=1, keepdims=True)
+    np.exp(scores, out=scores)
+    p = scores / scores.sum(axis=1, keepdims=True)  # (N, T)
+    h = np.matmul(p[:, None, :], emb)[:, 0]  # (N, D)
+    margin = y * (h @ u)
+    loss = float(np.mean(np.logaddexp(0.0, -margin)))
+    dz = -y / (1.0 + np.exp(margin)) / len(y)  # (N,)  dL/dz
+    grad_u = h.T @ dz
+    dp = (emb @ u) * dz[:, None]  # (N, T)
+    ds = p * (dp - (p * dp).sum(axis=1, keepdims=True))
+    grad_w = query.T @ np.matmul(ds[:, None, :], emb)[:, 0]
+    return loss, float(np.mean(margin > 0)), grad_w, grad_u, p
+
+
 def checkpoints(steps: int, count: int = 60) -> np.ndarray:
     """About ``count`` log-spaced integer steps in ``[1, steps]``, always including ``steps``."""
     return np.unique(np.geomspace(1, steps, count).round().astype(np.int64))
@@ -147,21 +174,26 @@ def train(
     still below 1 (the record then ends at that step).
     """
     params = init_params(config, generator)
+    w, u = params.W.numpy().copy(), params.u.numpy().copy()
+    emb, mask, query = batch.emb.numpy(), batch.mask.numpy(), batch.query.numpy()
+    labels = y.numpy().astype(np.float64)
     marks = set(checkpoints(steps).tolist())
-    rec: dict[str, list] = {k: [] for k in ("steps", "loss", "acc", "u_norm", "w_norm", "attention")}
+    rec: dict[str, list] = {k: [] for k in ("steps", "loss", "acc", "u_norm", "w_norm", "attention", "u")}
     for step in range(steps + 1):
-        loss, acc, grad_w, grad_u, p = loss_and_grads(params, batch, y)
+        loss, acc, grad_w, grad_u, p = loss_and_grads_numpy(w, u, emb, mask, query, labels)
         if step in marks:
             rec["steps"].append(step)
             rec["loss"].append(loss)
             rec["acc"].append(acc)
-            rec["u_norm"].append(float(params.u.norm()))
-            rec["w_norm"].append(float(params.W.norm()))
-            rec["attention"].append(p.numpy().copy())
+            rec["u_norm"].append(float(np.linalg.norm(u)))
+            rec["w_norm"].append(float(np.linalg.norm(w)))
+            rec["attention"].append(p.copy())
+            rec["u"].append(u.copy())
         if step == steps or (step == give_up_at and acc < 1.0):
             break
-        params.W -= config.lr_w * grad_w
-        params.u -= config.lr_u * grad_u
+        w -= config.lr_w * grad_w
+        u -= config.lr_u * (grad_u + config.weight_decay_u * u)
+    params = Params(W=torch.from_numpy(w), u=torch.from_numpy(u))
     return TrainResult(
         steps=np.asarray(rec["steps"], dtype=float),
         loss=np.asarray(rec["loss"]),
@@ -170,4 +202,5 @@ def train(
         w_norm=np.asarray(rec["w_norm"]),
         attention=np.stack(rec["attention"]),
         params=params,
+        u_path=np.stack(rec["u"]),
     )

@@ -10,10 +10,18 @@ cross-check them).
 - :func:`meta_chain` is the distilled K-state chain: the rate from cluster c to
   cluster d is ``sum_{x in c} pi_c(x) P(x, d)``, with ``pi_c`` the stationary
   law of the walk conditioned to stay in c.
-- :func:`sparse_edge_search` is the search protocol: a walk explores each
-  cluster with the model's easy steps, a verifier that knows the cluster
-  labels rewards the candidate next states that change cluster, and the walk
-  moves on through the first rewarded edge into a new cluster.
+- :func:`sparse_edge_search` is a search with a local oracle: a walk explores
+  each cluster with the model's easy steps, a verifier that knows the cluster
+  labels rewards the candidate next states that change cluster (it reads the
+  support of each visited row, so it sees a sparse edge without ever taking
+  it), and the walk moves on through the first rewarded edge.
+- :func:`walking_search` is a search that must walk: it samples the model's
+  own transitions (sparse edges included, with their probability eps) from
+  the start until the answer cluster is reached, and a process reward marks
+  the cluster-changing transitions it actually took. It is simulated exactly
+  but cheaply: each stay in a cluster is replaced by its exact exit law (which
+  sparse edge ends it, from a linear solve), so its cost does not grow with
+  1/eps although the walk it simulates does.
 - :func:`upweight` is the improved model: every rewarded edge gets
   probability ``p`` (rows renormalised).
 """
@@ -22,6 +30,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -115,6 +124,73 @@ def sparse_edge_search(
             x = int(inside[rng.choice(len(inside), p=row)])
             steps += 1
     return SearchResult(edges=tuple(sorted(found)), steps=steps, clusters_reached=len(reached))
+
+
+@dataclass(frozen=True)
+class WalkResult:
+    """What a walking search took: the rewarded edges, every crossing in order, and whether it arrived."""
+
+    edges: tuple[tuple[int, int], ...]
+    crossings: tuple[tuple[int, int], ...]
+    arrived: bool
+
+
+def exit_law(p: np.ndarray, labels: np.ndarray, cluster: int) -> tuple[np.ndarray, list[tuple[int, int]]]:
+    """How a walk on ``p`` leaves ``cluster``: ``(law, edges)``.
+
+    ``edges`` lists the transitions out of the cluster with positive
+    probability; ``law[i, j]`` is the probability that a walk started at the
+    cluster's ``i``-th state (in index order) leaves through ``edges[j]``, by
+    absorption: ``(I - P_cc)^{-1} R`` with ``R[i, j] = P(edges[j])`` when the
+    edge starts at state ``i``.
+    """
+    inside = np.flatnonzero(labels == cluster)
+    outside = labels != cluster
+    edges = [(int(x), int(y)) for x in inside for y in np.flatnonzero(outside & (p[x] > 0))]
+    r = np.zeros((len(inside), len(edges)))
+    pos = {int(x): i for i, x in enumerate(inside)}
+    for j, (x, y) in enumerate(edges):
+        r[pos[x], j] = p[x, y]
+    q = p[np.ix_(inside, inside)]
+    return np.linalg.solve(np.eye(len(inside)) - q, r), edges
+
+
+def walking_search(
+    p: np.ndarray,
+    labels: np.ndarray,
+    start: int,
+    goal: int,
+    rng: np.random.Generator,
+    *,
+    max_crossings: int = 10_000,
+    cache: dict[int, Any] | None = None,
+) -> WalkResult:
+    """Walk the model ``p`` from ``start`` until the ``goal`` cluster; reward the cluster changes taken.
+
+    The process reward sees only the transitions the walk takes: an edge is
+    found when, and only if, the walk crosses it. Each stay in a cluster is
+    sampled from its exact exit law (:func:`exit_law`), so the sequence of
+    crossings has exactly the law of the step-by-step walk. Pass the same
+    ``cache`` (an empty dict) to several walks on the same ``p`` to solve
+    each cluster's exit law once.
+    """
+    laws: dict[int, Any] = {} if cache is None else cache
+    x = int(start)
+    crossings: list[tuple[int, int]] = []
+    while int(labels[x]) != goal and len(crossings) < max_crossings:
+        c = int(labels[x])
+        if c not in laws:
+            law, edges = exit_law(p, labels, c)
+            cum = np.cumsum(law / law.sum(axis=1, keepdims=True), axis=1)  # (m_c, edges)
+            laws[c] = (cum, edges, {int(s): i for i, s in enumerate(np.flatnonzero(labels == c))})
+        cum, edges, pos = laws[c]
+        row = cum[pos[x]]
+        j = min(int(np.searchsorted(row, rng.random() * row[-1], side="right")), len(edges) - 1)
+        crossings.append(edges[j])
+        x = edges[j][1]
+    return WalkResult(
+        edges=tuple(sorted(set(crossings))), crossings=tuple(crossings), arrived=int(labels[x]) == goal
+    )
 
 
 def upweight(p: np.ndarray, edges: Sequence[tuple[int, int]], weight: float) -> np.ndarray:

@@ -85,10 +85,15 @@ class PositionalAttentionCoT(nn.Module):
         return seq
 
 
-def cot_loss(model: PositionalAttentionCoT, seq: torch.Tensor) -> torch.Tensor:
-    """``0.5 * mean_samples sum_m (yhat_m - x_m)^2`` over the output positions, teacher forced."""
+def cot_loss(model: PositionalAttentionCoT, seq: torch.Tensor, *, final_only: bool = False) -> torch.Tensor:
+    """``0.5 * mean_samples sum_m (yhat_m - x_m)^2`` over the output positions, teacher forced.
+
+    ``final_only``: the loss of the last position alone (the intermediate
+    parities are fed in but not supervised).
+    """
     target = seq[:, model.config.d :]  # (n, T-d)
-    return 0.5 * ((model(seq) - target) ** 2).sum(dim=1).mean()
+    sq = (model(seq) - target) ** 2
+    return 0.5 * (sq[:, -1:] if final_only else sq).sum(dim=1).mean()
 
 
 @dataclass(frozen=True)
@@ -100,16 +105,18 @@ class StepResult:
     max_update: float
 
 
-def one_gd_step(model: PositionalAttentionCoT, seq: torch.Tensor, lr: float) -> StepResult:
+def one_gd_step(
+    model: PositionalAttentionCoT, seq: torch.Tensor, lr: float, *, final_only: bool = False
+) -> StepResult:
     """One full-batch gradient step ``W <- W - lr * grad`` on the teacher-forced CoT loss."""
     model.zero_grad()
-    loss = cot_loss(model, seq)
+    loss = cot_loss(model, seq, final_only=final_only)
     loss.backward()
     assert model.W.grad is not None
     with torch.no_grad():
         update = lr * model.W.grad
         model.W.sub_(update)
-        after = cot_loss(model, seq)
+        after = cot_loss(model, seq, final_only=final_only)
     return StepResult(float(loss.detach()), float(after), float(update.abs().max()))
 
 

@@ -15,7 +15,13 @@ the evaluation prompts are drawn from it.
   The curves are the median over prompts of ``||w_k - w*||^2 / ||w*||^2``
   (the typical prompt; the mean is reported too, but is dominated by the rare
   ill-conditioned prompts, whose slow or divergent modes bend its semi-log
-  curve).
+  curve). ``rho`` is the median over the evaluation prompts of GD's
+  contraction factor max_i |1 - eta lambda_i(S)|: on every prompt GD's
+  relative error after k steps is at most rho_p^(2k).
+
+Controls: ``cot_without_cot_training`` (the same LSA trained to output w* in
+one step, as in ``no_cot``, then run autoregressively like the CoT model) and
+``no_cot_shuffled_targets`` (``no_cot`` trained on another prompt's w*).
 """
 
 from __future__ import annotations
@@ -35,6 +41,7 @@ from theorycheck import Curve, Measurement, Tier
 
 BATCH = 256
 LR = 1e-2
+DIVERGED = 1e30  # relative error recorded for a rollout that overflowed (only the controls do)
 
 
 def _late_drift(losses: np.ndarray) -> float:
@@ -45,7 +52,7 @@ def _late_drift(losses: np.ndarray) -> float:
     return (before - last) / last
 
 
-def no_cot(problem: RegressionPrompt, seed: int, tier: Tier) -> Measurement:
+def no_cot(problem: RegressionPrompt, seed: int, tier: Tier, *, shuffle: bool = False) -> Measurement:
     """Train the LSA to output w* directly; measure its relative error on fresh prompts."""
     steps = tier.pick(smoke=300, default=400)
     n_eval = tier.pick(smoke=4096, default=16384)
@@ -54,6 +61,8 @@ def no_cot(problem: RegressionPrompt, seed: int, tier: Tier) -> Measurement:
 
     def batch(size: int) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         x, y, w = sample_prompts(problem, size, gen)
+        if shuffle:  # control: each prompt's target is another prompt's w*
+            w = w.roll(1, dims=0)
         return x, y, w.unsqueeze(1)  # target: w* itself, one step
 
     losses = train(model, batch, TrainConfig(steps=steps, batch=BATCH, lr=LR))
@@ -71,24 +80,30 @@ def no_cot(problem: RegressionPrompt, seed: int, tier: Tier) -> Measurement:
     )
 
 
-def cot(problem: RegressionPrompt, seed: int, tier: Tier) -> Measurement:
-    """Train the LSA on GD chains of thought; compare its autoregressive rollout with exact GD."""
-    steps = tier.pick(smoke=300, default=600)
+def _contraction(x: torch.Tensor, eta: float) -> torch.Tensor:
+    """Per prompt, GD's contraction factor max_i |1 - eta lambda_i(S)|, S = X^T X / n: (B,)."""
+    s = torch.einsum("bni,bnj->bij", x, x).double() / x.shape[1]
+    lam = torch.linalg.eigvalsh(s)  # (B, d), ascending
+    return torch.maximum((1 - eta * lam[:, 0]).abs(), (1 - eta * lam[:, -1]).abs())
+
+
+def _cot_measurement(
+    model: LinearSelfAttention,
+    problem: RegressionPrompt,
+    gen: torch.Generator,
+    tier: Tier,
+    tf_rel_loss: float,
+) -> Measurement:
     k_max = tier.pick(smoke=8, default=12)
     n_eval = tier.pick(smoke=2048, default=4096)
     eta = gd_step_size(problem)
-    gen = torch.Generator().manual_seed(seed)
-    model = LinearSelfAttention(LSAConfig(dim=problem.dim), gen)
-
-    def batch(size: int) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-        x, y, _ = sample_prompts(problem, size, gen)
-        return x, y, gd_iterates(x, y, eta, k_max)  # teacher-forced targets w_1..w_K
-
-    losses = train(model, batch, TrainConfig(steps=steps, batch=BATCH, lr=LR))
+    eta_star = problem.length / (problem.length + problem.dim + 1)  # the best single step (no_cot_floor)
     x, y, w = sample_prompts(problem, n_eval, gen)
     norm = (w**2).sum(-1, keepdim=True)  # (B, 1)
     err = (((model.rollout(x, y, k_max) - w[:, None]) ** 2).sum(-1) / norm).double()  # (B, K)
+    err = torch.nan_to_num(err, nan=DIVERGED, posinf=DIVERGED).clamp(max=DIVERGED)  # a diverged rollout
     err_gd = (((gd_iterates(x, y, eta, k_max) - w[:, None]) ** 2).sum(-1) / norm).double()
+    err_star = (((gd_iterates(x, y, eta_star, k_max) - w[:, None]) ** 2).sum(-1) / norm).double()
     med, med_gd = err.median(0).values.numpy(), err_gd.median(0).values.numpy()
     ks = np.arange(1, k_max + 1, dtype=float)
     return Measurement.one(
@@ -101,8 +116,52 @@ def cot(problem: RegressionPrompt, seed: int, tier: Tier) -> Measurement:
             "err_cot_K": float(med[-1]),
             "err_gd_K": float(med_gd[-1]),
             "err_gd_1": float(med_gd[0]),
+            "err_gd_K_eta_star": float(err_star[:, -1].median()),
             "err_cot_K_mean": float(err[:, -1].mean()),
+            "err_gd_K_mean": float(err_gd[:, -1].mean()),
+            "rho": float(_contraction(x, eta).median()),
             "floor": one_step_floor(problem),
-            "tf_rel_loss": float(np.median(losses[-max(1, steps // 20) :]) / np.median(losses[:5])),
+            "tf_rel_loss": tf_rel_loss,
         },
     )
+
+
+def cot(problem: RegressionPrompt, seed: int, tier: Tier) -> Measurement:
+    """Train the LSA on GD chains of thought; compare its autoregressive rollout with exact GD."""
+    steps = tier.pick(smoke=300, default=600)
+    k_max = tier.pick(smoke=8, default=12)
+    eta = gd_step_size(problem)
+    gen = torch.Generator().manual_seed(seed)
+    model = LinearSelfAttention(LSAConfig(dim=problem.dim), gen)
+
+    def batch(size: int) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        x, y, _ = sample_prompts(problem, size, gen)
+        return x, y, gd_iterates(x, y, eta, k_max)  # teacher-forced targets w_1..w_K
+
+    losses = train(model, batch, TrainConfig(steps=steps, batch=BATCH, lr=LR))
+    tf = float(np.median(losses[-max(1, steps // 20) :]) / np.median(losses[:5]))
+    return _cot_measurement(model, problem, gen, tier, tf)
+
+
+def cot_without_cot_training(problem: RegressionPrompt, seed: int, tier: Tier) -> Measurement:
+    """Control: the LSA trained without CoT (to output w* in one step), then run autoregressively.
+
+    Same initialisation, optimiser and budget as ``no_cot``; the rollout feeds
+    its own outputs back as CoT tokens exactly as for the CoT model.
+    """
+    steps = tier.pick(smoke=300, default=400)
+    gen = torch.Generator().manual_seed(seed)
+    model = LinearSelfAttention(LSAConfig(dim=problem.dim), gen)
+
+    def batch(size: int) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        x, y, w = sample_prompts(problem, size, gen)
+        return x, y, w.unsqueeze(1)
+
+    losses = train(model, batch, TrainConfig(steps=steps, batch=BATCH, lr=LR))
+    tf = float(np.median(losses[-max(1, steps // 20) :]) / np.median(losses[:5]))
+    return _cot_measurement(model, problem, gen, tier, tf)
+
+
+def no_cot_shuffled_targets(problem: RegressionPrompt, seed: int, tier: Tier) -> Measurement:
+    """Control: ``no_cot`` trained on targets shuffled across the prompts of each batch (w* of another)."""
+    return no_cot(problem, seed, tier, shuffle=True)

@@ -15,6 +15,13 @@ eta* = n/(n+d+1) and floor = (d+1)/(n+d+1). The LSA's output is M h plus
 terms even in w* (which only add error), and by isotropy the best M is
 eta* I, so the floor is both a lower bound and attainable: the identity
 says training reaches it and nothing beats it.
+Near-miss mutant ``floor_d_over_n``: the large-n form d/n of the same floor,
+which a reader might take for the exact one; it is 9-20 % off at these sizes
+(and equal to the floor where n = d(d+1), e.g. d = 2, n = 6, so it is killed
+only on other instances). ``unit_step_gd`` (eta = 1: error (d+1)/n) is the
+other near miss; ``no_cot_recovers`` is far.
+Control ``shuffled_targets``: the same training on another prompt's w*; the
+model then cannot learn the one-step map and its error is not the floor.
 Gaps: Adam on fresh batches with a cosine schedule (400 steps), not gradient
 flow on the population loss; d <= 8, n <= 4d; our reconstruction of the
 token layout ([x; y; w; 1] columns, residual, causal mask, 1/n scaling).
@@ -25,10 +32,10 @@ from __future__ import annotations
 import sympy as sp
 
 from tasks.linear_regression_prompts import regression_prompts
-from theorycheck import Claim, Identity, Mutant, Threshold, reference
+from theorycheck import Claim, Control, Identity, Mutant, Threshold, reference
 
 from . import PAPER
-from ._experiment import no_cot
+from ._experiment import no_cot, no_cot_shuffled_targets
 
 d, n, eta = sp.symbols("d n eta", positive=True)
 err = sp.Symbol("err_nocot")
@@ -46,6 +53,11 @@ CLAIM = Claim(
     prediction=Identity(err / FLOOR, 1, tolerance=0.05),
     mutants=[
         Mutant(
+            "floor_d_over_n",
+            Identity(err / (d / n), 1, tolerance=0.05),
+            why="d/n is only the n >> d limit of (d+1)/(n+d+1); at n <= 4d they differ by 9-20 %",
+        ),
+        Mutant(
             "no_cot_recovers",
             Threshold("err_nocot", "<=", 0.05),
             why="for n <= 4d the floor (d+1)/(n+d+1) is at least (d+1)/(5d+1) > 0.2",
@@ -55,6 +67,13 @@ CLAIM = Claim(
             Identity(err / RISK.subs(eta, 1), 1, tolerance=0.05),
             why="one GD step with eta = 1 has error (d+1)/n, a factor (n+d+1)/n >= 1.25 above the floor; "
             "the trained model learns the shrunk step n/(n+d+1)",
+        ),
+    ],
+    controls=[
+        Control(
+            "shuffled_targets",
+            experiment=no_cot_shuffled_targets,
+            why="trained on another prompt's w*, the LSA cannot learn the one-step GD map",
         ),
     ],
     reference=reference(

@@ -28,33 +28,42 @@ from models.parity_cot import (
     PositionalAttentionCoT,
     children_mass,
     one_gd_step,
-    train_mlp,
 )
 from tasks.parity import ParityTask
 from theorycheck import Measurement, Tier
 
 LR_PER_T2 = 2.0
+MLP_BUDGET = 2000  # Adam steps for the no-CoT MLP: the spec's T_big, fixed before any run
 
 
 def _accuracy(pred: torch.Tensor, target: torch.Tensor) -> float:
     return float((torch.sign(pred) == target).double().mean())
 
 
-def _one_step_cot(task: ParityTask, train: torch.Tensor, test: torch.Tensor) -> dict[str, float]:
-    """One teacher-forced GD step from W = 0; accuracies on fresh inputs, attention on the children."""
+def _one_step_cot(
+    task: ParityTask, train: torch.Tensor, test: torch.Tensor, *, final_only: bool = False
+) -> dict[str, float]:
+    """One teacher-forced GD step from W = 0; accuracies on fresh inputs, attention on the children.
+
+    ``final_only`` (control): the step uses the last position's loss alone, so
+    the intermediate parities are fed in but never supervised.
+    """
     t = task.length
     model = PositionalAttentionCoT(ParityCoTConfig(d=task.d, length=t))
     acc_0 = _accuracy(model.generate(test[:, : task.d])[:, -1], test[:, -1])
-    step = one_gd_step(model, train, LR_PER_T2 * t**2)
+    step = one_gd_step(model, train, LR_PER_T2 * t**2, final_only=final_only)
     generated = model.generate(test[:, : task.d])  # (n_test, T): the model's own CoT
     with torch.no_grad():
         tf = torch.where(model(test) >= 0, 1.0, -1.0) == test[:, task.d :]  # (n_test, k-1) teacher forced
     mass = children_mass(model, task.children)
+    upper = np.asarray(task.levels) >= 2  # CoT positions above the first level (k >= 4: at least one)
     return {
         "acc": _accuracy(generated[:, -1], test[:, -1]),
         "acc_init": acc_0,
         "acc_tf_min": float(tf.double().mean(dim=0).min()),
+        "acc_tf_root": float(tf.double().mean(dim=0)[-1]),
         "mass_min": float(mass.min()),
+        "mass_min_upper": float(mass[upper].min()),
         "mass_mean": float(mass.mean()),
         "loss_before": step.loss_before,
         "loss_after": step.loss_after,
@@ -79,49 +88,88 @@ def _samples(task: ParityTask, seed: int, n: int, n_test: int) -> tuple[torch.Te
 
 def one_step(task: ParityTask, seed: int, tier: Tier) -> Measurement:
     """One teacher-forced step of the CoT model, and the same step for the model without CoT."""
+    return _one_step(task, seed, tier, final_only=False)
+
+
+def one_step_final_label_only(task: ParityTask, seed: int, tier: Tier) -> Measurement:
+    """Control: the same model and step, the CoT positions fed in but only the final label in the loss."""
+    return _one_step(task, seed, tier, final_only=True)
+
+
+def _one_step(task: ParityTask, seed: int, tier: Tier, *, final_only: bool) -> Measurement:
     n = tier.pick(smoke=4000, default=16000)
     train, test = _samples(task, seed, n, tier.pick(smoke=2000, default=4000))
-    scalars = _one_step_cot(task, train, test)
+    scalars = _one_step_cot(task, train, test, final_only=final_only)
     scalars["acc_direct"] = _one_step_direct(task, train, test)
     scalars["n"] = float(n)
     return Measurement.one(scalars=scalars)
 
 
-def _mlp_accuracy(
+def _mlp_run(
     x: torch.Tensor, y: torch.Tensor, test_x: torch.Tensor, test_y: torch.Tensor, cfg: MLPConfig, seed: int
-) -> tuple[float, float]:
-    """(fresh-input accuracy, final training loss over the last 50 steps) of an Adam-trained MLP."""
+) -> tuple[float, float, float]:
+    """(fresh-input accuracy, final training loss over the last 50 steps, first step at which the
+    fresh-input accuracy reached 0.9, checked every 50 steps; the budget + 50 if never) of an
+    Adam-trained MLP."""
     gen = torch.Generator().manual_seed(seed)
     model = ParityMLP(cfg, gen)
-    losses = train_mlp(model, x.float(), y.float(), gen)
+    xs, ys, tx = x.float(), y.float(), test_x.float()
+    opt = torch.optim.Adam(model.parameters(), lr=cfg.lr)
+    losses = np.empty(cfg.steps)
+    reached = float(cfg.steps + 50)
+    for step in range(cfg.steps):
+        idx = torch.randint(0, xs.shape[0], (cfg.batch,), generator=gen)
+        loss = torch.nn.functional.softplus(-ys[idx] * model(xs[idx])).mean()
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        losses[step] = float(loss.detach())
+        if (step + 1) % 50 == 0 and reached > cfg.steps:
+            with torch.no_grad():
+                if _accuracy(model(tx).double(), test_y) >= 0.9:
+                    reached = float(step + 1)
     with torch.no_grad():
-        acc = _accuracy(model(test_x.float()).double(), test_y)
-    return acc, float(losses[-50:].mean())
+        acc = _accuracy(model(tx).double(), test_y)
+    return acc, float(losses[-50:].mean()), reached
 
 
 def cot_vs_direct(task: ParityTask, seed: int, tier: Tier) -> Measurement:
     """CoT model after one step vs a 2-layer MLP after ``budget`` Adam steps on the final label only.
 
-    Control: the same MLP and budget on the 2-parity of the first CoT node
-    (``acc_mlp_pair``) shows the baseline learns when the target is easy.
+    Precondition arm: the same MLP on the 2-parity of the first CoT node, for a
+    quarter of the budget and at least 300 steps (``acc_mlp_pair``), shows the baseline learns when
+    the target is easy.
     """
+    return _cot_vs_direct(task, seed, tier, final_only=False)
+
+
+def cot_vs_direct_final_label_only(task: ParityTask, seed: int, tier: Tier) -> Measurement:
+    """Control: the CoT arm's one step sees only the final label (intermediates not supervised)."""
+    return _cot_vs_direct(task, seed, tier, final_only=True)
+
+
+def _cot_vs_direct(task: ParityTask, seed: int, tier: Tier, *, final_only: bool) -> Measurement:
     n = tier.pick(smoke=4000, default=10000)
-    budget = tier.pick(smoke=300, default=1000)
+    budget = tier.pick(smoke=300, default=MLP_BUDGET)
     train, test = _samples(task, seed, n, tier.pick(smoke=2000, default=4000))
-    cot = _one_step_cot(task, train, test)
+    cot = _one_step_cot(task, train, test, final_only=final_only)
     d = task.d
     cfg = MLPConfig(d=d, width=256, steps=budget, lr=1e-3, batch=256)
-    acc_mlp, loss_mlp = _mlp_accuracy(train[:, :d], train[:, -1], test[:, :d], test[:, -1], cfg, seed)
+    acc_mlp, loss_mlp, reached = _mlp_run(train[:, :d], train[:, -1], test[:, :d], test[:, -1], cfg, seed)
     pair = d  # the first CoT node: a 2-parity of two secret bits
-    acc_pair, _ = _mlp_accuracy(train[:, :d], train[:, pair], test[:, :d], test[:, pair], cfg, seed + 1)
+    pair_cfg = MLPConfig(d=d, width=256, steps=max(300, budget // 4), lr=1e-3, batch=256)
+    acc_pair, _, _ = _mlp_run(train[:, :d], train[:, pair], test[:, :d], test[:, pair], pair_cfg, seed + 1)
     return Measurement.one(
         scalars={
             "acc_cot": cot["acc"],
             "acc_nocot": acc_mlp,
             "acc_mlp_pair": acc_pair,
             "loss_mlp": loss_mlp,
+            "mlp_steps_to_90": reached,
             "budget": float(budget),
             "lr_cot": cot["lr"],
             "n": float(n),
+            "d": float(d),
+            "k": float(task.k),
         }
     )

@@ -9,8 +9,15 @@ Checked: the smallest, over the k - 1 CoT positions, of the attention mass on
 the position's two true children is >= 0.9 after one full-batch GD step from
 zero logits (lr = 2 T^2, n = 16000), for drawn d in [8, 32], k in {4, 8},
 secret set and tree. At initialisation the mass is 2 / m <= 2 / d.
-Mutants: attention still diffuse (mass <= 0.5), and mass at most four times
-the uniform 2 / T (mass_min * T / 2 <= 4).
+Mutants: ``upper_levels_diffuse`` (the positions above the first level, which
+multiply two written CoT tokens, keep their mass <= 0.5: one step would only
+find the input pairs), the near miss; attention still diffuse everywhere
+(mass <= 0.5) and mass at most four times the uniform 2 / T are far.
+Control ``final_label_only``: the same step with only the final label in the
+loss; the intermediate positions' attention then gets no gradient and stays
+uniform, so the claim must not hold there.
+The step is deterministic given the sample: intervals are points and mutant
+distances in half-widths are undefined.
 Gaps: as in one_step_teacher_forcing (fixed lr schedule and n, small d).
 """
 
@@ -19,10 +26,10 @@ from __future__ import annotations
 import sympy as sp
 
 from tasks.parity import parity_tasks
-from theorycheck import Claim, Mutant, Threshold, reference
+from theorycheck import Claim, Control, Mutant, Threshold, reference
 
 from . import PAPER
-from ._experiment import one_step
+from ._experiment import one_step, one_step_final_label_only
 
 mass_min, T = sp.symbols("mass_min T", positive=True)
 
@@ -38,6 +45,12 @@ CLAIM = Claim(
     prediction=Threshold("mass_min", ">=", 0.9),
     mutants=[
         Mutant(
+            "upper_levels_diffuse",
+            Threshold("mass_min_upper", "<=", 0.5),
+            why="with teacher forcing each upper position's target is the 2-parity of two written CoT "
+            "tokens, so its gradient singles out those two positions just as at the first level",
+        ),
+        Mutant(
             "attention_stays_diffuse",
             Threshold("mass_min", "<=", 0.5),
             why="the children's logits grow by ~8 over the others' with lr = 2 T^2, so their mass -> 1",
@@ -46,6 +59,13 @@ CLAIM = Claim(
             "no_better_than_uniform",
             Threshold(mass_min * T / 2, "<=", 4.0),
             why="mass_min <= 8/T is at most 4x the uniform 2/T; the step multiplies it by ~e^8 / 2 (to ~1)",
+        ),
+    ],
+    controls=[
+        Control(
+            "final_label_only",
+            experiment=one_step_final_label_only,
+            why="unsupervised intermediate positions get no gradient, so their attention stays uniform",
         ),
     ],
     reference=reference(

@@ -13,8 +13,17 @@ the k-parity right with accuracy >= 0.95, for drawn d in [8, 32], k in
 fixed link phi(z) = 2 z^2 - 1, only W trained; step lr = 2 T^2 (T = d + k - 1,
 see _experiment.py for why and the measured window); n = 16000 samples
 (4000 at smoke), 4000 fresh test inputs.
-Mutants: accuracy still at chance level after one step, and the same model
-and step rule without CoT positions (final label only) also succeeding.
+Mutants: ``first_level_only`` (one step learns the pairs of input bits but
+the root position, which multiplies two written CoT tokens, stays at chance:
+its teacher-forced accuracy <= 0.6), the near miss a reader of "one step"
+might expect for a tree of depth log2 k; ``needs_many_steps`` (accuracy at
+chance after one step) and ``no_cot_one_step`` (the same model and step rule
+without CoT positions also succeeding) are far.
+Control ``final_label_only``: the same model and one step with the CoT
+positions fed in but only the final label in the loss (the intermediate
+supervision, the theorem's premise, removed); the claim must not hold there.
+Everything is exact here given the sample (one deterministic step), so the
+interval is a point and mutant distances in half-widths are undefined.
 Gaps: one fixed lr schedule (the theorem's own constants not read); n fixed
 rather than ~d^(2+eps); k = 2 not drawn (there the CoT is the label itself,
 so the no-CoT mutant would be true).
@@ -23,10 +32,10 @@ so the no-CoT mutant would be true).
 from __future__ import annotations
 
 from tasks.parity import parity_tasks
-from theorycheck import Claim, Mutant, Threshold, reference
+from theorycheck import Claim, Control, Mutant, Threshold, reference
 
 from . import PAPER
-from ._experiment import one_step
+from ._experiment import one_step, one_step_final_label_only
 
 CLAIM = Claim(
     paper=PAPER,
@@ -40,6 +49,12 @@ CLAIM = Claim(
     prediction=Threshold("acc", ">=", 0.95),
     mutants=[
         Mutant(
+            "first_level_only",
+            Threshold("acc_tf_root", "<=", 0.6),
+            why="the expected gradient separates every CoT position's two children, whatever its level, "
+            "because the teacher-forced inputs make each level's target a 2-parity of its children",
+        ),
+        Mutant(
             "needs_many_steps",
             Threshold("acc", "<=", 0.6),
             why="the expected gradient already separates every node's two children by ~4/T^2 per unit step",
@@ -49,6 +64,13 @@ CLAIM = Claim(
             Threshold("acc_direct", ">=", 0.95),
             why="without CoT positions phi(attention average) is a degree-2 polynomial of the inputs, "
             "uncorrelated with a k >= 4 parity, and its gradient carries no signal about S",
+        ),
+    ],
+    controls=[
+        Control(
+            "final_label_only",
+            experiment=one_step_final_label_only,
+            why="without the intermediate parities in the loss one step carries no signal about S",
         ),
     ],
     reference=reference(

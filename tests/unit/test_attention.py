@@ -15,6 +15,7 @@ from models.attention import (
     embed,
     logits,
     loss_and_grads,
+    loss_and_grads_numpy,
     train,
 )
 from tasks.strings import all_strings, even_pairs_labels
@@ -63,3 +64,29 @@ def test_short_run_is_deterministic_and_gives_up() -> None:
     assert a.attention.shape == (len(a.steps), 28, 4)
     early = train(batch, y, config, 200, torch.Generator().manual_seed(1), give_up_at=1)
     assert early.steps[-1] <= 1
+
+
+def test_numpy_gradients_match_the_torch_ones() -> None:
+    _, batch, y = _setup()
+    gen = torch.Generator().manual_seed(3)
+    w = torch.randn(6, 6, generator=gen, dtype=torch.float64)
+    u = torch.randn(6, generator=gen, dtype=torch.float64)
+    loss, acc, grad_w, grad_u, p = loss_and_grads(Params(W=w, u=u), batch, y)
+    out = loss_and_grads_numpy(
+        w.numpy(), u.numpy(), batch.emb.numpy(), batch.mask.numpy(), batch.query.numpy(), y.numpy()
+    )
+    assert abs(out[0] - loss) < 1e-12 and out[1] == acc
+    np.testing.assert_allclose(out[2], grad_w.numpy(), atol=1e-12)
+    np.testing.assert_allclose(out[3], grad_u.numpy(), atol=1e-12)
+    np.testing.assert_allclose(out[4], p.numpy(), atol=1e-12)
+
+
+def test_weight_decay_shrinks_the_readout_and_u_path_is_recorded() -> None:
+    _, batch, y = _setup()
+    plain = AttentionConfig(n_positions=4, init_scale=0.01)
+    decayed = AttentionConfig(n_positions=4, init_scale=0.01, weight_decay_u=0.05)
+    a = train(batch, y, plain, 300, torch.Generator().manual_seed(1))
+    b = train(batch, y, decayed, 300, torch.Generator().manual_seed(1))
+    assert b.u_norm[-1] < a.u_norm[-1]
+    assert a.u_path.shape == (len(a.steps), 6)
+    np.testing.assert_allclose(np.linalg.norm(a.u_path, axis=1), a.u_norm)

@@ -76,3 +76,39 @@ def test_upweight_keeps_rows_stochastic() -> None:
     assert q[0, 2] == 0.5 and q[0, 0] / q[0, 1] == pytest.approx(0.5 / 0.49)
     with pytest.raises(ValueError):
         upweight(p, [(0, 2)], 1.0)
+
+
+def test_exit_law_is_a_distribution_and_matches_the_walk() -> None:
+    from models.markov_search import exit_law
+
+    chain = sample_chain(GRAPH, np.random.default_rng(7))
+    p = transition_matrix(chain, 0.05)
+    law, edges = exit_law(p, chain.labels, 1)
+    np.testing.assert_allclose(law.sum(axis=1), 1.0)
+    assert {(y, z) for y, z in edges} == {(x, y) for x, y in chain.sparse if chain.labels[x] == 1}
+    # Monte Carlo: walks started at the entry of cluster 1 leave through the forward edge at the exact rate
+    entry = int(np.flatnonzero(chain.labels == 1)[0]) + GRAPH.entries[1]
+    forward = edges.index(next(e for e in edges if chain.labels[e[1]] == 2))
+    row = int(np.flatnonzero(np.flatnonzero(chain.labels == 1) == entry)[0])
+    rng = np.random.default_rng(8)
+    hits = 0
+    for _ in range(2000):
+        x = entry
+        while chain.labels[x] == 1:
+            x = int(rng.choice(len(p), p=p[x]))
+        hits += int(chain.labels[x] == 2)
+    assert hits / 2000 == pytest.approx(law[row, forward], abs=0.04)
+
+
+def test_walking_search_crosses_every_forward_edge_and_rewards_only_crossings() -> None:
+    from models.markov_search import walking_search
+
+    chain = sample_chain(GRAPH, np.random.default_rng(9))
+    p = transition_matrix(chain, 1e-4)
+    walk = walking_search(p, chain.labels, chain.start, 2, np.random.default_rng(10))
+    assert walk.arrived
+    forward = {(x, y) for x, y in chain.sparse if chain.labels[y] == chain.labels[x] + 1}
+    assert forward <= set(walk.edges) <= set(chain.sparse)
+    assert set(walk.edges) == set(walk.crossings)
+    again = walking_search(p, chain.labels, chain.start, 2, np.random.default_rng(10), cache={})
+    assert again == walk
