@@ -22,6 +22,10 @@ cross-check them).
   but cheaply: each stay in a cluster is replaced by its exact exit law (which
   sparse edge ends it, from a linear solve), so its cost does not grow with
   1/eps although the walk it simulates does.
+- :func:`budgeted_search` is the same walk under a step budget: each stay in
+  a cluster also costs its steps (a geometric time with the exact mean exit
+  time), and the walk stops when the budget is spent, so a search whose
+  budget is short of the barrier's 1/eps does not find the hard steps.
 - :func:`upweight` is the improved model: every rewarded edge gets
   probability ``p`` (rows renormalised).
 """
@@ -191,6 +195,65 @@ def walking_search(
     return WalkResult(
         edges=tuple(sorted(set(crossings))), crossings=tuple(crossings), arrived=int(labels[x]) == goal
     )
+
+
+@dataclass(frozen=True)
+class BudgetedWalk:
+    """A budgeted walk: every crossing taken in order, the steps spent, and whether it arrived."""
+
+    crossings: tuple[tuple[int, int], ...]
+    steps: float
+    arrived: bool
+
+
+def _cluster_law(p: np.ndarray, labels: np.ndarray, cluster: int) -> tuple[Any, ...]:
+    law, edges = exit_law(p, labels, cluster)
+    inside = labels == cluster
+    q = p[np.ix_(inside, inside)]
+    mean_exit = np.linalg.solve(np.eye(len(q)) - q, np.ones(len(q)))  # (m_c,) expected steps to leave
+    cum = np.cumsum(law / law.sum(axis=1, keepdims=True), axis=1)  # (m_c, edges)
+    return cum, edges, {int(s): i for i, s in enumerate(np.flatnonzero(inside))}, mean_exit
+
+
+def budgeted_search(
+    p: np.ndarray,
+    labels: np.ndarray,
+    start: int,
+    goal: int,
+    budget: float,
+    rng: np.random.Generator,
+    *,
+    cache: dict[int, Any] | None = None,
+) -> BudgetedWalk:
+    """Walk the model ``p`` from ``start`` for at most ``budget`` steps or until the ``goal`` cluster.
+
+    Each stay in a cluster ends through an edge drawn from the exact exit law
+    (:func:`exit_law`) after a number of steps drawn from a geometric law
+    with the exact expected exit time from the entry state; a crossing whose
+    stay would overrun the budget is not taken. The geometric time is exact
+    for a walk started from the cluster's quasi-stationary law (the exit time
+    is then geometric and independent of the exit edge); from an entry state
+    it is off by the within-cluster mixing time, negligible against 1/eps.
+    """
+    laws: dict[int, Any] = {} if cache is None else cache
+    x, spent = int(start), 0.0
+    crossings: list[tuple[int, int]] = []
+    while int(labels[x]) != goal:
+        c = int(labels[x])
+        if c not in laws:
+            laws[c] = _cluster_law(p, labels, c)
+        cum, edges, pos, mean_exit = laws[c]
+        i = pos[x]
+        stay = float(rng.geometric(min(1.0, 1.0 / float(mean_exit[i]))))
+        if spent + stay > budget:
+            spent = budget
+            break
+        spent += stay
+        row = cum[i]
+        j = min(int(np.searchsorted(row, rng.random() * row[-1], side="right")), len(edges) - 1)
+        crossings.append(edges[j])
+        x = edges[j][1]
+    return BudgetedWalk(crossings=tuple(crossings), steps=spent, arrived=int(labels[x]) == goal)
 
 
 def upweight(p: np.ndarray, edges: Sequence[tuple[int, int]], weight: float) -> np.ndarray:

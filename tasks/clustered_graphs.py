@@ -12,6 +12,13 @@ seeded generator by :func:`sample_chain`; the sparse edges get probability
 States are numbered cluster by cluster: cluster ``c`` holds the states
 ``offsets[c] .. offsets[c] + sizes[c] - 1``. The chain starts at state 0
 (node 0 of cluster 0) and the target is the last cluster.
+
+With ``dead_ends`` every non-final cluster c also has a decoy: a sparse edge
+from its node ``decoys[c]`` into a dead-end cluster of ``DEAD_END_SIZE``
+states (label K + c, numbered after the K main clusters) whose only way out
+is a sparse edge back to the decoy node. A dead end is a wrong hard step: it
+changes cluster but leads nowhere, so a search must tell the crossings that
+make progress from those that do not.
 """
 
 from __future__ import annotations
@@ -21,6 +28,8 @@ from dataclasses import dataclass
 import numpy as np
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
+
+DEAD_END_SIZE = 3  # states of each dead-end cluster
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -33,11 +42,18 @@ class ClusteredGraph:
     missing: float  # fraction of optional within-cluster edges left out (0 = complete)
     spread: float  # log-normal spread of the dense weights (0 = uniform rows)
     backward: bool  # each hard step can be undone: a sparse edge entry_{c+1} -> exit_c
+    dead_ends: bool = False  # each non-final cluster has a decoy sparse edge into a dead end
+    decoys: tuple[int, ...] = ()  # node of cluster c with the decoy edge (one per non-final cluster)
 
     def __post_init__(self) -> None:
         k = len(self.sizes)
         if k < 2 or len(self.exits) != k or len(self.entries) != k:
             raise ValueError("need >= 2 clusters and one exit and one entry per cluster")
+        if self.dead_ends and (
+            len(self.decoys) != k - 1
+            or any(not 0 <= v < m for v, m in zip(self.decoys, self.sizes[:-1], strict=True))
+        ):
+            raise ValueError(f"need one decoy node per non-final cluster, got {self.decoys}")
         if any(m < 2 for m in self.sizes):
             raise ValueError(f"cluster sizes must be >= 2, got {self.sizes}")
         for name, nodes in (("exits", self.exits), ("entries", self.entries)):
@@ -58,8 +74,8 @@ class ClusteredGraph:
 
     @property
     def states(self) -> int:
-        """Total number of states."""
-        return int(sum(self.sizes))
+        """Total number of states (dead ends included)."""
+        return int(sum(self.sizes)) + (DEAD_END_SIZE * (self.clusters - 1) if self.dead_ends else 0)
 
 
 @dataclass(frozen=True)
@@ -91,6 +107,17 @@ def sample_chain(graph: ClusteredGraph, rng: np.random.Generator) -> ClusteredCh
         dense[off : off + m, off : off + m] = weights / weights.sum(axis=1, keepdims=True)
         labels[off : off + m] = c
     sparse = []
+    if graph.dead_ends:  # drawn after the main clusters, so those keep their weights
+        base = int(sum(graph.sizes))
+        for c in range(graph.clusters - 1):
+            m, off = DEAD_END_SIZE, base + DEAD_END_SIZE * c
+            present = rng.random((m, m)) >= graph.missing
+            ring = np.eye(m, dtype=bool) | np.roll(np.eye(m, dtype=bool), 1, axis=1)
+            weights = np.exp(graph.spread * rng.standard_normal((m, m))) * (present | ring)
+            dense[off : off + m, off : off + m] = weights / weights.sum(axis=1, keepdims=True)
+            labels[off : off + m] = graph.clusters + c
+            decoy = graph.offsets[c] + graph.decoys[c]
+            sparse += [(decoy, off), (off + m - 1, decoy)]
     for c in range(graph.clusters - 1):
         exit_state = graph.offsets[c] + graph.exits[c]
         entry_state = graph.offsets[c + 1] + graph.entries[c + 1]
@@ -132,6 +159,7 @@ def clustered_graphs(
     max_size: int = 12,
     max_missing: float = 0.3,
     max_spread: float = 0.5,
+    dead_ends: bool = False,
 ) -> st.SearchStrategy[ClusteredGraph]:
     """Clustered graphs with sizes in ``[min_size, max_size]`` and K in ``[min_clusters, max_clusters]``.
 
@@ -143,7 +171,8 @@ def clustered_graphs(
 
     Shrinking moves towards two clusters of the smallest size, exit and entry
     at node 0, complete clusters (no missing edges), uniform weights and no
-    backward edges.
+    backward edges. ``dead_ends=True`` adds a decoy dead end to every
+    non-final cluster, its decoy node drawn (shrinking to node 0).
     """
     _check_range("clusters", min_clusters, max_clusters, 2)
     _check_range("size", min_size, max_size, 2)
@@ -163,6 +192,9 @@ def clustered_graphs(
         )
         exits = tuple(data(st.integers(min_value=0, max_value=m - 1)) for m in sizes)
         entries = tuple(data(st.integers(min_value=0, max_value=m - 1)) for m in sizes)
+        decoys = (
+            tuple(data(st.integers(min_value=0, max_value=m - 1)) for m in sizes[:-1]) if dead_ends else ()
+        )
         return ClusteredGraph(
             sizes=tuple(sizes),
             exits=exits,
@@ -170,6 +202,8 @@ def clustered_graphs(
             missing=data(st.floats(min_value=0.0, max_value=max_missing)),
             spread=data(st.floats(min_value=0.0, max_value=max_spread)),
             backward=data(st.booleans()),
+            dead_ends=dead_ends,
+            decoys=decoys,
         )
 
     return draw()

@@ -49,10 +49,16 @@ def _escape(
 
 
 def _measure(
-    target: MultiIndexTarget, dims: tuple[int, ...], seed: int, extra: dict[str, float]
+    target: MultiIndexTarget,
+    dims: tuple[int, ...],
+    seed: int,
+    extra: dict[str, float],
+    *,
+    either_first: bool = False,
 ) -> Measurement:
     res = _escape(target, dims, np.random.default_rng(seed))
-    plateau = [max(b - a, 1e-9) for a, b in zip(res["t1"], res["t2"], strict=True)]
+    gaps = [b - a for a, b in zip(res["t1"], res["t2"], strict=True)]
+    plateau = [max(abs(g) if either_first else g, 1e-9) for g in gaps]
     order = float(np.mean([a < b for a, b in zip(res["t1"], res["t2"], strict=True)]))
     return Measurement.one(
         series={"plateau": Curve.of(dims, plateau), "t1": Curve.of(dims, res["t1"])},
@@ -64,6 +70,18 @@ def leap_sweep(problem: LeapProblem, seed: int, tier: Tier) -> Measurement:
     """Plateau t2 - t1 over d for ``c1 h_1(z_1) + c2 h_l(z_2)``."""
     dims = tier.pick(smoke=LEAP_DIMS[problem.leap][:3], default=LEAP_DIMS[problem.leap])
     return _measure(problem.target(), dims, seed, {"ell": float(problem.leap)})
+
+
+def leap_one(problem: LeapProblem, seed: int, tier: Tier) -> Measurement:
+    """Control: z_2 given a degree-1 component, ``c1 h_1(z_1) + c2 h_1(z_2)`` (no saddle), same d range.
+
+    ``ell`` stays the instance's l: the claim's d^{l-1} is judged on a target
+    without the leap. Either direction may be learned first here, so the
+    plateau is |t2 - t1| (the clipped t2 - t1 would fail through the clip).
+    """
+    dims = tier.pick(smoke=LEAP_DIMS[problem.leap][:3], default=LEAP_DIMS[problem.leap])
+    target = LeapProblem(leap=1, first=problem.first, second=problem.second).target()
+    return _measure(target, dims, seed, {"ell": float(problem.leap)}, either_first=True)
 
 
 def staircase_sweep(problem: StaircaseProblem, seed: int, tier: Tier) -> Measurement:

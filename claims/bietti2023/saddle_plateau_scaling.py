@@ -18,8 +18,20 @@ must grow like d^{l-1} (log-log slope within 10 %).
 Mutants: d^{l/2} (near miss for l = 3: the d^{k/2} of spectral / partial-trace
 estimators); d^{(l-2)/2} (the planted single-index flow with a fixed link,
 whose overlap is not squared); log d (no plateau beyond z_1's own escape).
+Control ``leap_one`` (added after the audit of issue 11): the same flow on
+c1 h_1(z_1) + c2 h_1(z_2), z_2 given a degree-1 component (no leap), over the
+instance's d range; the claim's d^{l-1}, with the instance's l, must not hold
+there. Its plateau is |t2 - t1|, as either direction may be learned first
+without a leap (a first run with the claim's clipped t2 - t1 gave 1e-9 at
+every d, a failure through the clip, so the absolute gap was adopted after
+that run). Observed at the default tier: VIOLATED with slope 0, because with
+l = 1 the target is linear in x (one index, c1 w1 + c2 w2): both overlaps
+rise together and t2 - t1 is 0 to solver precision at every d. The control
+thus fails for a structural reason close to construction; a two-index l = 1
+target (e.g. with a degree-2 term in z_1 only) would make a stronger arm and
+is not built.
 Gaps: population flow only (no samples, no network): the link is the exact
-conditional expectation; l = 1 (no plateau) and l >= 4 not swept; the d range
+conditional expectation; l = 1 is swept only as the control; l >= 4 not swept; the d range
 starts at 2^8 / 2^7 because at d = 64 the initial overlaps are not yet small
 (t2 grew 6x from d = 64 to 128 in one prototype seed), chosen after the
 prototype; the paper's exact statement of the saddle times was not
@@ -31,10 +43,10 @@ from __future__ import annotations
 import sympy as sp
 
 from tasks.multi_index import leap_problems
-from theorycheck import Claim, Mutant, Scaling, Threshold, reference
+from theorycheck import Claim, Control, Mutant, Scaling, Threshold, reference
 
 from . import PAPER
-from ._experiment import leap_sweep
+from ._experiment import leap_one, leap_sweep
 
 d, C, ell = sp.symbols("d C ell", positive=True)
 ALL = (0.0, 1e30)
@@ -70,6 +82,14 @@ CLAIM = Claim(
             _scaling(sp.log(d), params=()),
             why="z_2 has no degree-1 component, so its overlap grows like m^l, not exponentially",
         ),
+    ],
+    controls=[
+        Control(
+            "leap_one",
+            leap_one,
+            why="with a degree-1 component z_2 is correlated with the target from the start: its overlap "
+            "grows exponentially, there is no saddle and no d^{l-1} plateau",
+        )
     ],
     reference=reference(
         section="abstract; saddle-to-saddle dynamics",

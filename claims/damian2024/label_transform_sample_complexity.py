@@ -17,10 +17,22 @@ Control: no label transform: the raw label y with the order-4 partial trace
 (the estimator an information-exponent reading calls for), d = 8..32.
 Mutants: n ~ d^{s/2} = d^2 (the information exponent governs efficient
 recovery); n ~ d log d (near miss: a log factor).
-Gaps: the truncation of zeta_2 was chosen after a prototype: the untruncated
-E[h_2 | y] (unbounded, ~ |y|^{1/2}) gave slopes 1.23-1.44 on d = 16..128,
-where single heavy-weighted samples create outlier eigenvalues; the paper's
-analysis uses a bounded transform (our reading). The control runs on smaller
+Post-hoc choice (audit of issue 11): the truncation of zeta_2 at its 2 % / 98 %
+quantiles was added after the untruncated transform failed: the untruncated
+E[h_2 | y] (unbounded, ~ |y|^{1/2}) gave slopes 1.23-1.44 on d = 16..128, i.e.
+the claim VIOLATED, where single heavy-weighted samples create outlier
+eigenvalues. The truncation is justified by our reading that the paper's
+analysis uses a bounded transform, not by the paper's text; the untruncated
+failure is a finding about the unbounded Bayes transform at this scale.
+Re-run after the change on fresh session seeds (default tier, single
+process, the claim's code unchanged since the truncation; 4 Dec 2026):
+seed 1: HOLDS (slopes 1.02 [0.97, 1.06] and 0.99 [0.94, 1.04] on two links);
+information_exponent_governs killed; log_factor INCONCLUSIVE (transient: the
+engine asks for d up to about 450-735), so the near miss survived; control
+no_label_transform VIOLATED (slope 2.87). seed 2: HOLDS (1.03 [0.99, 1.07],
+1.03 [1.00, 1.06]); both mutants killed; control INCONCLUSIVE (median R^2
+0.89 < 0.9: the raw-label n_c(d) does not fit a power law on d = 8..32).
+Gaps: the control runs on smaller
 d (its n grows like d^3 at this scale: 10^4 samples at d = 45). Only even
 links with s in {4}; the paper's statement covers every k* = 2 link.
 """

@@ -21,6 +21,14 @@ correlational / online-SGD learning); every link has k* = min(s, 2)
 (transforms lower the exponent to 2 but never below: false for non-even links
 with s >= 2, e.g. He_3, whose k* is 1). Both are judged as "no link of the
 panel differs" and die on the first counterexample.
+Control ``binary_kstar_four``: the same certificate search on a panel of
+binary links with k* = 4 (y in {-1, +1}, E[y h_2] = 0 by the choice of the
+second threshold, as in ``partial_trace_sample_complexity``); for a binary
+label every transform is affine in y, so powers of y cover every transform and
+no certificate can exist: the claim (no uncertified link) must not hold there.
+It shows the search does not certify every link: without it a certificate
+was found for every link tried, and a y^m-vs-He_1/He_2 certificate also exists
+for generic non-polynomial links (audit of issue 11).
 Gaps: links are deterministic polynomials without label noise; the search
 certifies k* <= 2 by one explicit transform family (powers of y), which is
 enough for the upper bound; the paper's statement covers noisy polynomial
@@ -32,10 +40,10 @@ from __future__ import annotations
 import sympy as sp
 
 from tasks.single_index import polynomial_link_panels
-from theorycheck import Claim, Mutant, Threshold, reference
+from theorycheck import Claim, Control, Mutant, Threshold, reference
 
 from . import PAPER
-from ._experiment import certify_panel
+from ._experiment import certify_binary_panel, certify_panel
 
 uncertified = sp.Symbol("uncertified", nonnegative=True)
 
@@ -60,6 +68,14 @@ CLAIM = Claim(
             why="a non-even link has E[z | y] != 0 for some power of y (E[He_3(z)^m z] != 0 for odd m), "
             "so k* = 1 even when s = 3; only even links stop at k* = 2",
         ),
+    ],
+    controls=[
+        Control(
+            "binary_kstar_four",
+            experiment=certify_binary_panel,
+            why="a panel of k* = 4 links (not polynomial): no transform correlates with He_1 or He_2, "
+            "so the certificate search must leave links uncertified",
+        )
     ],
     reference=reference(
         section="2",

@@ -3,9 +3,10 @@
 Claims: the pretrained chain needs time of order 1/eps to reach the answer
 cluster (``metastable_hitting_time``); that time is, to leading order, the
 hitting time of the distilled K-state meta-chain (``meta_chain_time``); a
-search that rewards sparse (cluster-changing) edges and upweights them gives
-a chain whose hitting time no longer depends on eps (``search_removes_barrier``),
-so the gain of search grows like 1/eps (``search_speedup``).
+budgeted search that rewards the progress-making sparse edges it took and
+upweights them gives a chain whose hitting time no longer depends on eps
+(``search_removes_barrier``; the former ``search_speedup``, the quotient of
+two of these series, is folded into it).
 
 Out of scope: the statistical-query lower bound for models restricted to
 local information of the pretrained graph (a learning-theoretic limit with

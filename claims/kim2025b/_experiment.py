@@ -1,54 +1,51 @@
-"""Shared experiment of kim2025b: exact hitting times of a drawn clustered chain over an eps grid.
+"""Shared experiments of kim2025b: exact hitting times of drawn clustered chains over an eps grid.
 
 One unit = one instance (the graph's shape) and one seed, which draws the
-dense within-cluster weights and drives the search walks. Hitting times are
-exact float64 linear algebra; the only randomness after the weights is which
-sparse edges a search walk happens to take.
+dense within-cluster weights (and drives the searches). Hitting times are
+exact float64 linear algebra.
 
-The search must walk (``models.markov_search.walking_search``): at every eps
-of the grid a fresh walk samples the pretrained chain's own transitions from
-the start state until it reaches the answer cluster, and a process reward
-marks the cluster-changing transitions it actually took (the verifier never
-reads a row's support). Every rewarded edge is then given probability
-``BOOST`` (rows renormalised), our stand-in for the paper's fine-tuning. The
-walk itself pays the barrier (it is a pretrained run, about 1/eps steps);
-what it buys is an improved model for every later run.
+``metastable_sweep`` (the pretrained chain and its meta-chain, on graphs of
+clusters in series) and its control ``no_barrier`` (the sparse edges keep
+probability ``eps_max`` at every grid point: the metastable premise removed).
 
-Controls (the premise removed, same seeds and instances):
+``search_sweep`` (the search claim, on graphs with a dead end off every
+non-final cluster): at every eps, ``SEARCHES`` independent searches, each
+``ROLLOUTS`` budgeted walks of the pretrained chain from the start
+(``models.markov_search.budgeted_search``) with a budget of
+``BUDGET * n / eps`` steps per walk (n states: about one pass's cost when the
+exit states carry a 1/m share of their cluster). A process reward marks the
+crossings that make progress (cluster c to c + 1 on the way to the answer);
+dead-end entries, returns and backward steps are not rewarded. Every rewarded
+edge gets probability ``BOOST`` (rows renormalised), our stand-in for the
+paper's fine-tuning; T_search is the median, over the searches, of the
+improved model's exact hitting time. Its controls:
 
-* ``no_process_reward``: the walk runs but nothing is rewarded, so nothing is
-  upweighted (the search without its verifier).
-* ``dense_reward``: the verifier rewards, at every crossing, an easy
-  (within-cluster) transition out of the crossing's source state instead of
-  the crossing itself (a reward that does not single out the sparse edges).
-* ``no_barrier``: the hard steps do not get harder: the sparse edges keep
-  probability ``eps_max`` at every grid point (the metastable premise removed).
+* ``fixed_budget``: the search's budget does not grow with the barrier: every
+  eps gets the budget of ``eps_max`` (``BUDGET * n / eps_max`` steps).
+
+``reward_every_crossing`` (not a control, a measured variant): the verifier
+rewards every cluster change the walks took (dead-end entries and returns,
+backward steps), the spec's "reward on any cluster change".
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
-from models.markov_search import (
-    WalkResult,
-    hitting_time,
-    hitting_times,
-    meta_chain,
-    upweight,
-    walking_search,
-)
-from tasks.clustered_graphs import ClusteredGraph, sample_chain, transition_matrix
+from models.markov_search import budgeted_search, hitting_time, hitting_times, meta_chain, upweight
+from tasks.clustered_graphs import ClusteredChain, ClusteredGraph, sample_chain, transition_matrix
 from theorycheck import Measurement, Tier
 
 BOOST = 0.5  # probability given to the rewarded edges out of a state after search
+ROLLOUTS = 4  # budgeted walks from the start per search
+BUDGET = 1.0  # steps per walk, in units of n / eps (n states)
 
 
 def searches(tier: Tier) -> int:
-    """Independent search walks per eps; T_search is their mean (the expected improved time)."""
-    return tier.pick(smoke=4, default=16)
+    """Independent searches per eps; T_search is the median of their improved times."""
+    return tier.pick(smoke=5, default=15)
 
 
 def eps_grid(tier: Tier) -> np.ndarray:
@@ -73,54 +70,19 @@ def uniform_meta_chain(p: np.ndarray, labels: np.ndarray) -> np.ndarray:
     return meta
 
 
-def _rewarded(
-    mode: str,
-    crossings: Sequence[tuple[int, int]],
-    p: np.ndarray,
-    labels: np.ndarray,
-    rng: np.random.Generator,
-) -> list[tuple[int, int]]:
-    if mode == "walk":
-        return sorted(set(crossings))
-    if mode == "none":
-        return []
-    found = set()  # "dense": an easy transition out of each crossing's source instead of the crossing
-    for x, _ in crossings:
-        easy = [int(y) for y in np.flatnonzero((labels == labels[x]) & (p[x] > 0)) if y != x]
-        found.add((x, easy[int(rng.integers(len(easy)))]))
-    return sorted(found)
-
-
-def _sweep(graph: ClusteredGraph, seed: int, tier: Tier, *, search: str, barrier: bool) -> Measurement:
-    rng = np.random.default_rng(seed)
-    chain = sample_chain(graph, rng)
+def _sweep(graph: ClusteredGraph, seed: int, tier: Tier, *, barrier: bool) -> Measurement:
+    chain = sample_chain(graph, np.random.default_rng(seed))
     grid = eps_grid(tier)
-    pre, searched, rel, rel_uniform, crossings, backward = [], [], [], [], [], []
-    forward = {(x, y) for x, y in chain.sparse if chain.labels[y] == chain.labels[x] + 1}
-    back_edges = set(chain.sparse) - forward
+    pre, rel, rel_uniform = [], [], []
     start_cluster = int(chain.labels[chain.start])
     for eps in grid:
         p = transition_matrix(chain, float(eps) if barrier else float(grid[-1]))
-        t_pre = hitting_time(p, chain.labels, chain.start, chain.target)
-        times: list[float] = []
-        walks: list[WalkResult] = []
-        laws: dict[int, Any] = {}
-        for _ in range(searches(tier)):
-            walk = walking_search(p, chain.labels, chain.start, chain.target, rng, cache=laws)
-            found = _rewarded(search, walk.crossings, p, chain.labels, rng)
-            improved = upweight(p, found, BOOST) if found else p
-            times.append(hitting_time(improved, chain.labels, chain.start, chain.target))
-            walks.append(walk)
-        t_search = float(np.mean(times))
         t_meta = _meta_time(meta_chain(p, chain.labels), start_cluster, chain.target)
         t_uniform = _meta_time(uniform_meta_chain(p, chain.labels), start_cluster, chain.target)
+        t_pre = hitting_time(p, chain.labels, chain.start, chain.target)
         pre.append(t_pre)
-        searched.append(t_search)
         rel.append(abs(t_pre / t_meta - 1.0))
         rel_uniform.append(abs(t_pre / t_uniform - 1.0))
-        crossings.append(np.mean([len(w.crossings) for w in walks]))
-        backward.append(np.mean([len(back_edges & set(w.crossings)) for w in walks]))
-    pre_a, searched_a = np.array(pre), np.array(searched)
     sweep = grid.tolist()
     eps_min = float(grid[0])
     p_min = transition_matrix(chain, eps_min if barrier else float(grid[-1]))
@@ -128,20 +90,14 @@ def _sweep(graph: ClusteredGraph, seed: int, tier: Tier, *, search: str, barrier
     q_min = meta_chain(p_min, chain.labels)
     return Measurement.one(
         series={
-            "hitting_time": (sweep, pre_a.tolist()),
-            "search_hitting_time": (sweep, searched_a.tolist()),
-            "speedup": (sweep, (pre_a / searched_a).tolist()),
+            "hitting_time": (sweep, pre),
             "meta_rel_err": (sweep, rel),
             "meta_rel_err_uniform": (sweep, rel_uniform),
         },
         scalars={
-            "time_ratio": float(pre_a[0] / _meta_time(q_min, start_cluster, chain.target)),
-            "time_eps": float(pre_a[0] * eps_min),
+            "time_ratio": float(pre[0] / _meta_time(q_min, start_cluster, chain.target)),
+            "time_eps": float(pre[0] * eps_min),
             "first_exit_eps": first_exit * eps_min,
-            "crossings_mean": float(np.mean(crossings)),
-            "backward_crossed_mean": float(np.mean(backward)),
-            "forward_edges": float(len(forward)),
-            "speedup_at_min_eps": float(pre_a[0] / searched_a[0]),
             "eps_min": eps_min,
             "eps_max": float(grid[-1]),
         },
@@ -149,20 +105,76 @@ def _sweep(graph: ClusteredGraph, seed: int, tier: Tier, *, search: str, barrier
 
 
 def metastable_sweep(graph: ClusteredGraph, seed: int, tier: Tier) -> Measurement:
-    """Hitting times of the pretrained, searched (walking search) and meta chains over the eps grid."""
-    return _sweep(graph, seed, tier, search="walk", barrier=True)
-
-
-def no_process_reward(graph: ClusteredGraph, seed: int, tier: Tier) -> Measurement:
-    """Control: the search walks but its verifier rewards nothing, so no edge is upweighted."""
-    return _sweep(graph, seed, tier, search="none", barrier=True)
-
-
-def dense_reward(graph: ClusteredGraph, seed: int, tier: Tier) -> Measurement:
-    """Control: the verifier rewards an easy transition out of each crossing's source, not the crossing."""
-    return _sweep(graph, seed, tier, search="dense", barrier=True)
+    """Hitting times of the pretrained and meta chains over the eps grid."""
+    return _sweep(graph, seed, tier, barrier=True)
 
 
 def no_barrier(graph: ClusteredGraph, seed: int, tier: Tier) -> Measurement:
     """Control: the sparse edges keep probability eps_max at every grid point (no metastability)."""
-    return _sweep(graph, seed, tier, search="walk", barrier=False)
+    return _sweep(graph, seed, tier, barrier=False)
+
+
+def _progress(chain: ClusteredChain, x: int, y: int) -> bool:
+    """The process reward: the crossing moves one cluster closer to the answer."""
+    return bool(chain.labels[x] < chain.target and chain.labels[y] == chain.labels[x] + 1)
+
+
+def _search(
+    chain: ClusteredChain, eps: float, budget_eps: float, tier: Tier, rng: np.random.Generator, *, every: bool
+) -> tuple[float, float, float]:
+    """(median improved time, fraction of searches that missed a progress edge, mean crossings per walk)."""
+    p = transition_matrix(chain, eps)
+    budget = BUDGET * len(p) / budget_eps
+    progress_edges = {(x, y) for x, y in chain.sparse if _progress(chain, x, y)}
+    laws: dict[int, Any] = {}
+    times, missed, crossed = [], [], []
+    for _ in range(searches(tier)):
+        found: set[tuple[int, int]] = set()
+        for _ in range(ROLLOUTS):
+            walk = budgeted_search(p, chain.labels, chain.start, chain.target, budget, rng, cache=laws)
+            found |= {e for e in walk.crossings if every or _progress(chain, *e)}
+            crossed.append(len(walk.crossings))
+        improved = upweight(p, sorted(found), BOOST) if found else p
+        times.append(hitting_time(improved, chain.labels, chain.start, chain.target))
+        missed.append(not progress_edges <= found)
+    return float(np.median(times)), float(np.mean(missed)), float(np.mean(crossed))
+
+
+def _search_sweep(graph: ClusteredGraph, seed: int, tier: Tier, *, scaled: bool, every: bool) -> Measurement:
+    rng = np.random.default_rng(seed)
+    chain = sample_chain(graph, rng)
+    grid = eps_grid(tier)
+    pre, searched, missed, crossed = [], [], [], []
+    for eps in grid:
+        budget_eps = float(eps if scaled else grid[-1])
+        t, miss, cross = _search(chain, float(eps), budget_eps, tier, rng, every=every)
+        p = transition_matrix(chain, float(eps))
+        pre.append(hitting_time(p, chain.labels, chain.start, chain.target))
+        searched.append(t)
+        missed.append(miss)
+        crossed.append(cross)
+    return Measurement.one(
+        series={"search_hitting_time": (grid.tolist(), searched), "hitting_time": (grid.tolist(), pre)},
+        scalars={
+            "miss_rate": float(np.mean(missed)),
+            "miss_rate_at_min_eps": missed[0],
+            "crossings_per_walk": float(np.mean(crossed)),
+            "speedup_at_min_eps": float(pre[0] / searched[0]),
+            "eps_min": float(grid[0]),
+        },
+    )
+
+
+def search_sweep(graph: ClusteredGraph, seed: int, tier: Tier) -> Measurement:
+    """Pretrained and searched (median over searches) hitting times over the eps grid."""
+    return _search_sweep(graph, seed, tier, scaled=True, every=False)
+
+
+def fixed_budget(graph: ClusteredGraph, seed: int, tier: Tier) -> Measurement:
+    """Control: the search's budget is that of eps_max at every eps (it does not grow with 1/eps)."""
+    return _search_sweep(graph, seed, tier, scaled=False, every=False)
+
+
+def reward_every_crossing(graph: ClusteredGraph, seed: int, tier: Tier) -> Measurement:
+    """Control: the verifier rewards every cluster change taken, dead ends and backward steps included."""
+    return _search_sweep(graph, seed, tier, scaled=True, every=True)

@@ -8,8 +8,11 @@ outputs on the training inputs it measures:
 
 * the squared function-space distance D(N, t) = mean over replicas and
   training points of (f_N - f_ref)^2, at the final step (series ``gap``), its
-  worst value over the late window t >= T/4 (series ``gap_sup``) and its
-  growth over time (``kappa_hat``, the growth rate of N * D);
+  worst value over the late window t >= T/4 (series ``gap_sup``), its worst
+  value over every logged time t >= T/10, transient included (series
+  ``gap_sup_all``; ``sup_over_final_4`` / ``_64``: how much larger than D(T)
+  it is at N = 4 / 64) and its growth over time (``kappa_hat``, the growth
+  rate of N * D);
 * the ensemble floor F(N): the squared distance to the proxy of the average
   of all R width-N networks, less the two variances that averaging more
   replicas (and a better proxy) would remove, i.e. an unbiased estimate of
@@ -111,6 +114,8 @@ def _measure(task: Regression, seed: int, tier: Tier, independent: bool) -> Meas
     gap = np.stack([((outputs[w] - ref[:, None, :]) ** 2).mean(axis=(1, 2)) for w in POC_WIDTHS])
     times = np.asarray(record, dtype=float) * STEP
     late = np.asarray(record) >= budget.steps // 4
+    logged = np.asarray(record) > 0  # every logged time after the initial draw
+    sup_all = gap[:, logged].max(axis=1)
     scaled = np.log(gap[:, late] * np.asarray(POC_WIDTHS, dtype=float)[:, None]).mean(axis=0)
     kappa = float(np.polyfit(times[late], scaled, 1)[0])
     final = {w: outputs[w][-1] for w in WIDTHS}  # (R, n) at T
@@ -124,10 +129,13 @@ def _measure(task: Regression, seed: int, tier: Tier, independent: bool) -> Meas
         series={
             "gap": ([float(w) for w in POC_WIDTHS], gap[:, -1].tolist()),
             "gap_sup": ([float(w) for w in POC_WIDTHS], gap[:, late].max(axis=1).tolist()),
+            "gap_sup_all": ([float(w) for w in POC_WIDTHS], sup_all.tolist()),
             "ensemble_gap": ([float(m) for m in ENSEMBLE_SIZES], ensemble),
         },
         scalars={
             "kappa_hat": kappa,
+            "sup_over_final_4": float(sup_all[0] / gap[0, -1]),
+            "sup_over_final_64": float(sup_all[-1] / gap[-1, -1]),
             "window_time": float(times[late][-1] - times[late][0]),
             "reference_share": float(ref_error[-1] / gap[-1, -1]),
             "floor_1": floors[1],

@@ -4,26 +4,36 @@ Nitanda, Lee, Tan, Sakaguchi, Suzuki (2025), arXiv:2502.05784 (ICML 2025),
 main PoC theorem of Sec. 3 (number unverified), whose particle term C/N has
 a constant C independent of t (after Chen, Ren & Wang 2022).
 
-Checked: per seed, the worst squared distance over the late training window,
-sup_{t in [T/4, T]} D(N, t) (10 logged times), decays at least like 1/N over
-N in {4, ..., 64}: a Rate C/N with sense "at_most" (the catalogue spec's
-companion check: the slope of log sup_t D against log N at most -1 + 0.15).
-This is the theorem's form, one constant C for all t in the window. The
-initial transient (N * D falls from the initial variance Var_init[h] ~ 5 to
-its stationary value) is excluded by the burn-in T/4.
-Why this form (issue #11 re-audit): the former check, "N * D grows by at
-most 1.5x over [T/4, T]" (a Threshold on the fitted growth rate), also
-holds for a network of N separately trained neurons, whose error is a
-constant bias and so does not grow either; it could not tell PoC from its
-absence. The growth rate is now a mutant.
+Checked: per seed, the worst squared distance over every logged training
+time after the initial draw, sup_{t in [T/10, T]} D(N, t) (10 logged times,
+the transient included), decays at least like 1/N over N in {4, ..., 64}: a
+Rate C/N with sense "at_most" at the engine's default tolerance (slope at
+most -1 + 0.1): one constant C for all logged t, the theorem's form.
+What this adds to ``poc_one_over_n`` (audit of issue 11): that claim judges
+D(N, T) at the final step only (sense "matches"); this one judges the sup
+over time, transient included, and carries the time-growth mutants (a
+finite-horizon Gronwall constant C e^{kappa t}) that tell a uniform-in-time
+bound from a bound at one horizon. What it does not add: the same runs
+(shared units), and after the burn-in N * D is stationary, so the sup is
+close to D(T): in a prototype unit (seed 7, default tier) sup_t D / D(T) was
+1.09 at N = 4 and 1.15 at N = 64 (scalars ``sup_over_final_4`` / ``_64``
+record it per seed). It is therefore not independent evidence for the 1/N
+rate; it is kept for the statement about time (no growth of the constant
+over the window), which ``poc_one_over_n`` does not test.
+History: the sup was over the late window [T/4, T] (stationary, so
+sup_t D ~ D(T)) and the tolerance 0.15 (1.5x the default, no stated reason);
+both changed before the re-run. The earlier "N * D grows by at most 1.5x"
+Threshold also held for separately trained neurons (issue #11 re-audit); the
+growth rate is a mutant.
 Control: N neurons trained as separate width-1 MFLD systems (no mean-field
 interaction): sup_t D(N, t) flattens at the width-1 bias.
 Mutants: N * D grows exponentially in time (rate kappa >= 0.1 per unit of
 training time, as a finite-horizon Gronwall bound allows); N * D grows by
 1.5x or more over the window (the former claim's complement); sup_t D
 decays only like N^-1/2.
-Gaps: a finite window (t * eta from 5 to 20 at the default tier), not all
-t; the same runs as poc_one_over_n (shared units); 1.2 decades of N.
+Gaps: a finite window (sup over t * eta from 2 to 20, growth rate kappa_hat
+fitted over 5 to 20, at the default tier), not all t; the same runs as
+poc_one_over_n (shared units); 1.2 decades of N.
 """
 
 from __future__ import annotations
@@ -45,12 +55,12 @@ CLAIM = Claim(
     paper=PAPER,
     theorem="main propagation-of-chaos theorem, Sec. 3 (constant uniform in t)",
     statement=(
-        "The worst squared distance to the mean-field network over the late training window, "
+        "The worst squared distance to the mean-field network over every logged training time, "
         "sup_t D(N, t), decays at least like C/N with one constant for all t."
     ),
     instances=regressions(min_lead=0.5),
     experiment=particle_sweep,
-    prediction=Rate(C / N, sweep=N, series="gap_sup", sense="at_most", tolerance=0.15, window=(4, 64)),
+    prediction=Rate(C / N, sweep=N, series="gap_sup_all", sense="at_most", window=(4, 64)),
     mutants=[
         Mutant(
             "grows_exponentially_in_time",
@@ -68,7 +78,7 @@ CLAIM = Claim(
         ),
         Mutant(
             "sup_like_one_over_sqrt_n",
-            Rate(C / sp.sqrt(N), sweep=N, series="gap_sup", tolerance=0.15, window=(4, 64)),
+            Rate(C / sp.sqrt(N), sweep=N, series="gap_sup_all", window=(4, 64)),
             why="the particles stay nearly i.i.d. at every time, so the variance term is order 1/N "
             "at every t, not 1/sqrt(N)",
         ),
@@ -87,7 +97,8 @@ CLAIM = Claim(
         "figure values not readable here",
     ),
     gaps=[
-        "finite window t * eta in [5, 20] (default tier), not all t",
-        "sup over 10 logged times; N from 4 to 64; mean-field law approximated by K width-1024 runs",
+        "finite window t * eta in [2, 20] (default tier), not all t",
+        "sup over 10 logged times from T/10; N from 4 to 64",
+        "mean-field law approximated by K width-1024 runs",
     ],
 )

@@ -112,3 +112,46 @@ def test_walking_search_crosses_every_forward_edge_and_rewards_only_crossings() 
     assert set(walk.edges) == set(walk.crossings)
     again = walking_search(p, chain.labels, chain.start, 2, np.random.default_rng(10), cache={})
     assert again == walk
+
+
+def test_budgeted_search_stops_at_its_budget_and_reaches_the_goal_with_room() -> None:
+    from models.markov_search import budgeted_search
+
+    chain = sample_chain(GRAPH, np.random.default_rng(9))
+    p = transition_matrix(chain, 1e-3)
+    none = budgeted_search(p, chain.labels, chain.start, 2, 0.0, np.random.default_rng(1))
+    assert none.crossings == () and not none.arrived and none.steps == 0.0
+    far = budgeted_search(p, chain.labels, chain.start, 2, 1e9, np.random.default_rng(1))
+    assert far.arrived and set(far.crossings) <= set(chain.sparse)
+
+
+def test_budgeted_search_time_matches_the_exact_hitting_time() -> None:
+    from models.markov_search import budgeted_search
+
+    chain = sample_chain(GRAPH, np.random.default_rng(3))
+    p = transition_matrix(chain, 1e-3)
+    rng, cache = np.random.default_rng(4), {}
+    steps = [budgeted_search(p, chain.labels, 0, 2, 1e12, rng, cache=cache).steps for _ in range(3000)]
+    exact = hitting_time(p, chain.labels, 0, 2)
+    assert np.mean(steps) == pytest.approx(exact, rel=0.06)  # geometric stays: exact up to mixing
+
+
+def test_dead_ends_add_a_decoy_cluster_with_one_way_in_and_one_way_out() -> None:
+    graph = ClusteredGraph(
+        sizes=(4, 5, 3),
+        exits=(2, 4, 0),
+        entries=(0, 1, 2),
+        missing=0.0,
+        spread=0.3,
+        backward=False,
+        dead_ends=True,
+        decoys=(1, 3),
+    )
+    chain = sample_chain(graph, np.random.default_rng(2))
+    assert graph.states == 12 + 6 and sorted(set(chain.labels.tolist())) == [0, 1, 2, 3, 4]
+    p = transition_matrix(chain, 1e-3)
+    assert np.allclose(p.sum(axis=1), 1.0)
+    for dead, decoy in ((3, 1), (4, 4 + 3)):
+        into = [(x, y) for x, y in chain.sparse if chain.labels[y] == dead]
+        out = [(x, y) for x, y in chain.sparse if chain.labels[x] == dead]
+        assert into == [(decoy, into[0][1])] and out == [(out[0][0], decoy)]
