@@ -94,12 +94,7 @@ def _krr_errors(
 
 def icl_sweep(family: SingleIndexFamily, seed: int, tier: Tier) -> Measurement:
     """Pretrain at the smallest and largest d of ``family``; prompt length N(eps) of ICL and of KRR."""
-    return _icl_sweep(family, seed, tier, full_prior=False)
-
-
-def icl_sweep_full_prior(family: SingleIndexFamily, seed: int, tier: Tier) -> Measurement:
-    """Control: as ``icl_sweep`` with the task index uniform on the whole sphere (r = d) at each d."""
-    return _icl_sweep(family, seed, tier, full_prior=True)
+    return _icl_sweep(family, seed, tier)
 
 
 def icl_sweep_shifted_subspace(family: SingleIndexFamily, seed: int, tier: Tier) -> Measurement:
@@ -108,11 +103,11 @@ def icl_sweep_shifted_subspace(family: SingleIndexFamily, seed: int, tier: Tier)
     The pretraining (and its validity) is the claim's; only the in-context tasks lose the prior the
     model was pretrained on. KRR is evaluated on S' as well.
     """
-    return _icl_sweep(family, seed, tier, full_prior=False, shift_subspace=True)
+    return _icl_sweep(family, seed, tier, shift_subspace=True)
 
 
 def _icl_sweep(
-    family: SingleIndexFamily, seed: int, tier: Tier, *, full_prior: bool, shift_subspace: bool = False
+    family: SingleIndexFamily, seed: int, tier: Tier, *, shift_subspace: bool = False
 ) -> Measurement:
     steps = tier.pick(smoke=60, default=600)
     tasks = tier.pick(smoke=100, default=1000)
@@ -123,8 +118,6 @@ def _icl_sweep(
     censored, drift = 0.0, -math.inf
     for tag, d in (("lo", family.dims[0]), ("hi", family.dims[-1])):
         task = family.at(d)
-        if full_prior:
-            task = SingleIndexTask(dim=d, rank=d, link=task.link, noise=task.noise)
         basis = random_subspace(d, task.rank, gen)
         model = FeatureLinearAttention(FeatureAttentionConfig(dim=d, width=WIDTH), gen)
         losses = pretrain(model, _sampler(task, basis, gen), PretrainConfig(steps=steps))
