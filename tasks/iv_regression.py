@@ -48,6 +48,8 @@ import torch
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
+from .arguments import number_in
+
 UNIT_SD = math.sqrt(1.0 / 12.0)  # standard deviation of U[0, 1]
 
 
@@ -228,10 +230,25 @@ def grid_points(dim: int, per_axis: int) -> torch.Tensor:
     return torch.tensor(list(itertools.product(axis.tolist(), repeat=dim)), dtype=torch.float64)
 
 
-def _check_float(name: str, value: object, low: float, high: float) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
-        raise InvalidArgument(f"{name}={value!r} must be a number in [{low}, {high}]")
-    return float(value)
+Range = tuple[float, float]
+
+
+def _nuisance_ranges(noise: Range, noncompliance: Range, confounding: Range) -> tuple[Range, Range, Range]:
+    """The checked (min, max) ranges of noise, non-compliance and confounding shared by both designs."""
+    limits = {"noise": 10.0, "noncompliance": 0.95, "confounding": 10.0}
+    ranges = {"noise": noise, "noncompliance": noncompliance, "confounding": confounding}
+    checked = []
+    for name, (low, high) in ranges.items():
+        lo = number_in(f"min_{name}", low, 0.0, limits[name])
+        checked.append((lo, number_in(f"max_{name}", high, lo, limits[name])))
+    return checked[0], checked[1], checked[2]
+
+
+def _draw_design(
+    draw: st.DrawFn, target: CosineTarget | JumpTarget, ranges: tuple[Range, Range, Range]
+) -> IVDesign:
+    noise, noncompliance, confounding = (draw(st.floats(lo, hi, allow_nan=False)) for lo, hi in ranges)
+    return IVDesign(target=target, noise=noise, noncompliance=noncompliance, confounding=confounding)
 
 
 def iv_designs(
@@ -259,14 +276,11 @@ def iv_designs(
         raise InvalidArgument(f"min_dim={min_dim!r} must be an int in [1, 3]")
     if isinstance(max_dim, bool) or not isinstance(max_dim, int) or not min_dim <= max_dim <= 3:
         raise InvalidArgument(f"max_dim={max_dim!r} must be an int in [min_dim, 3]")
-    lo_s = _check_float("min_smoothness", min_smoothness, 0.1, 10.0)
-    hi_s = _check_float("max_smoothness", max_smoothness, lo_s, 10.0)
-    lo_n = _check_float("min_noise", min_noise, 0.0, 10.0)
-    hi_n = _check_float("max_noise", max_noise, lo_n, 10.0)
-    lo_p = _check_float("min_noncompliance", min_noncompliance, 0.0, 0.95)
-    hi_p = _check_float("max_noncompliance", max_noncompliance, lo_p, 0.95)
-    lo_k = _check_float("min_confounding", min_confounding, 0.0, 10.0)
-    hi_k = _check_float("max_confounding", max_confounding, lo_k, 10.0)
+    lo_s = number_in("min_smoothness", min_smoothness, 0.1, 10.0)
+    hi_s = number_in("max_smoothness", max_smoothness, lo_s, 10.0)
+    ranges = _nuisance_ranges(
+        (min_noise, max_noise), (min_noncompliance, max_noncompliance), (min_confounding, max_confounding)
+    )
     if len(terms) != 3 or any(isinstance(t, bool) or not isinstance(t, int) or t < 2 for t in terms):
         raise InvalidArgument(f"terms={terms!r} must be three ints >= 2 (for d = 1, 2, 3)")
 
@@ -274,12 +288,7 @@ def iv_designs(
     def build(draw: st.DrawFn) -> IVDesign:
         d = draw(st.integers(min_dim, max_dim))
         s = draw(st.floats(lo_s, hi_s, allow_nan=False))
-        return IVDesign(
-            target=CosineTarget(dim=d, smoothness=s, terms=terms[d - 1]),
-            noise=draw(st.floats(lo_n, hi_n, allow_nan=False)),
-            noncompliance=draw(st.floats(lo_p, hi_p, allow_nan=False)),
-            confounding=draw(st.floats(lo_k, hi_k, allow_nan=False)),
-        )
+        return _draw_design(draw, CosineTarget(dim=d, smoothness=s, terms=terms[d - 1]), ranges)
 
     return build()
 
@@ -304,17 +313,14 @@ def jump_designs(
     sine wave, the least noise, the least non-compliance and the weakest
     confounding.
     """
-    lo_t = _check_float("min_location", min_location, 0.05, 0.95)
-    hi_t = _check_float("max_location", max_location, lo_t, 0.95)
-    lo_h = _check_float("min_height", min_height, 0.0, 10.0)
-    hi_h = _check_float("max_height", max_height, lo_h, 10.0)
-    hi_a = _check_float("max_amplitude", max_amplitude, 0.0, 10.0)
-    lo_n = _check_float("min_noise", min_noise, 0.0, 10.0)
-    hi_n = _check_float("max_noise", max_noise, lo_n, 10.0)
-    lo_p = _check_float("min_noncompliance", min_noncompliance, 0.0, 0.95)
-    hi_p = _check_float("max_noncompliance", max_noncompliance, lo_p, 0.95)
-    lo_k = _check_float("min_confounding", min_confounding, 0.0, 10.0)
-    hi_k = _check_float("max_confounding", max_confounding, lo_k, 10.0)
+    lo_t = number_in("min_location", min_location, 0.05, 0.95)
+    hi_t = number_in("max_location", max_location, lo_t, 0.95)
+    lo_h = number_in("min_height", min_height, 0.0, 10.0)
+    hi_h = number_in("max_height", max_height, lo_h, 10.0)
+    hi_a = number_in("max_amplitude", max_amplitude, 0.0, 10.0)
+    ranges = _nuisance_ranges(
+        (min_noise, max_noise), (min_noncompliance, max_noncompliance), (min_confounding, max_confounding)
+    )
 
     @st.composite
     def build(draw: st.DrawFn) -> IVDesign:
@@ -324,11 +330,6 @@ def jump_designs(
             amplitude=draw(st.floats(0.0, hi_a, allow_nan=False)),
             frequency=draw(st.integers(1, 2)),
         )
-        return IVDesign(
-            target=target,
-            noise=draw(st.floats(lo_n, hi_n, allow_nan=False)),
-            noncompliance=draw(st.floats(lo_p, hi_p, allow_nan=False)),
-            confounding=draw(st.floats(lo_k, hi_k, allow_nan=False)),
-        )
+        return _draw_design(draw, target, ranges)
 
     return build()

@@ -36,6 +36,8 @@ import torch
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
+from .arguments import number_in
+
 PARTNER_RATIO_MIN = 2.66  # C_mu >= 2.66 in Assumption 4.1 (7)
 # Lemma 5.4's first stage: multi-modal signal grows at 0.48 C_mu eta ||mu||^2/(m tau) against noise at most
 # 1.06 eta sigma^2 d/(n m tau), so the multi-modal signal wins the race iff C_mu n SNR^2 > 1.06/0.48.
@@ -191,12 +193,6 @@ def sample_full(task: MultiModalTask, count: int, generator: torch.Generator) ->
     }
 
 
-def _check(name: str, value: object, low: float, high: float) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
-        raise InvalidArgument(f"{name}={value!r} must be a number in [{low}, {high}]")
-    return float(value)
-
-
 def multimodal_tasks(
     *,
     min_dim: int = 1000,
@@ -218,17 +214,17 @@ def multimodal_tasks(
     least help from the second modality) and the smallest ``n SNR^2`` allowed with it (the weakest
     signal).
     """
-    _check("min_dim", min_dim, 16, 10**7)
-    _check("max_dim", max_dim, min_dim, 10**7)
-    _check("min_samples", min_samples, 8, 10**5)
-    _check("max_samples", max_samples, min_samples, 10**5)
+    number_in("min_dim", min_dim, 16, 10**7)
+    number_in("max_dim", max_dim, min_dim, 10**7)
+    number_in("min_samples", min_samples, 8, 10**5)
+    number_in("max_samples", max_samples, min_samples, 10**5)
     if min_dim <= 2 * max_samples:
         raise InvalidArgument(f"min_dim={min_dim} must exceed 2 max_samples={2 * max_samples}")
-    lo = _check("min_n_snr2", min_n_snr2, 1e-4, 1e4)
-    hi = _check("max_n_snr2", max_n_snr2, lo, 1e4)
-    lo_c = _check("min_partner_ratio", min_partner_ratio, 0.0, 100.0)
-    hi_c = _check("max_partner_ratio", max_partner_ratio, lo_c, 100.0)
-    product = _check("min_partner_product", min_partner_product, 0.0, 1e4)
+    lo = number_in("min_n_snr2", min_n_snr2, 1e-4, 1e4)
+    hi = number_in("max_n_snr2", max_n_snr2, lo, 1e4)
+    lo_c = number_in("min_partner_ratio", min_partner_ratio, 0.0, 100.0)
+    hi_c = number_in("max_partner_ratio", max_partner_ratio, lo_c, 100.0)
+    product = number_in("min_partner_product", min_partner_product, 0.0, 1e4)
     if product > hi * hi_c:
         raise InvalidArgument(f"min_partner_product={product} exceeds max_n_snr2 * max_partner_ratio")
 
