@@ -159,6 +159,12 @@ def _fit(fit: Any) -> str:
     return f"<p class='fit'>Fit: {'; '.join(parts)}.</p>"
 
 
+def _titled_table(title: str, headers: Sequence[str], rows: str) -> str:
+    """A section heading and a list table with ``headers`` over the already rendered ``rows``."""
+    head = "".join(f"<th>{h}</th>" for h in headers)
+    return f"<h4>{title}</h4><table class='list'><tr>{head}</tr>{rows}</table>"
+
+
 def _instances(r: Mapping[str, Any]) -> str:
     rows = r.get("instances") or []
     if not rows:
@@ -168,10 +174,7 @@ def _instances(r: Mapping[str, Any]) -> str:
         f"<td>{e(measured(i))}</td><td>{e(i.get('seeds', ''))}</td><td>{e(i.get('reason') or '')}</td></tr>"
         for i in rows
     )
-    return (
-        "<h4>Instances</h4><table class='list'><tr><th>instance</th><th>verdict</th><th>measured</th>"
-        f"<th>seeds</th><th>reason</th></tr>{body}</table>"
-    )
+    return _titled_table("Instances", ("instance", "verdict", "measured", "seeds", "reason"), body)
 
 
 def _counterexample(r: Mapping[str, Any]) -> str:
@@ -205,9 +208,10 @@ def _controls(r: Mapping[str, Any]) -> str:
             f"</span></td><td>{e(measured(c))}</td><td>{e(c.get('why', ''))}</td>"
             f"<td>{e(c.get('reason') or '')}</td></tr>"
         )
-    return (
-        "<h4>Controls (the claim must not hold here)</h4><table class='list'><tr><th>control</th>"
-        f"<th>outcome</th><th>measured</th><th>why</th><th>reason</th></tr>{''.join(rows)}</table>"
+    return _titled_table(
+        "Controls (the claim must not hold here)",
+        ("control", "outcome", "measured", "why", "reason"),
+        "".join(rows),
     )
 
 
@@ -220,9 +224,8 @@ def _replays(r: Mapping[str, Any]) -> str:
         f"<td>{badge(p.get('verdict'))}</td><td>{e(measured(p))}</td><td>{e(p.get('reason') or '')}</td></tr>"
         for p in replays
     )
-    return (
-        "<h4>Stored counterexamples replayed</h4><table class='list'><tr><th>instance</th><th>verdict</th>"
-        f"<th>measured</th><th>reason</th></tr>{rows}</table>"
+    return _titled_table(
+        "Stored counterexamples replayed", ("instance", "verdict", "measured", "reason"), rows
     )
 
 
@@ -245,10 +248,10 @@ def _mutants(r: Mapping[str, Any]) -> str:
         f"<td>{e(m.get('why', ''))}</td><td>{e(m.get('reason') or '')}</td></tr>"
         for m in mutants
     )
-    return (
-        "<h4>Mutants (false variants the data must reject)</h4><table class='list'><tr><th>mutant</th>"
-        "<th>prediction</th><th>outcome</th><th>measured vs region</th><th>distance</th><th>why false</th>"
-        f"<th>reason</th></tr>{rows}</table>"
+    return _titled_table(
+        "Mutants (false variants the data must reject)",
+        ("mutant", "prediction", "outcome", "measured vs region", "distance", "why false", "reason"),
+        rows,
     )
 
 

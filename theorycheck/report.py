@@ -17,6 +17,7 @@ from .atomic import write_text_atomic
 from .figures import rate_figure
 from .history import HISTORY_FILE, read_history
 from .html_report import render_html
+from .verdict import Verdict
 
 __all__ = [
     "junit_properties",
@@ -58,7 +59,8 @@ def mutants_cell(record: Mapping[str, Any]) -> str:
 
 def summary_line(document: Mapping[str, Any]) -> str:
     s = document["summary"]
-    counts = ", ".join(f"{n} {v}" for v, n in s["verdicts"].items() if n)
+    # the verdicts' own order, not the document's key order (a reloaded claims.json has its keys sorted)
+    counts = ", ".join(f"{n} {v.value}" for v in Verdict if (n := s["verdicts"].get(v.value)))
     score = s["mutation_score"]
     interval = s.get("mutation_score_interval")
     score_text = "n/a" if score is None else f"{score:.2f}"
