@@ -141,21 +141,42 @@ def decided_by_precondition(mutant: Prediction, requires: Sequence[Prediction]) 
     disjoint from the precondition's, is VIOLATED wherever the claim is judged
     at all: its "kill" says nothing about the data.
     """
-    region = getattr(mutant, "region", None)
-    compiled = getattr(mutant, "compiled", None)
-    if region is None or compiled is None or not callable(region):
-        return None
-    low, high = region()
     for pre in requires:
-        pre_region, pre_compiled = getattr(pre, "region", None), getattr(pre, "compiled", None)
-        if pre_region is None or pre_compiled is None or not callable(pre_region):
-            continue
-        if pre_compiled.expr != compiled.expr:
-            continue
-        p_low, p_high = pre_region()
-        if high < p_low or low > p_high:
+        if _disjoint(mutant, pre, touching=False):
             return f"decided by the precondition {pre.describe()} alone: the two regions are disjoint"
     return None
+
+
+def implied_by_claim(mutant: Prediction, prediction: Prediction) -> str | None:
+    """Why ``mutant`` is decided by the claim's own verdict (not viable), or None.
+
+    A scalar mutant on the claim's own statistic whose region is disjoint from
+    the claim's (the prediction negated at its threshold, or the far side of a
+    gap) is VIOLATED whenever the claim HOLDS, the only case mutants are
+    scored: its kill repeats the claim's verdict. A mutant that can tell the
+    data apart from the claim overlaps its region (a stronger bound).
+    """
+    if _disjoint(mutant, prediction, touching=True):
+        return (
+            f"implied by the claim's own verdict: {mutant.describe()} is disjoint from "
+            f"{prediction.describe()} on the same statistic"
+        )
+    return None
+
+
+def _disjoint(a: Prediction, b: Prediction, touching: bool) -> bool:
+    """Scalar predictions on the same statistic with disjoint regions (sharing an edge counts if touching)."""
+    a_region, a_compiled = getattr(a, "region", None), getattr(a, "compiled", None)
+    b_region, b_compiled = getattr(b, "region", None), getattr(b, "compiled", None)
+    if a_compiled is None or b_compiled is None or not callable(a_region) or not callable(b_region):
+        return False
+    if a_compiled.expr != b_compiled.expr:
+        return False
+    low, high = a_region()
+    b_low, b_high = b_region()
+    if touching:
+        return bool(high <= b_low or low >= b_high)
+    return bool(high < b_low or low > b_high)
 
 
 def _caller_module() -> str:

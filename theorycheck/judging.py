@@ -21,6 +21,8 @@ from .verdict import Judgement, Verdict
 if TYPE_CHECKING:
     from .claim import Claim
 
+RELATIVE_FLOOR = 0.01  # the least unit of a mutant's distance: this share of its region's nearest edge
+
 
 def error_judgement(reason: str) -> Judgement:
     """An ERROR judgement carrying ``reason``."""
@@ -129,16 +131,36 @@ def slack(j: Judgement) -> float | None:
 
 
 def distance(j: Judgement) -> float | None:
-    """The estimate's distance outside its region in interval half-widths (negative inside).
+    """The estimate's distance outside its region (negative inside), in units of the interval's half-width.
 
-    None without an interval of positive width: an exact statistic (a
-    deterministic computation) has no half-width to count in.
+    The unit is at least ``RELATIVE_FLOOR`` of the nearest edge's magnitude, so a deterministic or
+    nearly exact statistic 1 % off its edge is near, not millions of half-widths away. None when
+    both are 0 (an exact statistic at an edge of 0).
     """
     if j.estimate is None or j.region is None or j.interval is None:
         return None
     half = (j.interval[1] - j.interval[0]) / 2
-    if not math.isfinite(half) or half <= 0:
+    if not math.isfinite(half):
         return None
     low, high = j.region
     outside = max(low - j.estimate, j.estimate - high)
-    return outside / half if math.isfinite(outside) else None
+    if not math.isfinite(outside):
+        return None
+    unit = max(half, RELATIVE_FLOOR * abs(_nearest_edge(j.estimate, low, high)))
+    return outside / unit if unit > 0 else None
+
+
+def far_beyond_scale(j: Judgement) -> bool:
+    """The estimate lies further outside its region than the region's own scale (its edge's magnitude,
+    or its width when finite): however narrow or wide its interval, not a near miss."""
+    if j.estimate is None or j.region is None:
+        return False
+    low, high = j.region
+    outside = max(low - j.estimate, j.estimate - high)
+    width = high - low if math.isfinite(high - low) else 0.0
+    return math.isfinite(outside) and outside > max(abs(_nearest_edge(j.estimate, low, high)), width)
+
+
+def _nearest_edge(estimate: float, low: float, high: float) -> float:
+    edges = [e for e in (low, high) if math.isfinite(e)]
+    return min(edges, key=lambda e: abs(estimate - e)) if edges else 0.0

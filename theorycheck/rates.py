@@ -44,6 +44,10 @@ from .verdict import Judgement, Verdict, decide, inconclusive
 Sense = Literal["at_most", "at_least", "matches"]
 # a transient's residual slope must shrink at most this fraction of what a missing log factor's would
 CONVERGENCE = 0.6
+DEFAULT_BAND = 0.05  # the least default half-width of a power law's or an exponential's band
+LOG_POWER_BAND = 0.2  # an unbounded limit-exponent-0 bound's band, in powers of log x ...
+LOG_FLOOR = 0.01  # ... and at least this much slope
+SETTLED = 0.1  # log B moving less than this from x = 1e6 to 1e12 has settled (1 + 1/x), log x has not
 
 
 @dataclass(frozen=True)
@@ -65,6 +69,8 @@ class SeedFit:
     level: float  # mean of log y - log B: log C of the prediction fitted with slope 0
     r2: float
     limit: float | None
+    slowly_varying: bool = False  # limit exponent 0 and log B still unbounded (log^a x): see Rate.delta
+    log_unit: float = math.nan  # slope of log|log x| against log x over the window: log^1 x's local slope
 
 
 def _halves(u: np.ndarray, v: np.ndarray) -> tuple[LineFit, LineFit]:
@@ -143,19 +149,49 @@ class _ShapePrediction(Prediction):
 
     # ---------------------------------------------------------------- declaration side
 
-    def delta(self, limits: Sequence[float] = ()) -> float:
+    def delta(self, limits: Sequence[float] = (), log_unit: float | None = None) -> float:
         """Half-width of the band: ``tolerance``, else 10 % of the limit exponent or rate (at least 0.05).
 
-        The free form's band is on the late/early slope ratio: ±0.25 by default.
+        A power-law bound whose limit exponent is 0 but which grows or decays without limit
+        (log^a x, log log x) is judged in powers of log x: ``log_unit`` is the window's slope of
+        log log x against log x (the local slope of log^1 x), and the band is ±0.2 of a power of
+        log x there, between 0.01 and 0.05 of slope. The free form's band is on the late/early slope
+        ratio: ±0.25 by default.
         """
         if self.tolerance is not None:
             return float(self.tolerance)
         if self.shape.form == "free":
             return 0.25
-        if not self.shape.params:
-            return max(0.1 * abs(float(self.shape.limit)), 0.05)  # type: ignore[arg-type]
         finite = [abs(v) for v in limits if math.isfinite(v)]
-        return max(0.1 * float(np.mean(finite)), 0.05) if finite else 0.05
+        if not self.shape.params:
+            finite = [abs(float(self.shape.limit))]  # type: ignore[arg-type]
+        if not finite:
+            return DEFAULT_BAND
+        limit = float(np.mean(finite))
+        if self.shape.form == "power" and limit < 1e-12 and log_unit is not None and math.isfinite(log_unit):
+            return min(max(LOG_POWER_BAND * abs(log_unit), LOG_FLOOR), DEFAULT_BAND)
+        return max(0.1 * limit, DEFAULT_BAND)
+
+    def band_text(self) -> str:
+        """How the default band is sized, for descriptions."""
+        if self.tolerance is not None:
+            return f"±{self.tolerance:g}"
+        if self.shape.form == "free":
+            return "±0.25 on the slope ratio"
+        if not self.shape.params and abs(float(self.shape.limit)) < 1e-12:  # type: ignore[arg-type]
+            return f"±{LOG_POWER_BAND:g} in powers of log ({LOG_FLOOR:g}..{DEFAULT_BAND:g}) if unbounded"
+        if not self.shape.params:
+            return f"±{self.delta():g}"
+        return f"±10% (min {DEFAULT_BAND:g})"
+
+    def slowly_varying(self, params: tuple[float, ...]) -> bool:
+        """Whether log B keeps moving far out in the regime (log x, log log x), not settling (1 + 1/x)."""
+        if self.shape.form != "power":
+            return False
+        far = np.array([1e6, 1e12]) if self.regime == "large" else np.array([1e-6, 1e-12])
+        with np.errstate(all="ignore"):
+            log_b = self.shape.log_b(far, params)
+        return bool(np.all(np.isfinite(log_b)) and abs(log_b[1] - log_b[0]) > SETTLED)
 
     def region(self, delta: float, centre: float = 0.0) -> tuple[float, float]:
         if self.sense == "matches":
@@ -173,7 +209,7 @@ class _ShapePrediction(Prediction):
         else:
             target = f"form: constant slope of log y against {s.feature}"
         verb = {"matches": "like", "at_most": "at most like", "at_least": "at least like"}[self.sense]
-        band = f"±{self.delta():g}" if self.tolerance is not None or not s.params else "±10% (min 0.05)"
+        band = self.band_text()
         given = f"; {', '.join(map(str, s.params))} from the measurement" if s.params else ""
         return f"{self.series} ~ {verb} {self.expr} in {self.variable} ({target}, {band}{given})"
 
@@ -278,12 +314,15 @@ class _ShapePrediction(Prediction):
             level=float(np.mean(residual)),
             r2=1.0 - sse / sst if sst > 0 else 1.0,
             limit=self.shape.limit_value(params),
+            slowly_varying=self.slowly_varying(params),
+            log_unit=_log_unit(x) if self.shape.form == "power" else math.nan,
         )
 
     def _judge_shape(self, fits: list[SeedFit], alpha: float, narrow: bool, span: float) -> Judgement:
         limits = [f.limit for f in fits if f.limit is not None]
-        delta = self.delta(limits)
         bound = float(np.mean([f.bound for f in fits]))
+        log_unit = float(np.mean([f.log_unit for f in fits])) if all(f.slowly_varying for f in fits) else None
+        delta = self.delta(limits, log_unit)
         full = np.array([f.full.slope for f in fits])
         early = np.array([f.early.slope for f in fits])
         late = np.array([f.late.slope for f in fits])
@@ -444,6 +483,15 @@ class _ShapePrediction(Prediction):
         if self.shape.form == "exponential":
             return f"slope of log {self.series} vs {v}"
         return f"late/early ratio of the slope of log {self.series} vs {self.shape.feature}"
+
+
+def _log_unit(x: np.ndarray) -> float:
+    """Slope of log|log x| against log x over the window (nan where log x changes sign or is 0)."""
+    with np.errstate(all="ignore"):
+        log_x = np.log(x)
+        if not (np.all(log_x > 0) or np.all(log_x < 0)):
+            return math.nan
+        return fit_line(log_x, np.log(np.abs(log_x))).slope
 
 
 def _converges_to(fits: list[SeedFit], side: int, decelerating: float = 0.75) -> float | None:

@@ -20,9 +20,9 @@ from typing import Any
 from . import instances
 from .atomic import write_text_atomic
 from .cache import library_versions
-from .claim import decided_by_precondition
+from .claim import decided_by_precondition, implied_by_claim
 from .errors import CorruptFileError
-from .judging import distance
+from .judging import distance, far_beyond_scale
 from .outcomes import ClaimResult
 from .verdict import Judgement, Verdict
 
@@ -55,7 +55,8 @@ def mutant_status(claim_verdict: str, mutant_verdict: str, decided_by: str | Non
     """killed / survived / not_viable / unscored (VERDICTS 2.3).
 
     Not viable: the mutant errored, or a precondition of the claim decides it
-    alone (its region is disjoint from the precondition's).
+    alone (its region is disjoint from the precondition's), or the claim's own
+    verdict does (its region is disjoint from the claim's on the same statistic).
     """
     if decided_by is not None or mutant_verdict == Verdict.ERROR.value:
         return "not_viable"
@@ -146,7 +147,9 @@ def claim_record(result: ClaimResult) -> dict[str, Any]:
         for m in claim.mutants:
             j = result.mutants.get(m.name)
             verdict = j.verdict.value if j is not None else Verdict.ERROR.value
-            decided_by = decided_by_precondition(m.prediction, claim.requires)
+            decided_by = decided_by_precondition(m.prediction, claim.requires) or implied_by_claim(
+                m.prediction, claim.prediction
+            )
             away = None if j is None else distance(j)
             mutants.append(
                 {
@@ -158,6 +161,7 @@ def claim_record(result: ClaimResult) -> dict[str, Any]:
                     "status": mutant_status(result.verdict.value, verdict, decided_by),
                     "not_viable_because": decided_by,
                     "distance": None if away is None else round(away, 6),
+                    "far_beyond_scale": j is not None and far_beyond_scale(j),
                     **_judgement_fields(j),
                 }
             )
@@ -241,7 +245,10 @@ def summary(records: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
         r["id"]
         for r in scored
         if any(
-            m["status"] == "killed" and m.get("distance") is not None and m["distance"] <= NEAR_MISS
+            m["status"] == "killed"
+            and m.get("distance") is not None
+            and m["distance"] <= NEAR_MISS
+            and not m.get("far_beyond_scale", False)
             for m in r["mutants"]
         )
     ]

@@ -353,3 +353,24 @@ def test_bad_declarations_name_their_field(build, field):
     with pytest.raises(ClaimDeclarationError) as info:
         build()
     assert info.value.field == field
+
+
+def test_powers_of_log_are_told_apart_by_a_band_in_powers_of_log():
+    """sqrt(log n) data: log n and log^(1/4) n fail the default band; a settled bound keeps 0.05."""
+    x = 2.0 ** np.arange(4, 17, 2)
+    m = Measurement.stack(
+        [Measurement.one(series={"max": (x, np.sqrt(2 * np.log(x)) * (1 + 0.002 * s))}) for s in range(6)]
+    )
+
+    def verdict(bound: sp.Expr) -> Verdict:
+        return Scaling(bound, over=n, series="max", window=(1, 1e9)).judge(m, 0.025).verdict
+
+    assert verdict(sp.sqrt(sp.log(n))) is Verdict.HOLDS
+    assert verdict(sp.log(n)) is Verdict.VIOLATED  # limit exponent 0 too: the old ±0.05 band let it hold
+    assert verdict(sp.log(n) ** sp.Rational(1, 4)) is Verdict.VIOLATED
+    log_unit = float(np.polyfit(np.log(x), np.log(np.log(x)), 1)[0])
+    scaling = Scaling(sp.log(n), over=n, series="max")
+    assert scaling.delta([0.0], log_unit) == pytest.approx(0.2 * log_unit)
+    settled = Scaling(1 + 1 / n, over=n, series="max")  # limit exponent 0 but log B settles: not a log power
+    assert not settled.slowly_varying(()) and scaling.slowly_varying(())
+    assert Scaling(sp.log(n), over=n, series="max", tolerance=0.1).delta([0.0], log_unit) == 0.1

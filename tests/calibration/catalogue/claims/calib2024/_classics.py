@@ -4,6 +4,7 @@ Each experiment is a pure function of (instance, seed): everything is drawn
 from ``np.random.default_rng(seed)``. The truth of each quantity is textbook:
 
 * the maximum of n Exp(1) draws has mean H_n = log n + gamma + O(1/n) (log growth);
+* the maximum of n N(0, 1) draws has mean sqrt(2 log n) (1 + o(1)) (a power of log n);
 * the coupon collector needs n H_n draws on average (n log n: a log factor);
 * the largest of the n + 1 spacings of n uniforms has mean H_(n+1) / (n + 1) (log n / n);
 * ordinary least squares with Gaussian design has E||b - b*||^2 = sigma^2 d / (n - d - 1);
@@ -29,6 +30,7 @@ LOG_GRID = np.unique(np.round(np.geomspace(64, 4096, 10)).astype(int))
 COUPON_GRID = np.unique(np.round(np.geomspace(16, 2048, 9)).astype(int))
 SPACING_GRID = np.unique(np.round(np.geomspace(16, 8192, 10)).astype(int))
 AR_GRID = np.unique(np.round(np.geomspace(100, 10_000, 16)).astype(int))
+GAUSS_GRID = 2 ** np.arange(4, 17, 2)
 NN_GRID = np.unique(np.round(np.geomspace(32, 4096, 8)).astype(int))
 
 
@@ -53,6 +55,14 @@ def exponential_maxima(instance: Repeats, seed: int, tier: Tier) -> Measurement:
     u = rng.random((instance.repeats, len(LOG_GRID)))
     maxima = -np.log1p(-(u ** (1.0 / LOG_GRID)))
     return Measurement.one(series={"max": (LOG_GRID, maxima.mean(axis=0))})
+
+
+def gaussian_maxima(instance: Repeats, seed: int, tier: Tier) -> Measurement:
+    """Mean over repeats of the maximum of n N(0, 1) draws, sampled exactly: max = Phi^-1(U^(1/n))."""
+    rng = np.random.default_rng(seed)
+    u = rng.random((instance.repeats, len(GAUSS_GRID)))
+    maxima = stats.norm.isf(-np.expm1(np.log(u) / GAUSS_GRID))  # 1 - U^(1/n) without cancellation
+    return Measurement.one(series={"max": (GAUSS_GRID, maxima.mean(axis=0))})
 
 
 def coupon_draws(instance: Repeats, seed: int, tier: Tier) -> Measurement:
