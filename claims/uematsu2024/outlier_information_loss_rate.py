@@ -29,6 +29,15 @@ fraction, not the energy's); no loss at all (a flat ratio).
 Gaps: first layer only; one hidden layer; the inlier's content is read from the
 generator (a real data set has no such split); the sweep d = 8..128 (1.2
 decades) is what width 128 affords (the untrained control needs width >= d).
+Finding of the default-tier run (nothing changed after it): INCONCLUSIVE.
+(6, 4, 0.48): slope -0.92 [-0.97, -0.87], straddling the band's edge -0.9;
+(2, 3, 0.3): -0.80 [-0.88, -0.72], outside the band but steepening (local
+-0.76 -> -0.84), read as a transient. The loss is slower than d^-1 because k
+grows (k = 4.75 on average at d = 128 for r = 2, C = 3: the same noise fitting as in
+``weights_low_dimensional``), so the near miss d^-1 log d is not killed
+(INCONCLUSIVE on both). The controls do not run on a non-HOLDS claim; by hand
+(seeds 0-3, log-log slope): untrained 0.00, shuffled labels -0.14 to -0.19,
+random subspace -0.05 to 0.01, in-subspace OOD -0.02 to 0.04: none falls.
 """
 
 from __future__ import annotations

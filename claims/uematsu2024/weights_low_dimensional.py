@@ -32,6 +32,17 @@ epochs at 5e-4 (a uniform shrink of e^-7.2 against far more; the
 shuffled control keeps the decay); k = #{s_i > 0.1 s_1} (the authors' count,
 our ratio fixed at 0.1) is reported as the ``rank`` series but not judged:
 it is an integer and its interval is often of zero width.
+Finding of the default-tier run (nothing changed after it): INCONCLUSIVE.
+(r, C, noise) = (6, 4, 0.48) HOLDS, slope 0.007 [-0.028, 0.042]; (2, 3, 0.3)
+straddles the edge, 0.040 [0.001, 0.080]: the effective rank of the r = 2
+network creeps up (PR about 1.7 -> 2.0 from d = 8 to 128; k = 4.75 at d = 128)
+as the network fits a few of the noise directions of its 256 samples, and the
+seed-to-seed scatter of the slope (-0.00 to 0.15) is as large as the band. The
+controls do not run on a non-HOLDS claim; by hand (seeds 0-3, log-log slope
+of PR): untrained 0.77-0.78, shuffled labels 0.42-0.56 (PR 2 -> 6-14), no
+decay 0.11-0.19; so the low rank of the trained weights is learning, not decay
+alone, where it shows. The mutants sqrt d and d are killed; log d is killed on
+the r = 6 instance and INCONCLUSIVE (transient) on r = 2.
 """
 
 from __future__ import annotations
