@@ -10,6 +10,7 @@ singular vectors V_k span the directions the layer passes on),
 
 high for inputs aligned with the weights (ID), low for inputs whose content
 the layer discards (:func:`dominant_subspace`, :func:`projection_ratio`).
+:func:`effective_rank` is a continuous count of a weight's dimensions.
 Baselines evaluated on the same network: maximum softmax probability
 (:func:`max_softmax`) and the class-conditional Mahalanobis distance with a
 tied covariance (:func:`mahalanobis_scores`). :func:`auroc` is the
@@ -108,6 +109,20 @@ def dominant_subspace(weight: np.ndarray, ratio: float) -> np.ndarray:
     _, s, vt = np.linalg.svd(weight, full_matrices=False)
     k = max(1, int(np.sum(s > ratio * s[0])))
     return np.asarray(vt[:k], dtype=float)
+
+
+def effective_rank(weight: np.ndarray) -> float:
+    """Participation ratio of the squared singular values, ``(sum s_i^2)^2 / sum s_i^4``.
+
+    A continuous effective rank: m for m equal singular values, 1 for rank one,
+    and invariant to the scale of the weight (a uniform shrink, such as weight
+    decay alone, leaves it unchanged).
+    """
+    energy = np.linalg.svd(np.asarray(weight, dtype=float), compute_uv=False) ** 2
+    total = float(np.sum(energy))
+    if total <= 0.0:
+        raise ValueError("the weight is zero: its effective rank is undefined")
+    return total**2 / float(np.sum(energy**2))
 
 
 def random_subspace(dim: int, k: int, rng: np.random.Generator) -> np.ndarray:

@@ -11,6 +11,7 @@ from scipy.stats import norm
 from models.projection_ood import (
     auroc,
     dominant_subspace,
+    effective_rank,
     mahalanobis_scores,
     max_softmax,
     projection_ratio,
@@ -27,6 +28,19 @@ def test_dominant_subspace_keeps_singular_values_above_the_ratio() -> None:
     basis = dominant_subspace(w, 0.1)
     assert basis.shape == (3, 5)
     assert np.allclose(np.abs(basis @ v[:, :3]), np.eye(3), atol=1e-10)
+
+
+def test_effective_rank_is_the_participation_ratio_of_the_squared_singular_values() -> None:
+    rng = np.random.default_rng(7)
+    u, _ = np.linalg.qr(rng.standard_normal((8, 8)))
+    v, _ = np.linalg.qr(rng.standard_normal((6, 6)))
+    s = np.array([3.0, 2.0, 1.0, 0.0, 0.0, 0.0])
+    w = u[:, :6] @ np.diag(s) @ v.T
+    assert effective_rank(w) == pytest.approx(14.0**2 / 98.0)  # (9 + 4 + 1)^2 / (81 + 16 + 1)
+    assert effective_rank(0.001 * w) == pytest.approx(effective_rank(w))
+    assert effective_rank(np.eye(5)) == pytest.approx(5.0)
+    with pytest.raises(ValueError):
+        effective_rank(np.zeros((3, 3)))
 
 
 def test_projection_ratio_of_isotropic_inputs_is_k_over_d() -> None:
