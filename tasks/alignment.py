@@ -13,6 +13,8 @@ p_ref(x) exp(c x) / Z.
   posterior of a mixture is a mixture). Variants for the controls: the
   reference score alone, and "naive guidance" (the clean-data potential's
   gradient c added at every noise level).
+* :func:`estimated_h_transform_score`: the same with grad log h_t estimated
+  from a finite sample of the reference (self-normalised importance weights).
 * :class:`Tilt`, :class:`SeparatedTilt`, :class:`Alignment`: what the
   claims quantify over, with their strategies.
 * 1-D tilt families: moments and log-normaliser of p_ref exp(-a x) / Z for a
@@ -77,6 +79,38 @@ def h_transform_score(
             return base + c
         plain, tilted_mean = _tilted_posterior_means(reference, x, alpha, sigma, c)
         return base + (alpha / sigma**2) * (tilted_mean - plain)[:, None]
+
+    return score
+
+
+def estimated_h_transform_score(
+    reference: GaussianMixture, c: float, schedule: VPSchedule, draws: np.ndarray, grid: int | None = None
+) -> ScoreFn:
+    """Reference score + a Monte Carlo estimate of grad log h_t from ``draws`` (N,) of the reference.
+
+    h_t(x) = E[exp(c X_0) | X_t = x] is estimated by the reference draws y_i weighted by the forward
+    kernel N(x; alpha_t y_i, sigma_t^2): grad log h_t(x) ~ (alpha_t / sigma_t^2) (sum_i w^c_i y_i -
+    sum_i w_i y_i), with w_i ∝ N(x; alpha_t y_i, sigma_t^2) and w^c_i ∝ w_i exp(c y_i) (self-normalised
+    importance weights; the estimator the paper builds from samples of the pretrained model). The
+    reference score stays exact. ``grid``: evaluate the estimate at that many equispaced points over
+    the particles' range and interpolate linearly (1-D only; for run time), else at every particle.
+    """
+    y = np.asarray(draws, dtype=float).reshape(-1)
+
+    def grad_log_h(x: np.ndarray, alpha: float, sigma: float) -> np.ndarray:
+        logk = -((x[:, None] - alpha * y[None, :]) ** 2) / (2.0 * sigma**2)  # (n, N)
+        w = np.exp(logk - logk.max(axis=1, keepdims=True))
+        logc = logk + c * y[None, :]
+        wc = np.exp(logc - logc.max(axis=1, keepdims=True))
+        return (alpha / sigma**2) * ((wc @ y) / wc.sum(axis=1) - (w @ y) / w.sum(axis=1))
+
+    def score(x: np.ndarray, t: float) -> np.ndarray:
+        alpha, sigma = float(schedule.alpha(t)), float(schedule.sigma(t))
+        base = mixture_score(noised(reference, alpha, sigma), x)
+        if grid is None:
+            return base + grad_log_h(x[:, 0], alpha, sigma)[:, None]
+        nodes = np.linspace(float(x.min()), float(x.max()), grid)
+        return base + np.interp(x[:, 0], nodes, grad_log_h(nodes, alpha, sigma))[:, None]
 
     return score
 

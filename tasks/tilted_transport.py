@@ -43,6 +43,7 @@ from .gaussians import (
     as_matrix,
     mixture_cov,
     mixture_hessian,
+    mixture_log_density,
     mixture_mean,
     mixture_sample,
     mixture_weights,
@@ -120,6 +121,37 @@ def transport(
         score = isotropic_score(w, m, s2 + float(s), x)
         x = x + h * score + math.sqrt(h) * rng.standard_normal(x.shape)
     return x
+
+
+def flow_transport(prior: GaussianMixture, z: np.ndarray, t: float, *, steps: int) -> np.ndarray:
+    """The probability-flow ODE of the heat flow, dX = grad log pi_s(X) d(-s) / 2, from s = t to 0.
+
+    It maps pi_t to pi (the same marginals as :func:`transport`) but deterministically, so it does
+    not sample pi(x | Y_t = z): for a Gaussian prior N(m, s^2 I) it is the affine map
+    x -> m + (x - m) s / sqrt(s^2 + t). Same grid as :func:`transport` (Euler).
+    """
+    w, m, c = prior.arrays()
+    s2 = float(c[0, 0, 0])
+    x = np.array(z, dtype=float, copy=True)
+    grid = t * (np.arange(steps, -1, -1) / steps) ** 2
+    for s, s_next in itertools.pairwise(grid):
+        x = x + 0.5 * float(s - s_next) * isotropic_score(w, m, s2 + float(s), x)
+    return x
+
+
+def mode_barrier(mix: GaussianMixture, *, points: int = 201) -> float:
+    """Depth (nats) of the dip of log mix along the segment between the means of its two heaviest
+    components, below the lower of its two ends (0 when the segment has no dip)."""
+    w, m = np.asarray(mix.weights), np.asarray(mix.means)
+    i, j = np.argsort(w)[-2:]
+    s = np.linspace(0.0, 1.0, points)[:, None]
+    log_density = mixture_log_density(mix, m[i] * (1.0 - s) + m[j] * s)
+    return float(min(log_density[0], log_density[-1]) - log_density.min())
+
+
+def prior_weight_shift(problem: InverseProblem) -> float:
+    """max_k |w_k(nu) - w_k(pi)|: the mass the likelihood moves between the prior's components."""
+    return float(np.abs(np.asarray(problem.posterior().weights) - np.asarray(problem.prior.weights)).max())
 
 
 def isotropic_score(weights: np.ndarray, means: np.ndarray, variance: float, x: np.ndarray) -> np.ndarray:
@@ -323,7 +355,20 @@ def multimodal(problem: InverseProblem, *, min_weight: float = 0.1) -> bool:
     return curvature_min(nu, evaluation_points(nu, 1000, np.random.default_rng(0))) < 0
 
 
-def multimodal_slc_problems(**kwargs: Any) -> st.SearchStrategy[InverseProblem]:
+def multimodal_slc_problems(
+    *, min_shift: float = 0.0, min_barrier: float = 0.0, **kwargs: Any
+) -> st.SearchStrategy[InverseProblem]:
     """:func:`slc_problems` whose posterior is genuinely multimodal (:func:`multimodal`): the regime where
-    sampling the posterior directly is hard and the boost is the point."""
-    return slc_problems(**kwargs).filter(multimodal)
+    sampling the posterior directly is hard and the boost is the point. ``min_shift``: the likelihood
+    moves at least that much mass between the prior's components (:func:`prior_weight_shift`), so
+    chains started in the prior's modes must carry mass across the posterior; ``min_barrier``: the
+    posterior's dip between its two heaviest components (:func:`mode_barrier`) is at least that deep."""
+
+    def premise(problem: InverseProblem) -> bool:  # cheap closed forms first, the SLC condition last
+        if prior_weight_shift(problem) < min_shift:
+            return False
+        if min_barrier > 0.0 and mode_barrier(problem.posterior()) < min_barrier:
+            return False
+        return multimodal(problem)
+
+    return inverse_problems(**kwargs).filter(premise).filter(lambda p: slc_margin(p, best_boost(p)) > 0)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from tasks.gaussians import mixture_sample
+from tasks.gaussians import mixture_sample, responsibilities
 from tasks.sde import preconditioned_langevin
 from tasks.tilted_transport import (
     InverseProblem,
@@ -22,6 +22,7 @@ from tasks.tilted_transport import (
     curvature_min,
     denoise,
     evaluation_points,
+    flow_transport,
     moment_error,
     shared_covariance_score,
     slc_margin,
@@ -54,7 +55,9 @@ def _transport_errors(problem: InverseProblem, seed: int, tier: Tier, boost: boo
 
     Scalars (:func:`tasks.tilted_transport.moment_error` against nu): ``posterior_error`` of the
     transported samples, ``untransported_error`` of the nu_T samples themselves, ``denoiser_error``
-    of the denoiser's output E[X | Y_T = z] used as a deterministic map.
+    of the denoiser's output E[X | Y_T = z] used as a deterministic map, ``flow_error`` of the same
+    nu_T samples carried by the probability-flow ODE (same marginals as the transport, deterministic),
+    ``flow_weight_error`` the mode-weight part of it.
     """
     budget = _budget(tier)
     rng = np.random.default_rng(seed)
@@ -62,9 +65,12 @@ def _transport_errors(problem: InverseProblem, seed: int, tier: Tier, boost: boo
     nu = problem.posterior()
     z = mixture_sample(boosted_posterior(problem, t, boost=boost), budget.particles, rng)
     x = transport(problem.prior, z, t, steps=budget.steps, rng=rng)
+    flow = flow_transport(problem.prior, z, t, steps=budget.steps)
     return Measurement.one(
         scalars={
             "posterior_error": moment_error(x, nu),
+            "flow_error": moment_error(flow, nu),
+            "flow_weight_error": weight_error(flow, nu),
             "untransported_error": moment_error(z, nu),
             "denoiser_error": moment_error(denoise(problem.prior, z, t), nu),
         }
@@ -132,7 +138,9 @@ def _langevin_weights(problem: InverseProblem, seed: int, tier: Tier, tilted: bo
     for 2 ``steps`` steps: the same number of score evaluations. Scalars: ``weight_error``
     (max_k |mean responsibility - posterior weight|), ``untransported_weight_error`` (the same for
     the ULA samples of nu_T themselves; for the direct chains, = weight_error) and ``curvature``
-    (the minimum of -grad^2 log of the sampled target over evaluation points, for the record).
+    (the minimum of -grad^2 log of the sampled target over evaluation points, for the record);
+    ``prior_weight_error``: the samples' mode weights (mean responsibility under nu) against the
+    prior's weights.
     """
     budget = _budget(tier)
     rng = np.random.default_rng(seed)
@@ -163,9 +171,11 @@ def _langevin_weights(problem: InverseProblem, seed: int, tier: Tier, tilted: bo
             rng=rng,
         )
         target, untransported = nu, weight_error(x, nu)
+    prior_weights = np.asarray(problem.prior.weights)
     return Measurement.one(
         scalars={
             "weight_error": weight_error(x, nu),
+            "prior_weight_error": float(np.abs(responsibilities(nu, x).mean(axis=0) - prior_weights).max()),
             "untransported_weight_error": untransported,
             "curvature": curvature_min(target, evaluation_points(target, budget.points, rng)),
         }

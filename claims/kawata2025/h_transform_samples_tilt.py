@@ -16,6 +16,12 @@ reweighted, shifted mixture). grad log h_t is computed from its definition,
 the reference (not from the tilt's closed form). The 0.1 was fixed after a
 3-instance prototype (0.011-0.021) as a tenth of the distance the alignment
 must cover; the Monte Carlo floor of W1 at 4000 particles is ~0.01 of it.
+That prototype understated the spread: in the default run of Dec 4 2026 the
+per-seed ratios were 0.013-0.070 (estimate 0.046, upper interval 0.060), so
+the margin to 0.1 is about 1.4x the worst seed, not the ~5x the prototype
+suggested (both judged instances had |c| = 0.20-0.24, near the lower end,
+where the distance the alignment covers, the ratio's denominator, is
+smallest). The threshold was not moved after that run.
 
 Controls: the reference score alone (no h-transform), and "guidance" that
 adds the tilt's gradient c at every noise level instead of grad log h_t

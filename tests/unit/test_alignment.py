@@ -9,13 +9,22 @@ from hypothesis.errors import InvalidArgument
 
 from tasks.alignment import (
     alignments,
+    estimated_h_transform_score,
     h_transform_score,
     separated_tilts,
     tilt_family,
     tilt_family_sample,
     tilts,
 )
-from tasks.gaussians import mixture, mixture_cov, mixture_mean, mixture_score, noised, tilted
+from tasks.gaussians import (
+    mixture,
+    mixture_cov,
+    mixture_mean,
+    mixture_sample,
+    mixture_score,
+    noised,
+    tilted,
+)
 from tasks.sde import VPSchedule
 
 REF = mixture(np.array([0.35, 0.65]), np.array([[-2.0], [1.5]]), np.array([[[0.3]], [[0.5]]]))
@@ -30,6 +39,19 @@ def test_doob_score_is_the_tilted_marginal_score(t: float) -> None:
     exact = mixture_score(noised(tilted(REF, np.array([0.8])), float(s.alpha(t)), float(s.sigma(t))), x)
     np.testing.assert_allclose(doob, exact, atol=1e-8)
     assert not np.allclose(h_transform_score(REF, 0.8, s, "guidance")(x, t), exact, atol=1e-2)
+
+
+@pytest.mark.parametrize("t", [0.3, 0.7])
+def test_estimated_h_transform_converges_to_doob(t: float) -> None:
+    """grad log h_t from 40000 reference draws is near the exact one; the gridded one near the pointwise."""
+    s = VPSchedule()
+    x = np.linspace(-2.5, 2.5, 11)[:, None]
+    draws = mixture_sample(REF, 40_000, np.random.default_rng(0))[:, 0]
+    exact = h_transform_score(REF, 0.8, s, "doob")(x, t)
+    pointwise = estimated_h_transform_score(REF, 0.8, s, draws)(x, t)
+    np.testing.assert_allclose(pointwise, exact, atol=0.05 * np.abs(exact).max())
+    gridded = estimated_h_transform_score(REF, 0.8, s, draws, grid=201)(x, t)
+    np.testing.assert_allclose(gridded, pointwise, atol=1e-2 * np.abs(exact).max())
 
 
 def test_tilt_family_matches_the_mixture_tilt_and_its_draws() -> None:

@@ -27,10 +27,13 @@ from tasks.tilted_transport import (
     boosted_posterior,
     boosted_tilt,
     denoise,
+    flow_transport,
     inverse_problems,
     isotropic_score,
+    mode_barrier,
     moment_error,
     multimodal,
+    prior_weight_shift,
     shared_covariance_score,
     slc_margin,
     slc_problems,
@@ -176,3 +179,30 @@ def test_multimodal_tells_separated_posteriors() -> None:
     )
     sharp = InverseProblem(prior=PRIOR, operator=as_matrix(np.eye(2)), noise=0.05, observation=(1.0, -0.5))
     assert multimodal(wide) and not multimodal(sharp)
+
+
+def test_flow_transport_is_the_gaussian_contraction() -> None:
+    """For one N(m, s^2 I) component the probability-flow map is x -> m + (x - m) s / sqrt(s^2 + t)."""
+    prior = mixture(np.ones(1), np.array([[1.0, -2.0]]), np.array([0.25 * np.eye(2)]))
+    z = np.random.default_rng(7).normal(size=(50, 2))
+    t = 0.8
+    expected = np.array([1.0, -2.0]) + (z - np.array([1.0, -2.0])) * 0.5 / math.sqrt(0.25 + t)
+    np.testing.assert_allclose(flow_transport(prior, z, t, steps=400), expected, atol=2e-3)
+
+
+def test_mode_barrier_of_two_equal_modes() -> None:
+    """Equal N(+-a e1, I): the dip is log p(a e1) - log p(0), in closed form."""
+    a = 2.0
+    mix = mixture(np.array([0.5, 0.5]), np.array([[a, 0.0], [-a, 0.0]]), np.array([np.eye(2)] * 2))
+    at_mode = math.log(0.5 + 0.5 * math.exp(-2 * a * a))  # common normalising constants cancel
+    at_mid = -0.5 * a * a
+    assert mode_barrier(mix) == pytest.approx(at_mode - at_mid, abs=1e-9)
+    close = mixture(np.array([0.5, 0.5]), np.array([[0.5, 0.0], [-0.5, 0.0]]), np.array([np.eye(2)] * 2))
+    assert mode_barrier(close) == pytest.approx(0.0, abs=1e-12)  # unimodal: no dip
+
+
+def test_prior_weight_shift_is_zero_without_information() -> None:
+    vague = InverseProblem(
+        prior=PRIOR, operator=as_matrix(1e-4 * np.eye(2)), noise=1.0, observation=(0.0, 0.0)
+    )
+    assert prior_weight_shift(vague) < 1e-3
