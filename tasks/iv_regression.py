@@ -18,6 +18,16 @@ conditional-expectation operator is known in closed form::
 boundedly invertible on mean-zero functions (gamma_0 = 0). ``X`` is uniform
 on ``[0, 1]^d``, so L2(P_X) errors are plain integrals over the cube.
 
+*Mildly ill-posed variant* (``ill_posedness = gamma_0 > 0``): the compliers'
+treatment is a smoothed instrument, ``X = fold(Z + sqrt(V) W)`` with
+``W ~ N(0, I_d)``, one ``V ~ Gamma(gamma_0 / 2, scale 2 / pi^2)`` per sample
+(independent of everything else) and ``fold`` the reflection into
+``[0, 1]`` per coordinate. The cosines ``cos(pi k . x)`` are even and
+2-periodic in each coordinate, so ``E[e_k(X) | Z, C = 0] = E[exp(-pi^2 |k|^2 V / 2)] e_k(Z)
+= (1 + |k|^2)^(-gamma_0 / 2) e_k(Z)``: T is diagonal in the cosine basis with
+singular values ``(1 - pi)(1 + |k|^2)^(-gamma_0/2)`` (``~ j^(-gamma_0/d)`` in Weyl
+order), the link condition of degree gamma_0; ``X`` stays uniform.
+
 Structural functions (``f*``):
 
 * :class:`CosineTarget`: a random cosine series of Besov smoothness s,
@@ -40,10 +50,12 @@ Structural functions (``f*``):
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import math
 from dataclasses import dataclass
 
+import numpy as np
 import torch
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
@@ -101,22 +113,18 @@ class IVDesign:
     confounding: float = 1.0  # kappa
     noise: float = 0.3  # sigma
     invalidity: float = 0.0  # lam
+    ill_posedness: float = 0.0  # gamma_0: compliers' X = Z smoothed, singular values (1 + |k|^2)^(-gamma_0/2)
 
     def __post_init__(self) -> None:
         if not (0.0 <= self.noncompliance < 1.0):
             raise ValueError(f"noncompliance={self.noncompliance!r} must lie in [0, 1)")
-        if self.confounding < 0 or self.noise < 0:
-            raise ValueError("confounding and noise must be >= 0")
+        if self.confounding < 0 or self.noise < 0 or self.ill_posedness < 0:
+            raise ValueError("confounding, noise and ill_posedness must be >= 0")
 
     @property
     def dim(self) -> int:
         """Dimension d of X and Z."""
         return self.target.dim
-
-    @property
-    def ill_posedness(self) -> float:
-        """Degree gamma_0 of the link condition: 0, T is boundedly invertible on mean-zero functions."""
-        return 0.0
 
 
 @dataclass(frozen=True)
@@ -207,15 +215,43 @@ def sample_iv(design: IVDesign, f: StructuralFunction, n: int, generator: torch.
     z = torch.rand(n, d, generator=generator, dtype=torch.float64)
     u = torch.rand(n, d, generator=generator, dtype=torch.float64)
     c = (torch.rand(n, generator=generator, dtype=torch.float64) < design.noncompliance).double()
-    x = torch.where(c[:, None] > 0, u, z)
+    x = torch.where(c[:, None] > 0, u, smoothed_instrument(z, design.ill_posedness, generator))
     eps = torch.randn(n, generator=generator, dtype=torch.float64)
     e = design.confounding * c * (u[:, 0] - 0.5) / UNIT_SD + design.noise * eps
     e = e + design.invalidity * (z[:, 0] - 0.5) / UNIT_SD
     return IVSample(z=z, x=x, y=f(x) + e)
 
 
+SMOOTHING_SCALE = 2.0 / math.pi**2  # scale of V: E[exp(-pi^2 |k|^2 V / 2)] = (1 + |k|^2)^(-gamma_0/2)
+
+
+def fold(x: torch.Tensor) -> torch.Tensor:
+    """Reflection of ``x`` into ``[0, 1]`` (coordinate-wise): ``x mod 2`` mirrored on ``(1, 2)``."""
+    y = torch.remainder(x, 2.0)
+    return torch.where(y > 1.0, 2.0 - y, y)
+
+
+def smoothed_instrument(z: torch.Tensor, gamma0: float, generator: torch.Generator) -> torch.Tensor:
+    """``fold(Z + sqrt(V) W)``, ``V ~ Gamma(gamma0/2, SMOOTHING_SCALE)`` per row; ``Z`` itself (and no
+    draw) when ``gamma0 = 0``."""
+    if gamma0 <= 0:
+        return z
+    rng = np.random.default_rng(int(torch.randint(0, 2**62, (1,), generator=generator)))
+    v = torch.from_numpy(rng.gamma(gamma0 / 2.0, SMOOTHING_SCALE, size=z.shape[0]))
+    w = torch.randn(z.shape, generator=generator, dtype=torch.float64)
+    return fold(z + v.sqrt()[:, None] * w)
+
+
+def smoothing_singular_values(frequencies: torch.Tensor, gamma0: float) -> torch.Tensor:
+    """``(1 + |k|^2)^(-gamma0/2)``: ``E[e_k(X) | Z]`` over ``e_k(Z)`` for the compliers."""
+    return (1.0 + frequencies.double().pow(2).sum(1)) ** (-gamma0 / 2.0)
+
+
 def conditional_mean(design: IVDesign, f: StructuralFunction, z: torch.Tensor) -> torch.Tensor:
-    """``(T f)(z) = (1 - pi) f(z) + pi int f``: the reduced form ``E[Y | Z = z]`` of a valid design."""
+    """``(T f)(z) = (1 - pi) f(z) + pi int f``: the reduced form ``E[Y | Z = z]`` of a valid, well-posed
+    design (gamma_0 = 0)."""
+    if design.ill_posedness > 0:
+        raise ValueError("conditional_mean is closed-form here for gamma_0 = 0 only")
     return (1.0 - design.noncompliance) * f(z) + design.noncompliance * f.mean
 
 
@@ -264,9 +300,12 @@ def iv_designs(
     min_confounding: float = 1.0,
     max_confounding: float = 2.0,
     terms: tuple[int, ...] = (128, 48, 16),
+    min_ill_posedness: float = 0.0,
+    max_ill_posedness: float = 0.0,
 ) -> st.SearchStrategy[IVDesign]:
     """Partial-compliance designs with a cosine-series target of drawn dimension d and smoothness s
-    (``terms[d - 1]`` frequencies per axis).
+    (``terms[d - 1]`` frequencies per axis) and ill-posedness degree gamma_0 in
+    ``[min_ill_posedness, max_ill_posedness]`` (drawn last, and only when the range is not ``[0, 0]``).
 
     Shrinking moves towards the smallest dimension, the smallest smoothness
     (the roughest target, the slowest rate), the least noise, the least
@@ -283,12 +322,17 @@ def iv_designs(
     )
     if len(terms) != 3 or any(isinstance(t, bool) or not isinstance(t, int) or t < 2 for t in terms):
         raise InvalidArgument(f"terms={terms!r} must be three ints >= 2 (for d = 1, 2, 3)")
+    lo_g = number_in("min_ill_posedness", min_ill_posedness, 0.0, 10.0)
+    hi_g = number_in("max_ill_posedness", max_ill_posedness, lo_g, 10.0)
 
     @st.composite
     def build(draw: st.DrawFn) -> IVDesign:
         d = draw(st.integers(min_dim, max_dim))
         s = draw(st.floats(lo_s, hi_s, allow_nan=False))
-        return _draw_design(draw, CosineTarget(dim=d, smoothness=s, terms=terms[d - 1]), ranges)
+        design = _draw_design(draw, CosineTarget(dim=d, smoothness=s, terms=terms[d - 1]), ranges)
+        if hi_g > 0:
+            design = dataclasses.replace(design, ill_posedness=draw(st.floats(lo_g, hi_g, allow_nan=False)))
+        return design
 
     return build()
 

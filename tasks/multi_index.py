@@ -114,11 +114,16 @@ def overlaps(m: np.ndarray) -> np.ndarray:
 # ---------------------------------------------------------------- families
 
 
-def leap_target(first: float, second: float, leap: int) -> MultiIndexTarget:
-    """``first * h_1(z_1) + second * h_leap(z_2)``: z_2's lowest degree is ``leap``."""
-    return MultiIndexTarget(
-        terms=(HermiteTerm(coef=first, degrees=(1, 0)), HermiteTerm(coef=second, degrees=(0, leap))), rank=2
-    )
+def leap_target(first: float, second: float, leap: int, coupling: float = 0.0) -> MultiIndexTarget:
+    """``first * h_1(z_1) + second * h_leap(z_2) [+ coupling * h_1(z_1) h_1(z_2)]``.
+
+    z_2's lowest marginal degree is ``leap`` either way (``E[h_1(z_1) h_1(z_2) | z_2] = 0``); a nonzero
+    ``coupling`` makes its degree relative to a learned z_1 equal to 1 (a leap of 1, no d^{leap-1} saddle).
+    """
+    terms = [HermiteTerm(coef=first, degrees=(1, 0)), HermiteTerm(coef=second, degrees=(0, leap))]
+    if coupling:
+        terms.append(HermiteTerm(coef=coupling, degrees=(1, 1)))
+    return MultiIndexTarget(terms=tuple(terms), rank=2)
 
 
 def staircase_target(first: float, cross: float, cross_degree: int = 1) -> MultiIndexTarget:
@@ -140,8 +145,9 @@ class LeapProblem:
     first: float
     second: float
 
-    def target(self) -> MultiIndexTarget:
-        return leap_target(self.first, self.second, self.leap)
+    def target(self, coupling: float = 0.0) -> MultiIndexTarget:
+        """The target; ``coupling`` adds ``coupling * h_1(z_1) h_1(z_2)`` (see :func:`leap_target`)."""
+        return leap_target(self.first, self.second, self.leap, coupling)
 
 
 @dataclass(frozen=True, kw_only=True)

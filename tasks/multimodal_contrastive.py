@@ -238,3 +238,36 @@ def multimodal_tasks(
         return task.with_n_snr2(n_snr2)
 
     return build()
+
+
+def first_stage_tasks(
+    *,
+    top_samples: int = 512,
+    min_dim_ratio: float = 1.0,
+    max_dim_ratio: float = 16.0,
+    min_n_snr2: float = 0.8,
+    max_n_snr2: float = 1.6,
+) -> st.SearchStrategy[MultiModalTask]:
+    """Single-modal first-stage tasks for a sweep over n up to ``top_samples``: ``samples = top_samples``,
+    ``dim = kappa top_samples^2`` with ``kappa = d / n^2`` in ``[min_dim_ratio, max_dim_ratio]`` (Lemma
+    5.2's d >= n^2, kept at every n of a sweep that sets d from the largest n), ``n SNR^2`` in
+    ``[min_n_snr2, max_n_snr2]``, unit noise, augmentation noise 0.1 (the partner modality is unused).
+
+    Shrinking moves towards the smallest ratio and the smallest ``n SNR^2``.
+    """
+    top = int(number_in("top_samples", top_samples, 8, 10**4))
+    lo_k = number_in("min_dim_ratio", min_dim_ratio, 1e-3, 1e3)
+    hi_k = number_in("max_dim_ratio", max_dim_ratio, lo_k, 1e3)
+    lo = number_in("min_n_snr2", min_n_snr2, 1e-4, 1e4)
+    hi = number_in("max_n_snr2", max_n_snr2, lo, 1e4)
+    if lo_k * top**2 <= 2 * top:
+        raise InvalidArgument(f"min_dim_ratio={lo_k} gives d <= 2 n at n={top}")
+
+    @st.composite
+    def build(draw: st.DrawFn) -> MultiModalTask:
+        ratio = draw(st.floats(lo_k, hi_k, allow_nan=False))
+        n_snr2 = draw(st.floats(lo, hi, allow_nan=False))
+        task = MultiModalTask(dim=round(ratio * top**2), samples=top, signal=1.0)
+        return task.with_n_snr2(n_snr2)
+
+    return build()

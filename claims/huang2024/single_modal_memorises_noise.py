@@ -40,6 +40,12 @@ d = 1000 (C_mu = 2.66, n SNR^2 = 0.83 and 0.875: -0.67 [-1.08, -0.25], -0.50
 (+0.23) and at n SNR^2 = 1.0 (+0.35): claim INCONCLUSIVE. The single-modal
 half holds everywhere (log ratio about -4.2); the failing half is the
 multi-modal ordering near the lower edge of C_mu n SNR^2.
+Left as found (audit of issue 13): the lower edge was moved once after
+the same failure and is not moved again; the failing region is reported,
+and ``multimodal_beats_single_modal`` says that its HOLDS there is an
+outcome without this mechanism. The nearest mutant (multi-modal memorises
+noise too) was added after the default run and judged on the same units,
+so its kill is not a pre-registered test.
 Gaps: as ``multimodal_beats_single_modal``; the theorem's statements are
 orders in n, checked here as orderings at one n per instance (the order in
 n of single-modal signal learning is ``first_stage_signal_rate``).

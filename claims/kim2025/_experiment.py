@@ -39,6 +39,7 @@ INVALIDITY = 0.5  # instrument-error correlation of the invalid-instrument contr
 RADIUS_STEP = 1.12  # geometric step of the radial cosine sieves tried
 HAT_SIZES = (4, 5, 6, 8, 10, 12, 14, 17, 20, 24, 29, 35, 42, 50, 60, 72, 86, 104, 125)
 GRID = 2000  # midpoints for L2 errors of grid-evaluated fits (d = 1)
+DFIV_NS = (64, 128, 256, 512, 1024, 2048)  # n of the DFIV sweep at the default tier (1.5 decades)
 
 
 def _homogeneous_ns(design: IVDesign, tier: Tier) -> tuple[int, ...]:
@@ -165,7 +166,7 @@ def _dfiv_config(tier: Tier, epochs: int | None = None) -> DFIVConfig:
         depth=1,
         head=False,
         kink_init=True,
-        epochs=tier.pick(smoke=20, default=60, full=600) if epochs is None else epochs,
+        epochs=tier.pick(smoke=20, default=40, full=600) if epochs is None else epochs,
         stage1_iters=1,
         stage2_iters=2,
         lr=1e-2,
@@ -192,9 +193,7 @@ def dfiv_vs_sieve(design: IVDesign, seed: int, tier: Tier, *, epochs: int | None
     ``sieve_error``; scalars ``dfiv_slope``, ``sieve_slope`` (least-squares log-log slopes over all n),
     ``dfiv_drift`` (largest late relative loss drop over n) and ``ratio_last`` (DFIV / sieve error at the
     largest n)."""
-    ns = tier.pick(
-        smoke=(64, 128, 256), default=(128, 256, 512, 1024), full=(128, 256, 512, 1024, 2048, 4096)
-    )
+    ns = tier.pick(smoke=(64, 128, 256), default=DFIV_NS, full=(*DFIV_NS, 4096))
     gen = torch.Generator().manual_seed(seed)
     f = draw_structural(design.target, gen)
     grid = grid_points(1, GRID)

@@ -13,16 +13,22 @@ and over many n (DFIV itself is ``dfiv_adapts_to_jump``).
 Checked: per seed a random cosine series of smoothness s in d dimensions (a
 draw from a prior whose Bayes rate is the minimax rate: Rademacher signs,
 |k|^-(s + d/2) coefficients, ||f*|| = 1), the partial-compliance design
-(gamma_0 = 0), m = n; the radial cosine sieve 2SLS tuned at each n by its
-true error averaged over 4 datasets; n = 256..16384 (both d). The L2 error
-must decay like n^(-2s/(2s + 2 gamma_0 + d)) within the default tolerance
-(10 % of the exponent), fitted on the upper 2/3 of n.
+with the compliers' treatment a smoothed instrument, X = fold(Z + sqrt(V) W),
+V ~ Gamma(gamma_0/2, 2/pi^2): the conditional-expectation operator is then
+diagonal in the cosine basis with singular values (1 - pi)(1 + |k|^2)^(-gamma_0/2),
+a link condition of degree gamma_0 exactly (tasks/iv_regression.py; the unit
+test checks the singular values by Monte Carlo); gamma_0 in [0.25, 0.5];
+m = n; the radial cosine sieve 2SLS tuned at each n by its true error
+averaged over 4 datasets; n = 256..16384 (both d). The L2 error must decay
+like n^(-2s/(2s + 2 gamma_0 + d)) within the default tolerance (10 % of the
+exponent), fitted on the upper 2/3 of n.
 Mutants (near misses): the exponent with 2d for d (the dimension counted
-twice), with gamma_0 = 1 (an ill-posedness the design does not have), the
-DFIV upper bound's log^2 n factor read as part of the minimax rate, a single
-log n factor (the nearest: +2/ln n, about +0.12 in local slope here); far:
-the parametric 1/n. Control: an invalid instrument (E[e | Z] != 0) must stop the
-decay.
+twice), with gamma_0 + 1 (more ill-posedness than the design has), with
+gamma_0 dropped (the well-posed rate: for d = 1, s = 0.75, gamma_0 = 0.25
+the exponent 0.6 against 0.5), the DFIV upper bound's log^2 n factor
+read as part of the minimax rate, a single log n factor (+2/ln n, about
++0.12 in local slope here); far: the parametric 1/n. Control: an invalid
+instrument (E[e | Z] != 0) must stop the decay.
 Changed after the first default run: the prior's coefficients were
 |k|^-(s + d/2) (indexed by the frequency's norm), and the d = 2 instance
 (s = 1) fitted -0.553 [-0.596, -0.510] against -0.5, late local slope -0.57.
@@ -42,8 +48,32 @@ optimal only for p >= 2 (no DFIV here); the partial-compliance design has a
 point mass in X | Z (the paper assumes a smooth conditional density); s in
 [0.75, 1.5] (above 1.5 the best sieve keeps <= 7 terms at n <= 16384 and the
 integer size bends the curve; the full tier runs n to 65536 / 32768); d in {1, 2}
-(d = 3 needs n beyond the CPU budget); gamma_0 = 0 only (mildly ill-posed
-designs have exponents too shallow to resolve at this n).
+(d = 3 needs n beyond the CPU budget).
+gamma_0 > 0 added after the audit of issue 13 (the first version had
+gamma_0 = 0 only, so the ill-posedness term was never exercised; its
+default run gave -0.625 vs -0.6 and -0.508 vs -0.5). The range [0.25, 0.5]
+was set after a 2-3 seed prototype (d = 1, s = 1): at gamma_0 = 1 the best
+sieve keeps 6-7 terms at n = 16384 and the per-seed slopes scattered (-0.39,
+-0.52 against -0.4; upper 2/3 of n: -0.27, -0.45); at gamma_0 = 0.5 they sat
+at the prediction (-0.51, -0.50, -0.53 against -0.5; d = 2: -0.40, -0.42
+against -0.4). The upper end keeps the optimal sieve size n^(d/(2s+2 gamma_0+d))
+at least about 7 terms at s = 1.5 (the same reason s stops at 1.5); the
+lower end 0.25 keeps gamma_0 away from 0 on every drawn instance (the
+default tier draws 2, the first at the strategy's minimum), so the claim
+now tests the ill-posed exponent, not the well-posed one of earlier runs.
+Default run with gamma_0 > 0 (Dec 4, 84 s, 27 s CPU): HOLDS on both
+instances, -0.520 [-0.547, -0.493] against -0.5 (d = 1, s = 0.75,
+gamma_0 = 0.25) and -0.401 [-0.431, -0.371] against -0.41 (d = 2); the
+mutants with 2d, gamma_0 + 1, log^2 n, log n and 1/n are rejected; the
+invalid-instrument control is VIOLATED (-0.04). But the new near miss
+gamma_0 dropped survives (INCONCLUSIVE on both: the d = 1 interval reaches
+-0.547, at the edge -0.55 its band shares with the claim's; on d = 2 the local slope
+steepens from -0.38 to -0.43 toward its -0.50). So at gamma_0 <= 0.5 and
+n <= 16384 the ill-posed exponent is consistent with the data but not yet
+separated from the well-posed one: the difference of exponents (0.1 and
+0.09 here) is two tolerance widths at most. A finding; the range was not
+moved after this run (the full tier's n to 65536 / 32768 would narrow the
+intervals).
 """
 
 from __future__ import annotations
@@ -58,6 +88,7 @@ from ._experiment import homogeneous_sweep, homogeneous_sweep_invalid_instrument
 
 n, C, s, d, g = sp.symbols("n C s d gamma0", positive=True)
 PARAMS = (s, d, g)
+MIN_GAMMA0, MAX_GAMMA0 = 0.25, 0.5  # ill-posedness degrees drawn (see the docstring)
 
 
 def _rate(bound: sp.Expr) -> Rate:
@@ -69,7 +100,14 @@ CLAIM = Claim(
     theorem="minimax rate of NPIV over Besov balls (DFIV upper bound and the lower bound, Secs. 3-4)",
     statement="The L2 error of the best-tuned IV estimator on a spatially homogeneous structural function "
     "of smoothness s in d dimensions decays like n^(-2s/(2s + 2 gamma_0 + d)).",
-    instances=iv_designs(min_dim=1, max_dim=2, min_smoothness=0.75, max_smoothness=1.5),
+    instances=iv_designs(
+        min_dim=1,
+        max_dim=2,
+        min_smoothness=0.75,
+        max_smoothness=1.5,
+        min_ill_posedness=MIN_GAMMA0,
+        max_ill_posedness=MAX_GAMMA0,
+    ),
     experiment=homogeneous_sweep,
     prediction=_rate(C * n ** (-2 * s / (2 * s + 2 * g + d))),
     mutants=[
@@ -81,7 +119,14 @@ CLAIM = Claim(
         Mutant(
             "ill_posed_penalty",
             _rate(C * n ** (-2 * s / (2 * s + 2 * (g + 1) + d))),
-            why="T f = (1 - pi) f + pi int f is boundedly invertible on mean-zero functions: gamma_0 = 0",
+            why="the smoothing's singular values are (1 - pi)(1 + |k|^2)^(-gamma_0/2), ~ j^(-gamma_0/d) in "
+            "Weyl order: a link condition of degree gamma_0, not gamma_0 + 1",
+        ),
+        Mutant(
+            "ill_posedness_ignored",
+            _rate(C * n ** (-2 * s / (2 * s + d))),
+            why="the well-posed rate: the smoothing of X given Z shrinks the instrument's signal on the "
+            "j-th term by j^(-gamma_0/d), and the estimator's variance pays its inverse square",
         ),
         Mutant(
             "log_factor_in_the_rate",
@@ -103,7 +148,8 @@ CLAIM = Claim(
     ),
     gaps=[
         "rate read on the oracle-tuned fixed-feature sieve (optimal for p >= 2), not on DFIV",
-        "partial compliance: gamma_0 = 0, a point mass in X | Z instead of a smooth conditional density",
+        "partial compliance with a Gamma-mixed Gaussian smoothing of Z (gamma_0 in [0.25, 0.5]); a point "
+        "mass in X | Z (the non-compliers) besides the smooth part",
         "s in [0.75, 1.5], d in {1, 2}, n <= 16384; full tier to 65536 (d = 1) / 32768 (d = 2)",
         "prior in Weyl order (j-th cosine by |k|): tail J^(-2s/d) at CPU radii, not |k|-indexed",
     ],

@@ -17,10 +17,13 @@ from tasks.iv_regression import (
     conditional_mean,
     cosine_norms,
     draw_structural,
+    fold,
     grid_points,
     iv_designs,
     jump_designs,
     sample_iv,
+    smoothed_instrument,
+    smoothing_singular_values,
     weyl_ranks,
 )
 
@@ -138,3 +141,28 @@ def test_invalid_iv_bounds_raise(kwargs: dict[str, object]) -> None:
 def test_invalid_jump_bounds_raise() -> None:
     with pytest.raises(InvalidArgument):
         jump_designs(min_location=0.8, max_location=0.2)
+
+
+def test_smoothed_instrument_has_the_closed_form_singular_values() -> None:
+    """E[e_k(X) | Z] = (1 + |k|^2)^(-gamma_0/2) e_k(Z) for the compliers; X stays uniform on [0, 1]^d."""
+    gen = torch.Generator().manual_seed(5)
+    z = torch.rand(400_000, 2, generator=gen, dtype=torch.float64)
+    gamma0 = 1.0
+    x = smoothed_instrument(z, gamma0, gen)
+    assert float(x.min()) >= 0.0 and float(x.max()) <= 1.0
+    assert abs(float(x.mean()) - 0.5) < 0.003 and abs(float(x.var()) - 1 / 12) < 0.003
+    for k in ([1, 0], [2, 0], [1, 1], [3, 2]):
+        kk = torch.tensor([k], dtype=torch.float64)
+        ex = torch.cos(math.pi * x * kk).prod(1)
+        ez = torch.cos(math.pi * z * kk).prod(1)
+        # E[e_k(X) e_k(Z)] / E[e_k(Z)^2] is the singular value
+        ratio = float((ex * ez).mean() / (ez * ez).mean())
+        assert ratio == pytest.approx(float(smoothing_singular_values(kk, gamma0)[0]), abs=0.01)
+    assert torch.equal(smoothed_instrument(z, 0.0, gen), z)
+    assert fold(torch.tensor([-0.25, 1.25, 2.5, 0.5])).tolist() == [0.25, 0.75, 0.5, 0.5]
+
+
+@settings(max_examples=10, deadline=None, database=None)
+@given(iv_designs(min_dim=1, max_dim=2, min_ill_posedness=0.5, max_ill_posedness=1.0))
+def test_drawn_ill_posedness(design: IVDesign) -> None:
+    assert 0.5 <= design.ill_posedness <= 1.0

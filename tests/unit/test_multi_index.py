@@ -63,6 +63,20 @@ def test_explained_variance_of_a_leap_is_a_power_of_the_overlap() -> None:
     assert np.allclose(overlaps(m), [a * a, b * b])
 
 
+def test_coupled_leap_is_linear_in_the_second_overlap_once_the_first_is_learned() -> None:
+    # F(diag(1, b)) = c1^2 + c3^2 b^2 + c2^2 b^(2 l): the coupling is degree 1 in z_2 given z_1
+    target = leap_target(1.5, 0.8, 3, coupling=0.7)
+    tensors = coefficient_tensors(target)
+    b = 0.3
+    assert explained_variance(tensors, np.diag([1.0, b])) == pytest.approx(
+        1.5**2 + 0.7**2 * b**2 + 0.8**2 * b**6
+    )
+    # with z_1 unlearned the coupling is invisible: F(diag(0, b)) = c2^2 b^(2 l), the marginal degree l
+    assert explained_variance(tensors, np.diag([0.0, b])) == pytest.approx(0.8**2 * b**6)
+    assert target.variance == pytest.approx(1.5**2 + 0.8**2 + 0.7**2)
+    assert leap_target(1.5, 0.8, 3, coupling=0.0) == leap_target(1.5, 0.8, 3)
+
+
 def test_staircase_couples_the_two_directions() -> None:
     tensors = coefficient_tensors(staircase_target(1.0, 2.0))
     m = np.diag([0.5, 0.2])

@@ -25,6 +25,7 @@ from tasks.multimodal_contrastive import (
     MultiModalTask,
     balanced_labels,
     draw_modality,
+    first_stage_tasks,
     gaussian_gram,
     multimodal_tasks,
     sample_full,
@@ -114,6 +115,13 @@ def test_drawn_tasks_are_in_the_papers_regime(task: MultiModalTask) -> None:
     assert 2.66 <= task.partner_ratio <= 4.0
     assert 0.8 - 1e-9 <= task.n_snr2 <= 1.6 + 1e-9
     assert task.partner_ratio * task.n_snr2 >= 1.06 / 0.48 - 1e-9
+
+
+@settings(max_examples=30, deadline=None, database=None)
+@given(first_stage_tasks(top_samples=512, min_dim_ratio=1.0, max_dim_ratio=16.0))
+def test_first_stage_tasks_keep_d_above_n_squared(task: MultiModalTask) -> None:
+    assert task.samples == 512 and 512**2 - 1 <= task.dim <= 16 * 512**2 + 1
+    assert 0.8 - 1e-9 <= task.n_snr2 <= 1.6 + 1e-9
 
 
 def test_with_n_snr2_sets_the_signal() -> None:
