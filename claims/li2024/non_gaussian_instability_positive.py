@@ -53,7 +53,20 @@ and the floor, not of a mechanism: by Cramer's decomposition theorem the only
 law that removes the premise is the Gaussian, whose minimum is 0 by the
 variance identity (tests/unit/test_noisy_samples.py).
 
-Default tier (Dec 2026): see the docstring's last paragraph.
+Default tier (Dec 2026, 162 s on a loaded machine): HOLDS on the two judged
+instances, both next to the Gaussian shape (shrinking and the search move
+there): p = 2 - 1e-5, r = 0.2, log10(minimum / floor) = 2.88 (CI 2.72-3.04,
+the minimum about 760 times the floor); p = 2 - 1e-4, r = 1.2, 5.14. Killed:
+fourth_cumulant_only (the minimum is 1.097 times the leading term, CI
+1.091-1.102), no_correction_needed, zero_achievable. Survived:
+variance_matching_optimal (relative excess -4e-4 and -3e-6, within the
+optimiser's tolerance): near p = 2 variance matching is optimal to leading
+order, so this near miss is true where the claim is hardest; an earlier run
+that judged p = 1 and p = 3 killed it (excess 0.57 and 0.19). Gaussian
+control VIOLATED (-0.67: the optimiser's minimum sits at the floor). A
+direct run at r = 0.2 (default grid, seed 0): p = 2 +/- 1e-5 gives 2.98,
+p = 2 + 1e-6 gives 1.02 (the leading term 0.94, so the precondition would mark
+it unresolvable), p = 2 - 1e-7 gives -0.73, p = 2 gives 0.02.
 
 Gaps: our instability measure (KL of the clean to the perturbed marginal,
 integrated over the feasible window; the paper's measure was not readable);
