@@ -38,7 +38,8 @@ than the paper's: its log-ratio family is exactly right (quadratic logit).
 
 Mutants: ``dre_halves_classifier_error`` replaced ``classifier_no_worse``
 (Dec 2026), which was the prediction negated at the same threshold (a
-complement, not a near miss); ``dre_accurate_in_chasm``.
+complement, not a near miss); ``dre_accurate_in_chasm``. Both are rejected
+(the claim is VIOLATED, so they are not scored).
 
 Gaps: parametric Gaussian family for both estimators, 1000 samples, 600
 steps; the authors' 1-D model learns the mean with p_1's variance built in;
