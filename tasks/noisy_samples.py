@@ -138,6 +138,24 @@ def minimal_instability_curve(p: Perturbation, grid: InstabilityGrid) -> tuple[n
     return np.asarray(values), np.asarray(levels)
 
 
+def excess_kurtosis(shape: float) -> float:
+    """Excess kurtosis of the generalised normal: Gamma(5/p) Gamma(1/p) / Gamma(3/p)^2 - 3 (0 at p = 2)."""
+    g = special.gammaln
+    return float(math.exp(g(5.0 / shape) + g(1.0 / shape) - 2.0 * g(3.0 / shape)) - 3.0)
+
+
+def leading_order_instability(p: Perturbation, grid: InstabilityGrid) -> np.ndarray:
+    """The fourth-cumulant (Gram-Charlier) term of the minimal KL at each grid time, kappa^2 psi^4 / 48.
+
+    alpha e + sigma_r z at variance sigma^2 has standardised fourth cumulant kappa psi^2 (psi = alpha^2
+    r^2 / sigma^2); its density ratio to N(0, sigma^2) is 1 + kappa psi^2 He_4 / 24 + ..., whose KL is
+    kappa^2 psi^4 / 48 to leading order as p -> 2 (higher cumulants add to it). A predicted scale near
+    the Gaussian shape, not a bound far from it.
+    """
+    psi = (grid.alpha * p.risk) ** 2 / grid.sigma**2
+    return np.asarray(excess_kurtosis(p.shape) ** 2 * psi**4 / 48.0)
+
+
 def time_integral(grid: InstabilityGrid, values: np.ndarray) -> float:
     """int KL dt over the window (trapezoid on the grid's times)."""
     order = np.argsort(grid.times)
@@ -157,6 +175,33 @@ def perturbations(
         raise InvalidArgument(f"need 0 < min_risk={min_risk} <= max_risk={max_risk}")
     shape = st.one_of(*(st.floats(min_value=lo, max_value=hi) for lo, hi in shapes))
     return st.builds(Perturbation, shape=shape, risk=st.floats(min_value=min_risk, max_value=max_risk))
+
+
+def non_gaussian_perturbations(
+    *,
+    min_shape: float = 0.5,
+    max_shape: float = 8.0,
+    min_log10_gap: float = -5.0,
+    min_risk: float = 0.2,
+    max_risk: float = 2.0,
+) -> st.SearchStrategy[Perturbation]:
+    """Generalised-normal perturbations with shape 2 +/- 10^u != 2 inside [min_shape, max_shape]: u uniform
+    from ``min_log10_gap`` to the range's end on each side, so shapes near the Gaussian one are drawn as
+    often per decade of |shape - 2| as far ones. Shrinking moves towards the lower side, the Gaussian
+    shape (|shape - 2| = 10^min_log10_gap, where "non-Gaussian" is hardest to show).
+    """
+    if not (0.3 <= min_shape < 2.0 < max_shape) or not 10.0**min_log10_gap < min(2.0 - min_shape, 1.0):
+        raise InvalidArgument(f"need 0.3 <= min_shape < 2 < max_shape and a gap 10^{min_log10_gap} < 1")
+    if not 0.0 < min_risk <= max_risk:
+        raise InvalidArgument(f"need 0 < min_risk={min_risk} <= max_risk={max_risk}")
+    # u = min_log10_gap + w, w >= 0, so that shrinking (w -> 0) moves towards the Gaussian shape
+    gap_below = st.floats(min_value=0.0, max_value=math.log10(2.0 - min_shape) - min_log10_gap)
+    gap_above = st.floats(min_value=0.0, max_value=math.log10(max_shape - 2.0) - min_log10_gap)
+    below = gap_below.map(lambda w: 2.0 - 10.0 ** (min_log10_gap + w))
+    above = gap_above.map(lambda w: 2.0 + 10.0 ** (min_log10_gap + w))
+    return st.builds(
+        Perturbation, shape=st.one_of(below, above), risk=st.floats(min_value=min_risk, max_value=max_risk)
+    )
 
 
 # --- noisy datasets -------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Shared experiments of the choi2022 claims: the time-score identity, TSM for mutual information, the chasm.
+"""Shared experiments of the choi2022 claims: TSM for mutual information, and the density chasm.
 
 The bridge is x_t = sqrt(1 - t^2) x_0 + t x_1 between p_0 (t = 0, the
 "noise" or denominator) and p_1 (t = 1, the data or numerator), as in the
@@ -26,37 +26,9 @@ from models.time_score import (
     integrate_time_score,
     train_tsm,
 )
-from tasks.density_ratio import CorrelatedPairs, GaussianPair, PeakedGaussian, bridge_time_score, integrate
-from tasks.gaussians import correlated_pairs, log_density, sample
+from tasks.density_ratio import CorrelatedPairs, PeakedGaussian
+from tasks.gaussians import correlated_pairs
 from theorycheck import Measurement, Tier
-
-
-def time_score_identity(pair: GaussianPair, seed: int, tier: Tier) -> Measurement:
-    """Max over points (half from p_1, half from p_0) of |int_0^1 ts(x, t) dt - (log p_1 - log p_0)(x)|.
-
-    Scalars (nats): ``identity_error`` with the exact time score, and the same
-    error for three wrong ones: ``error_without_normaliser`` (log-det term
-    dropped), ``error_without_mean_drift`` (mean's t-derivative dropped),
-    ``error_reversed`` (int ts compared with log p_0 - log p_1).
-    """
-    rng = np.random.default_rng(seed)
-    half = tier.pick(smoke=20, default=100)
-    nodes = tier.pick(smoke=96, default=256)
-    x = np.vstack([sample(pair.p1, half, rng), sample(pair.p0, half, rng)])
-    truth = log_density(pair.p1, x) - log_density(pair.p0, x)
-
-    def error(reverse: bool = False, **drop: bool) -> float:
-        value = integrate(lambda t: bridge_time_score(pair, x, t, **drop), nodes=nodes)
-        return float(np.abs(value - (-truth if reverse else truth)).max())
-
-    return Measurement.one(
-        scalars={
-            "identity_error": error(),
-            "error_without_normaliser": error(normaliser=False),
-            "error_without_mean_drift": error(mean_drift=False),
-            "error_reversed": error(reverse=True),
-        }
-    )
 
 
 def _tsm_config(tier: Tier) -> TSMConfig:

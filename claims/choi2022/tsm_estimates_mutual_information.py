@@ -28,6 +28,13 @@ estimator is unbiased within its noise there, but a 10% relative band on
 0.047 nats is narrower than its seed-to-seed spread of about 0.005 nats. The
 range of rho and the tolerance were kept as the spec fixed them.
 
+Mutants: ``underestimates_like_a_bound`` was ratio <= 0.9, the band's lower
+edge (the prediction negated on one side at the same threshold); since Dec
+2026 it is ratio <= 0.95, a 5% low bias that the band would allow but an
+unbiased ratio estimate does not have (default tier, Dec 2026: rejected on
+the four-pair instance, CI 0.965-1.010; undecided on rho = 0.3);
+``pair_mi_without_half``.
+
 Gaps: 2-8 dimensions instead of 40-320 (MI 0.05-3.3 nats instead of 10-80);
 the time-only objective (the authors' MI runs use the joint time + Stein
 score objective); 800 steps at lr 1e-2 instead of 20k at 1e-3. At small MI
@@ -56,9 +63,9 @@ CLAIM = Claim(
     mutants=[
         Mutant(
             "underestimates_like_a_bound",
-            Threshold("mi_ratio", "<=", 0.9),
-            why="variational and classifier MI estimators sit below the truth; the integrated time "
-            "score is a ratio estimate, not a lower bound",
+            Threshold("mi_ratio", "<=", 0.95),
+            why="variational and classifier MI estimators sit below the truth (here a low bias of 5% "
+            "or more, half the band); the integrated time score is a ratio estimate, not a lower bound",
         ),
         Mutant(
             "pair_mi_without_half",

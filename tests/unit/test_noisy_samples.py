@@ -15,11 +15,14 @@ from tasks.noisy_samples import (
     Perturbation,
     adjusted_noise,
     draw,
+    excess_kurtosis,
     instability_curve,
     instability_grid,
+    leading_order_instability,
     minimal_instability_curve,
     noisy_datasets,
     noisy_law,
+    non_gaussian_perturbations,
     perturbation_density,
     perturbations,
     time_integral,
@@ -129,3 +132,39 @@ def test_strategies_reject_bad_ranges() -> None:
         noisy_datasets(min_fraction=0.8, max_fraction=0.5).example()
     with pytest.raises(InvalidArgument):
         perturbations(shapes=((0.1, 1.0),)).example()
+
+
+@settings(max_examples=8, deadline=None)
+@given(perturbations(shapes=((2.0, 2.0),), min_risk=0.2, max_risk=2.0))
+def test_adjusted_level_makes_a_gaussian_perturbation_vanish_over_the_window(p: Perturbation) -> None:
+    """The Gaussian theorem of Li et al. (2024) as an identity of the building block (it was a claim).
+
+    Var(alpha e + sigma_r z) = sigma^2 exactly, so the KL is the quadrature's round-off; the
+    corrections a reader could mistake for it, and non-Gaussian laws of the same variance, are not 0.
+    """
+    grid = instability_grid(p.risk, SCHEDULE, points=8, rng=np.random.default_rng(0))
+    level = adjusted_noise(p.risk, grid.alpha, grid.sigma)
+    assert abs(time_integral(grid, instability_curve(p, grid, level))) < 1e-12
+    for wrong in (grid.sigma, adjusted_noise(p.risk, grid.alpha, grid.sigma, signal_scaled=False)):
+        assert time_integral(grid, instability_curve(p, grid, wrong)) > 1e-6
+    for shape in (1.0, 8.0):
+        other = Perturbation(shape=shape, risk=p.risk)
+        assert time_integral(grid, instability_curve(other, grid, level)) > 1e-5
+
+
+def test_leading_order_term_predicts_the_minimum_near_the_gaussian_shape() -> None:
+    assert excess_kurtosis(2.0) == pytest.approx(0.0, abs=1e-12)
+    assert excess_kurtosis(1.0) == pytest.approx(3.0)  # Laplace
+    assert excess_kurtosis(1e6) == pytest.approx(-1.2, abs=1e-4)  # uniform
+    grid = instability_grid(0.5, SCHEDULE, points=4)
+    p = Perturbation(shape=2.01, risk=0.5)
+    minimal, _ = minimal_instability_curve(p, grid)
+    ratio = minimal / leading_order_instability(p, grid)
+    assert np.all((ratio > 1.0) & (ratio < 1.2))  # higher cumulants add at the same order
+
+
+@settings(max_examples=10, deadline=None)
+@given(non_gaussian_perturbations())
+def test_non_gaussian_perturbations_cover_both_sides_of_the_gaussian_shape(p: Perturbation) -> None:
+    assert 0.5 <= p.shape <= 8.0 and abs(p.shape - 2.0) >= 1e-5 * (1 - 1e-9)
+    assert 0.2 <= p.risk <= 2.0
