@@ -58,7 +58,11 @@ instances, both next to the Gaussian shape (shrinking and the search move
 there): p = 2 - 1e-5, r = 0.2, log10(minimum / floor) = 2.88 (CI 2.72-3.04,
 the minimum about 760 times the floor); p = 2 - 1e-4, r = 1.2, 5.14. Killed:
 fourth_cumulant_only (the minimum is 1.097 times the leading term, CI
-1.091-1.102), no_correction_needed, zero_achievable. Survived:
+1.091-1.102), no_correction_needed; zero_achievable is VIOLATED but not
+viable (the prediction negated on its own statistic: its kill repeats the
+claim's verdict). fourth_cumulant_only is killed 0.097 outside a +/-0.01
+band, further than the band's own scale, so it is not a near miss by the
+engine's rule. Survived:
 variance_matching_optimal (relative excess -4e-4 and -3e-6, within the
 optimiser's tolerance): near p = 2 variance matching is optimal to leading
 order, so this near miss is true where the claim is hardest; an earlier run
