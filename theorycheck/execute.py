@@ -41,9 +41,12 @@ class Unit:
     tier: str
     key: str
     control: str = ""  # the name of a control of the claim to run instead of its experiment
+    batch: tuple[int, ...] = ()  # the seeds of a batch unit (theorycheck.batching), one row each
 
     def label(self) -> str:
         what = f" control {self.control}" if self.control else ""
+        if self.batch:
+            return f"{self.claim_id}{what} repeats {self.repeat}.. ({len(self.batch)} seeds, batched)"
         return f"{self.claim_id}{what} repeat {self.repeat} (seed {self.seed})"
 
 
@@ -85,6 +88,10 @@ def run_unit(
         sys.modules["torch"].set_num_threads(threads)
     if on_loaded is not None:
         on_loaded()
+    if unit.batch:
+        from .batching import run_batch
+
+        return run_batch(claim, unit, get_tier(unit.tier))
     experiment = claim.experiment
     if unit.control:
         controls = {c.name: c.experiment for c in claim.controls}
