@@ -13,12 +13,13 @@ exact definition could not be read here.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 
 import numpy as np
 import torch
 
-from models.score_mlp import ScoreConfig, train_dsm
+from models.score_mlp import ScoreConfig, ScoreMLP, train_dsm, train_dsm_batched
 from tasks.gaussians import wasserstein1_to_mixture
 from tasks.noisy_samples import (
     NoisyDataset,
@@ -97,6 +98,34 @@ def _fit(data: NoisyDataset, seed: int, tier: Tier, risk_sensitive: bool) -> Mea
     model, loss = train_dsm(
         x[:, None], risk, _score_config(tier), risk_sensitive=risk_sensitive, generator=generator
     )
+    return _judge_model(data, model, loss, rng, tier)
+
+
+def _fit_seeds(
+    data: NoisyDataset, seeds: Sequence[int], tier: Tier, risk_sensitive: bool
+) -> list[Measurement]:
+    """``_fit`` for several seeds, the score MLPs trained as one batched model (each seed's rng and
+    generator seeded and drawn from as ``_fit`` does)."""
+    rngs = [np.random.default_rng(seed) for seed in seeds]
+    generators = [torch.Generator().manual_seed(seed) for seed in seeds]
+    draws = [draw(data, rng) for rng in rngs]
+    models, losses = train_dsm_batched(
+        [x[:, None] for x, _ in draws],
+        [risk for _, risk in draws],
+        _score_config(tier),
+        risk_sensitive=risk_sensitive,
+        generators=generators,
+    )
+    return [
+        _judge_model(data, model, loss, rng, tier)
+        for model, loss, rng in zip(models, losses, rngs, strict=True)
+    ]
+
+
+def _judge_model(
+    data: NoisyDataset, model: ScoreMLP, loss: float, rng: np.random.Generator, tier: Tier
+) -> Measurement:
+    """Sample the trained model by the reverse SDE and measure where its law lies (``_fit``'s scalars)."""
     particles = tier.pick(smoke=1000, default=4000, full=10000)
     gen = reverse_diffusion(
         model.score,
@@ -121,6 +150,16 @@ def risk_sensitive_fit(data: NoisyDataset, seed: int, tier: Tier) -> Measurement
     return _fit(data, seed, tier, risk_sensitive=True)
 
 
+def risk_sensitive_fits(data: NoisyDataset, seeds: Sequence[int], tier: Tier) -> list[Measurement]:
+    """``risk_sensitive_fit`` for several seeds, trained as one batched model."""
+    return _fit_seeds(data, seeds, tier, risk_sensitive=True)
+
+
 def standard_fit(data: NoisyDataset, seed: int, tier: Tier) -> Measurement:
     """Control: standard denoising score matching on the same noisy samples (risk ignored)."""
     return _fit(data, seed, tier, risk_sensitive=False)
+
+
+def standard_fits(data: NoisyDataset, seeds: Sequence[int], tier: Tier) -> list[Measurement]:
+    """``standard_fit`` for several seeds, trained as one batched model."""
+    return _fit_seeds(data, seeds, tier, risk_sensitive=False)

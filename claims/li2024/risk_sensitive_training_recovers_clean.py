@@ -37,7 +37,7 @@ from tasks.noisy_samples import noisy_datasets
 from theorycheck import Claim, Control, Identity, Mutant, Threshold, reference
 
 from . import PAPER
-from ._experiment import risk_sensitive_fit, standard_fit
+from ._experiment import risk_sensitive_fit, risk_sensitive_fits, standard_fit, standard_fits
 
 CLAIM = Claim(
     paper=PAPER,
@@ -48,6 +48,7 @@ CLAIM = Claim(
     ),
     instances=noisy_datasets(),
     experiment=risk_sensitive_fit,
+    batched_experiment=risk_sensitive_fits,
     prediction=Threshold("share", "<=", 0.5),
     requires=[Threshold("train_loss", "<=", 0.9)],
     mutants=[
@@ -64,7 +65,14 @@ CLAIM = Claim(
             "not pull the model part of the way towards the noisy law",
         ),
     ],
-    controls=[Control("standard_dsm", standard_fit, why="the risk vector ignored: the noisy law is learnt")],
+    controls=[
+        Control(
+            "standard_dsm",
+            standard_fit,
+            why="the risk vector ignored: the noisy law is learnt",
+            batched_experiment=standard_fits,
+        )
+    ],
     reference=reference(
         table="1",
         value="risk-sensitive SDE cuts the Wasserstein distance to clean data relative to standard "
