@@ -43,7 +43,7 @@ from tasks.group_sparse import GroupSparseTask
 from theorycheck import Claim, Comparison, Mutant, Threshold, reference
 
 from . import PAPER
-from ._experiment import pretraining
+from ._experiment import pretraining, pretrainings
 
 SIZES = ((8, 6), (8, 8), (12, 4), (12, 8))  # (d, D): the corner where a prototype saw no concentration
 
@@ -62,6 +62,7 @@ CLAIM = Claim(
     ),
     instances=st.sampled_from(SIZES).map(_task),
     experiment=pretraining,
+    batched_experiment=pretrainings,
     prediction=Threshold("leak_T", "<=", 0.1),
     mutants=[
         Mutant(
