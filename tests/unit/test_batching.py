@@ -64,6 +64,13 @@ def BATCHED(instance, seeds, tier):
 def BATCHED(instance, seeds, tier):
     raise RuntimeError("the batch diverged")
 """,
+    # 0.7 s per seed: over a 1 s unit timeout for two seeds, within it per seed
+    "sleepy": """
+def BATCHED(instance, seeds, tier):
+    import time
+    time.sleep(0.7 * len(seeds))
+    return batched(instance, seeds, tier)
+""",
     "short": """
 def BATCHED(instance, seeds, tier):
     return batched(instance, seeds, tier)[:-1]
@@ -201,6 +208,15 @@ def test_the_process_executor_runs_a_batch_unit(catalogue: Path):
     plain = InProcessExecutor().run(units)
     assert [o.unit for o in batched] == units
     assert [o.measurement for o in batched] == [o.measurement for o in plain]
+
+
+def test_a_batch_unit_gets_the_timeout_of_each_of_its_seeds(catalogue: Path):
+    executor = ProcessExecutor(jobs=1, timeout=1.0)
+    try:
+        outcomes = run_units(executor, _units(catalogue, "sleepy", 2), {""})
+    finally:
+        executor.close()
+    assert [o.error for o in outcomes] == [None, None]
 
 
 def test_split_outcome_keeps_the_seed_order_and_shares_the_time(catalogue: Path):
