@@ -34,11 +34,18 @@ from theorycheck.atomic import write_text_atomic  # noqa: E402
 CLAIMS = (
     "li2024/risk_sensitive_training_recovers_clean",
     "zhang2025/attention_selects_relevant_group",
-    "zhang2025/attention_selects_relevant_group_large_sigma",
     "zhang2025/value_aligns_with_direction",
 )
 MODES = ("unbatched", "batched")
 SECTION = "## Batched seeds"
+NOTES = (
+    "zhang2025/attention_selects_relevant_group_large_sigma shares the experiment of the two zhang2025 "
+    "claims above but does not opt in: at sigma_x = 2, GD with step 4 amplifies the float "
+    "reduction-order differences of the batched forward pass (2e-6 in W after 5 steps) to O(1) in W by "
+    "step 200; batched, its seeds' leak differed by about 1e-2, the verdict stayed VIOLATED but the "
+    "mutant selects_wrong_group went from VIOLATED at 4 seeds to INCONCLUSIVE at 8. A claim opts in "
+    "only where its training is not that sensitive."
+)
 
 
 def run_one(claim_id: str, mode: str, out: Path) -> None:
