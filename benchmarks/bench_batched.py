@@ -186,6 +186,8 @@ def section(rows: list[dict[str, Any]]) -> str:
         "",
         f"All {len(rows)} claims: {total_plain:.0f} s unbatched, {total_batched:.0f} s batched "
         f"({total_plain / total_batched:.2f}x).",
+        "",
+        NOTES,
     ]
     return "\n".join(lines) + "\n"
 
