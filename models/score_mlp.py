@@ -29,7 +29,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import torch
-from torch import func, nn
+from torch import nn
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -144,9 +144,10 @@ def train_dsm_batched(
 
     Each seed's model is initialised and its minibatches, times and noise are
     drawn from its own generator in the order ``train_dsm`` draws them, and
-    its loss is the same expression; the S models are one vmapped network
-    over stacked parameters (leading seed dimension) and one Adam (elementwise,
-    so each seed's update is its own) on the sum of the S losses. Each seed's
+    its loss is the same expression; the S models are one network over
+    stacked parameters (leading seed dimension, batched matrix products) and
+    one Adam (elementwise, so each seed's update is its own) on the sum of the
+    S losses. Each seed's
     result is ``train_dsm``'s up to floating-point reduction order.
     """
     if not (len(samples) == len(risks) == len(generators) > 0):
@@ -155,10 +156,22 @@ def train_dsm_batched(
             f"{len(risks)}, {len(generators)})"
         )
     models = [ScoreMLP(config, g) for g in generators]
-    stacked, buffers = func.stack_module_state(models)  # name -> (S, ...)
-    params = {name: p.detach().requires_grad_() for name, p in stacked.items()}
+    params = {
+        name: torch.stack([dict(m.named_parameters())[name].detach() for m in models]).requires_grad_()
+        for name, _ in models[0].named_parameters()
+    }  # name -> (S, ...)
     base = models[0]
-    eps_hat = func.vmap(lambda p, b, x, t: func.functional_call(base, (p, b), (x, t)))
+
+    def eps_hat(x: torch.Tensor, t: torch.Tensor) -> torch.Tensor:
+        """The S networks at once: x (S, batch, dim), t (S, batch, 1) -> (S, batch, dim)."""
+        angles = t * base.k
+        h = torch.cat([x, t, torch.sin(angles), torch.cos(angles)], dim=-1)
+        for i in (0, 2, 4):  # net.0, net.2, net.4: the Linear layers (SiLU after the first two)
+            weight, bias = params[f"net.{i}.weight"], params[f"net.{i}.bias"]
+            h = torch.baddbmm(bias[:, None, :], h, weight.transpose(1, 2))
+            h = torch.nn.functional.silu(h) if i < 4 else h
+        return h
+
     opt = torch.optim.Adam(list(params.values()), lr=config.lr)
     schedule = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=config.lr, total_steps=config.steps)
     x_all = [torch.as_tensor(s, dtype=torch.float32).reshape(len(s), config.dim) for s in samples]
@@ -177,11 +190,11 @@ def train_dsm_batched(
             var = sigma**2 - (alpha * r) ** 2
             feasible = (var > 0).float()
             injected = torch.sqrt(var.clamp(min=1e-12))
-            score = -eps_hat(params, buffers, alpha * x0 + injected * z, t) / sigma
+            score = -eps_hat(alpha * x0 + injected * z, t) / sigma
             per = ((injected * score + z) ** 2).sum(-1, keepdim=True) * feasible
             losses = per.sum(dim=(1, 2)) / feasible.sum(dim=(1, 2)).clamp(min=1.0)  # (S,)
         else:
-            losses = ((eps_hat(params, buffers, alpha * x0 + sigma * z, t) - z) ** 2).sum(-1).mean(-1)
+            losses = ((eps_hat(alpha * x0 + sigma * z, t) - z) ** 2).sum(-1).mean(-1)
         opt.zero_grad()
         losses.sum().backward()
         opt.step()
