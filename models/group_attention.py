@@ -113,6 +113,77 @@ def train_gd(
     return GDLog(tuple(steps), tuple(losses), torch.stack(attn) if attn else empty)
 
 
+def train_gd_batched(
+    models: Sequence[OneLayerSelfAttnClassifier],
+    sample: Sampler,
+    config: GDConfig,
+    gens: Sequence[torch.Generator],
+    *,
+    probes: Sequence[torch.Tensor],
+    log_steps: Sequence[int] = (),
+    freeze_attention: bool = False,
+) -> list[GDLog]:
+    """``train_gd`` for S seeds at once: ``models[s]`` trained on batches from ``gens[s]``, one log each.
+
+    The S models run as one model over stacked parameters ``W (S, p, p)``,
+    ``v (S, p)``; each step draws every seed's batch from its own generator,
+    as ``train_gd`` does, and takes the gradient of the sum of the S losses
+    (seed s's parameters get seed s's gradient). Each seed's run is
+    ``train_gd``'s up to floating-point reduction order; the trained
+    parameters are copied back into ``models``.
+    """
+    if not (len(models) == len(gens) == len(probes) > 0):
+        raise ValueError(
+            f"need one model, generator and probe per seed ({len(models)}, {len(gens)}, {len(probes)})"
+        )
+    want = set(log_steps)
+    w = torch.stack([m.W.detach() for m in models]).requires_grad_(not freeze_attention)  # (S, p, p)
+    v = torch.stack([m.v.detach() for m in models]).requires_grad_()  # (S, p)
+    params = [v] if freeze_attention else [w, v]
+    logs: list[tuple[list[int], list[float], list[torch.Tensor]]] = [([], [], []) for _ in models]
+    for t in range(1, config.steps + 1):
+        batches = [sample(config.batch, g) for g in gens]
+        z = torch.stack([b[0] for b in batches])  # (S, n, p, D)
+        y = torch.stack([b[1] for b in batches])  # (S, n)
+        logits = _stacked_logits(z, w, v)  # (S, n)
+        losses = F.softplus(-y * logits).mean(dim=1)  # (S,)
+        grads = torch.autograd.grad(losses.sum(), params)
+        with torch.no_grad():
+            for p, g in zip(params, grads, strict=True):
+                p.sub_(config.lr * g)
+        if t in want:
+            with torch.no_grad():
+                for s, (steps, loss, attn) in enumerate(logs):
+                    steps.append(t)
+                    loss.append(float(losses[s]))
+                    probe = probes[s]
+                    attn.append(torch.softmax(probe.transpose(1, 2) @ w[s] @ probe, dim=1).mean(dim=0))
+    with torch.no_grad():
+        for s, model in enumerate(models):
+            model.W.copy_(w[s])
+            model.v.copy_(v[s])
+    groups = models[0].config.groups
+    return [
+        GDLog(tuple(steps), tuple(loss), torch.stack(attn) if attn else torch.zeros(0, groups, groups))
+        for steps, loss, attn in logs
+    ]
+
+
+def _stacked_logits(z: torch.Tensor, w: torch.Tensor, v: torch.Tensor) -> torch.Tensor:
+    """``f(Z)`` of S stacked models: tokens ``z (S, n, p, D)``, ``W (S, p, p)``, ``v (S, p)`` -> ``(S, n)``.
+
+    The forward pass of ``OneLayerSelfAttnClassifier`` with the products
+    grouped for a leading seed dimension: ``Z^T W`` as one matrix product per
+    seed over all samples' tokens, the rest as einsums (about twice as fast
+    as broadcasting ``@`` over (S, n) tiny matrices).
+    """
+    seeds, n, p, groups = z.shape
+    keys = torch.bmm(z.transpose(2, 3).reshape(seeds, n * groups, p), w).reshape(seeds, n, groups, p)
+    attention = torch.softmax(torch.einsum("snkp,snpj->snkj", keys, z), dim=2)  # (S, n, D, D)
+    attended = torch.einsum("snpk,snkj->snp", z, attention) / groups  # (S, n, p): Z S 1 / D
+    return torch.einsum("snp,sp->sn", attended, v)
+
+
 def fit_logistic(
     features: torch.Tensor, y: torch.Tensor, *, l2: float = 1e-3, max_iter: int = 200
 ) -> tuple[torch.Tensor, torch.Tensor]:

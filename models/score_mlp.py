@@ -4,7 +4,8 @@
 -eps_hat / sigma(t) under the VP schedule of :mod:`tasks.sde`): an MLP with
 SiLU activations on x and Fourier features of t.
 
-``train_dsm`` fits it by denoising score matching on samples x_0 with a
+``train_dsm`` fits it (``train_dsm_batched``: several seeds' fits as one stacked
+model) by denoising score matching on samples x_0 with a
 per-sample *risk* r >= 0 (the standard deviation of Gaussian noise already
 present in the sample, Li, Luyten, van der Schaar 2024):
 
@@ -23,6 +24,7 @@ the usual eps-prediction weighting.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -128,3 +130,80 @@ def train_dsm(
         if step >= config.steps - max(1, config.steps // 10):
             tail.append(float(loss.detach()))
     return model, float(np.mean(tail))
+
+
+def train_dsm_batched(
+    samples: Sequence[np.ndarray],
+    risks: Sequence[np.ndarray],
+    config: ScoreConfig,
+    *,
+    risk_sensitive: bool,
+    generators: Sequence[torch.Generator],
+) -> tuple[list[ScoreMLP], list[float]]:
+    """``train_dsm`` for S seeds at once: one ScoreMLP per (samples, risks, generator), trained together.
+
+    Each seed's model is initialised and its minibatches, times and noise are
+    drawn from its own generator in the order ``train_dsm`` draws them, and
+    its loss is the same expression; the S models are one network over
+    stacked parameters (leading seed dimension, batched matrix products) and
+    one Adam (elementwise, so each seed's update is its own) on the sum of the
+    S losses. Each seed's
+    result is ``train_dsm``'s up to floating-point reduction order.
+    """
+    if not (len(samples) == len(risks) == len(generators) > 0):
+        raise ValueError(
+            f"need one sample set, risk vector and generator per seed (got {len(samples)}, "
+            f"{len(risks)}, {len(generators)})"
+        )
+    models = [ScoreMLP(config, g) for g in generators]
+    params = {
+        name: torch.stack([dict(m.named_parameters())[name].detach() for m in models]).requires_grad_()
+        for name, _ in models[0].named_parameters()
+    }  # name -> (S, ...)
+    base = models[0]
+
+    def eps_hat(x: torch.Tensor, t: torch.Tensor) -> torch.Tensor:
+        """The S networks at once: x (S, batch, dim), t (S, batch, 1) -> (S, batch, dim)."""
+        angles = t * base.k
+        h = torch.cat([x, t, torch.sin(angles), torch.cos(angles)], dim=-1)
+        for i in (0, 2, 4):  # net.0, net.2, net.4: the Linear layers (SiLU after the first two)
+            weight, bias = params[f"net.{i}.weight"], params[f"net.{i}.bias"]
+            h = torch.baddbmm(bias[:, None, :], h, weight.transpose(1, 2))
+            h = torch.nn.functional.silu(h) if i < 4 else h
+        return h
+
+    opt = torch.optim.Adam(list(params.values()), lr=config.lr)
+    schedule = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=config.lr, total_steps=config.steps)
+    x_all = [torch.as_tensor(s, dtype=torch.float32).reshape(len(s), config.dim) for s in samples]
+    r_all = [torch.as_tensor(r, dtype=torch.float32).reshape(-1, 1) for r in risks]
+    tails: list[list[float]] = [[] for _ in generators]
+    for step in range(config.steps):
+        draws = []
+        for x_s, r_s, g in zip(x_all, r_all, generators, strict=True):
+            idx = torch.randint(len(x_s), (config.batch,), generator=g)
+            t_s = config.t_min + (1.0 - config.t_min) * torch.rand(config.batch, 1, generator=g)
+            draws.append((x_s[idx], r_s[idx], t_s, torch.randn(config.batch, config.dim, generator=g)))
+        x0, r, t, z = (torch.stack(parts) for parts in zip(*draws, strict=True))  # (S, batch, .)
+        log_alpha = base.log_alpha(t)
+        alpha, sigma = torch.exp(log_alpha), torch.sqrt(-torch.expm1(2.0 * log_alpha))
+        if risk_sensitive:
+            var = sigma**2 - (alpha * r) ** 2
+            feasible = (var > 0).float()
+            injected = torch.sqrt(var.clamp(min=1e-12))
+            score = -eps_hat(alpha * x0 + injected * z, t) / sigma
+            per = ((injected * score + z) ** 2).sum(-1, keepdim=True) * feasible
+            losses = per.sum(dim=(1, 2)) / feasible.sum(dim=(1, 2)).clamp(min=1.0)  # (S,)
+        else:
+            losses = ((eps_hat(alpha * x0 + sigma * z, t) - z) ** 2).sum(-1).mean(-1)
+        opt.zero_grad()
+        losses.sum().backward()
+        opt.step()
+        schedule.step()
+        if step >= config.steps - max(1, config.steps // 10):
+            for tail, loss in zip(tails, losses.detach().tolist(), strict=True):
+                tail.append(float(loss))
+    with torch.no_grad():
+        for s, model in enumerate(models):
+            for name, p in model.named_parameters():
+                p.copy_(params[name][s])
+    return models, [float(np.mean(tail)) for tail in tails]

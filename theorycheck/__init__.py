@@ -8,7 +8,7 @@ run the catalogue and report HOLDS, VIOLATED, INCONCLUSIVE or ERROR.
 
 from __future__ import annotations
 
-from .claim import Claim, Control, Experiment, Mutant, Paper, Reference, reference
+from .claim import BatchedExperiment, Claim, Control, Experiment, Mutant, Paper, Reference, reference
 from .errors import ClaimDeclarationError, TheorycheckError
 from .measurement import Curve, Measurement
 from .predictions import Comparison, Identity, Inequality, Prediction, Rate, Scaling, Threshold
@@ -19,6 +19,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "TIERS",
+    "BatchedExperiment",
     "Claim",
     "ClaimDeclarationError",
     "Comparison",

@@ -23,6 +23,9 @@ from .tiers import Tier
 _PAPER_KEY = re.compile(r"^[a-z][a-z0-9_]*\d{4}[a-z]?$")
 
 Experiment = Callable[[Any, int, Tier], Measurement]
+# (instance, seeds, tier) -> one single-seed Measurement per seed, in order: the seeds of one look trained
+# as one batched model, each seed's numbers those of ``experiment(instance, seed, tier)``
+BatchedExperiment = Callable[[Any, Sequence[int], Tier], Sequence[Measurement]]
 
 
 def _text(value: Any, field_name: str, *, allow_empty: bool = False) -> str:
@@ -123,6 +126,7 @@ class Control:
     name: str
     experiment: Experiment
     why: str
+    batched_experiment: BatchedExperiment | None = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.name, str) or not re.match(r"^[A-Za-z0-9_]+$", self.name):
@@ -131,7 +135,13 @@ class Control:
             raise ClaimDeclarationError(
                 f"controls[{self.name}].experiment", "must be callable as (instance, seed, tier)"
             )
+        _batched(self.batched_experiment, f"controls[{self.name}].batched_experiment")
         _text(self.why, f"controls[{self.name}].why")
+
+
+def _batched(fn: Any, field_name: str) -> None:
+    if fn is not None and not callable(fn):
+        raise ClaimDeclarationError(field_name, "must be callable as (instance, seeds, tier) or None")
 
 
 def decided_by_precondition(mutant: Prediction, requires: Sequence[Prediction]) -> str | None:
@@ -201,6 +211,7 @@ class Claim:
     statement: str
     instances: SearchStrategy[Any]
     experiment: Experiment
+    batched_experiment: BatchedExperiment | None = None
     prediction: Prediction
     mutants: Sequence[Mutant]
     reference: Reference
@@ -227,6 +238,7 @@ class Claim:
             raise ClaimDeclarationError("instances", "the strategy can never draw a value (st.nothing())")
         if not callable(self.experiment):
             raise ClaimDeclarationError("experiment", "must be callable as (instance, seed, tier)")
+        _batched(self.batched_experiment, "batched_experiment")
         if not isinstance(self.prediction, Prediction):
             raise ClaimDeclarationError("prediction", f"{type(self.prediction).__name__} is not a Prediction")
         if isinstance(self.mutants, (str, bytes)) or not isinstance(self.mutants, Sequence):

@@ -31,6 +31,7 @@ from typing import Any
 from hypothesis.errors import HypothesisException
 
 from . import instances as instance_json
+from .batching import batchable, run_units
 from .cache import Cache, library_versions, source_digest, unit_key
 from .catalogue import load_claim, load_module
 from .claim import Claim, Control
@@ -76,6 +77,7 @@ class ClaimRunner:
         executor: Executor,
         cache: Cache,
         counterexamples: CounterexampleStore | None = None,
+        batch: bool = True,
     ) -> None:
         self.claim_id = claim_id
         self.root = root
@@ -86,6 +88,8 @@ class ClaimRunner:
         self.counterexamples = counterexamples
         self.units = {"done": 0, "cached": 0, "error": 0}
         self.screen_error: str | None = None
+        self.batch = batch  # run the seeds of one look as one unit where the experiment opts in
+        self.batched: frozenset[str] = frozenset()
 
     def run(self) -> ClaimResult:
         start = time.perf_counter()
@@ -95,6 +99,7 @@ class ClaimRunner:
             prefix = "" if isinstance(exc, _declaration_errors()) else "cannot import the claim module: "
             return self._error(None, f"{prefix}{type(exc).__name__}: {exc}", start)
         experiment_id, module = experiment_identity(claim, self.claim_id)
+        self.batched = batchable(claim) if self.batch else frozenset()
         who = _Identity(experiment_id, source_digest(module or load_module(self.claim_id, self.root)))
         replays = self._replays(claim, who)
         size = self.tier.search_size(claim.unit_seconds)
@@ -158,7 +163,7 @@ class ClaimRunner:
                 self.units["cached"] += 1
         todo = [u for i, u in enumerate(units) if i not in found]
         errors = []
-        for outcome in self.executor.run(todo):
+        for outcome in run_units(self.executor, todo, self.batched):
             index = units.index(outcome.unit)
             if outcome.error is not None or outcome.measurement is None:
                 errors.append(f"{outcome.unit.label()}: {outcome.error}")
@@ -427,6 +432,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("claim_id")
     parser.add_argument("--tier", default="default")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--no-batch", action="store_true", help="run every seed as its own unit, batched_experiment or not"
+    )
     args = parser.parse_args(argv)
     root = find_root(Path.cwd())
     limit_torch_threads(1)
@@ -437,6 +445,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         session_seed=args.seed,
         executor=InProcessExecutor(),
         cache=NoCache(),
+        batch=not args.no_batch,
     )
     result = runner.run()
     print(f"{result.claim_id}: {result.verdict} ({result.seconds:.1f} s) {result.reason}")

@@ -41,9 +41,12 @@ class Unit:
     tier: str
     key: str
     control: str = ""  # the name of a control of the claim to run instead of its experiment
+    batch: tuple[int, ...] = ()  # the seeds of a batch unit (theorycheck.batching), one row each
 
     def label(self) -> str:
         what = f" control {self.control}" if self.control else ""
+        if self.batch:
+            return f"{self.claim_id}{what} repeats {self.repeat}.. ({len(self.batch)} seeds, batched)"
         return f"{self.claim_id}{what} repeat {self.repeat} (seed {self.seed})"
 
 
@@ -85,6 +88,10 @@ def run_unit(
         sys.modules["torch"].set_num_threads(threads)
     if on_loaded is not None:
         on_loaded()
+    if unit.batch:
+        from .batching import run_batch
+
+        return run_batch(claim, unit, get_tier(unit.tier))
     experiment = claim.experiment
     if unit.control:
         controls = {c.name: c.experiment for c in claim.controls}
@@ -210,9 +217,12 @@ class _Running:
     index: int
     sent: float
     started: float | None = None
+    seeds: int = 1  # a batch unit gets the timeout of each of its seeds
 
     def deadline(self, timeout: float, load_timeout: float) -> float:
-        return self.started + timeout if self.started is not None else self.sent + load_timeout
+        if self.started is not None:
+            return self.started + timeout * self.seeds
+        return self.sent + load_timeout
 
 
 # Imported once by the forkserver, so that each worker process starts with them (the forkserver runs
@@ -302,7 +312,9 @@ class ProcessExecutor:
                     worker.stop(kill=True)
                     pending.insert(0, (index, unit))
                     continue
-                busy[worker.conn] = _Running(worker, index, time.perf_counter())
+                busy[worker.conn] = _Running(
+                    worker, index, time.perf_counter(), seeds=max(1, len(unit.batch))
+                )
             deadline = min(r.deadline(self.timeout, self.load_timeout) for r in busy.values())
             sentinels = {r.worker.process.sentinel: conn for conn, r in busy.items()}
             ready = wait([*busy, *sentinels], timeout=max(0.0, deadline - time.perf_counter()))
@@ -317,7 +329,7 @@ class ProcessExecutor:
                     running.worker.stop(kill=True)
                     unit = units[running.index]
                     phase = "" if running.started is not None else " while importing the claim"
-                    limit = self.timeout if running.started is not None else self.load_timeout
+                    limit = self.timeout * running.seeds if running.started is not None else self.load_timeout
                     results[running.index] = Outcome(
                         unit, None, f"timeout after {limit:g} s{phase} in {unit.label()}", now - running.sent
                     )

@@ -86,6 +86,13 @@ class Measurement:
             scalars={n: v[:seeds] for n, v in self.scalars.items()},
         )
 
+    def row(self, index: int) -> Measurement:
+        """Seed row ``index`` alone, as a single-seed measurement."""
+        return Measurement(
+            series={n: c[index : index + 1] for n, c in self.series.items()},
+            scalars={n: v[index : index + 1] for n, v in self.scalars.items()},
+        )
+
     def scalar(self, name: str) -> np.ndarray:
         """One value per seed of scalar ``name``."""
         if name not in self.scalars:

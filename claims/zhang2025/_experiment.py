@@ -25,18 +25,20 @@ of the model's logit with ``v*^T x_{j*}``, the relevant group's label score.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 import torch
 
 from models.group_attention import (
     GDConfig,
+    GDLog,
     GroupAttentionConfig,
     OneLayerSelfAttnClassifier,
     fit_logistic,
     logistic_error,
     train_gd,
+    train_gd_batched,
 )
 from tasks.group_sparse import DownstreamTask, GroupSparseTask, sample
 from theorycheck import Measurement, Tier
@@ -64,6 +66,9 @@ def _shuffled(task: GroupSparseTask) -> Callable[[int, torch.Generator], tuple[t
     return draw
 
 
+Pretrained = tuple[OneLayerSelfAttnClassifier, dict[str, float], tuple[list[float], list[float]]]
+
+
 def _pretrain(
     task: GroupSparseTask,
     tier: Tier,
@@ -71,7 +76,7 @@ def _pretrain(
     *,
     shuffle: bool = False,
     freeze_attention: bool = False,
-) -> tuple[OneLayerSelfAttnClassifier, dict[str, float], tuple[list[float], list[float]]]:
+) -> Pretrained:
     """Train from zero; return the model, its end-of-training scalars and the leak curve.
 
     ``shuffle``: train on labels independent of the input (a control); the
@@ -81,14 +86,70 @@ def _pretrain(
     config = _gd(tier)
     probe, y_probe = sample(task, N_PROBE, gen)
     model = OneLayerSelfAttnClassifier(GroupAttentionConfig(dim=task.dim, groups=task.groups))
-    grid = sorted({max(1, round(config.steps * f)) for f in (0.05, 0.1, 0.15, 0.25, 0.4, 0.6, 0.8, 1.0)})
-    sampler = _shuffled(task) if shuffle else (lambda n, g: sample(task, n, g))
+    grid = _log_grid(config)
     log = train_gd(
-        model, sampler, config, gen, probe=probe, log_steps=grid, freeze_attention=freeze_attention
+        model,
+        _sampler(task, shuffle),
+        config,
+        gen,
+        probe=probe,
+        log_steps=grid,
+        freeze_attention=freeze_attention,
     )
+    return _summary(task, config, model, log, probe, y_probe)
+
+
+def _pretrain_seeds(
+    task: GroupSparseTask,
+    tier: Tier,
+    gens: Sequence[torch.Generator],
+    *,
+    shuffle: bool = False,
+    freeze_attention: bool = False,
+) -> list[Pretrained]:
+    """``_pretrain`` for several seeds' generators, the models trained as one batched model."""
+    config = _gd(tier)
+    probes = [sample(task, N_PROBE, gen) for gen in gens]
+    models = [
+        OneLayerSelfAttnClassifier(GroupAttentionConfig(dim=task.dim, groups=task.groups)) for _ in gens
+    ]
+    logs = train_gd_batched(
+        models,
+        _sampler(task, shuffle),
+        config,
+        gens,
+        probes=[probe for probe, _ in probes],
+        log_steps=_log_grid(config),
+        freeze_attention=freeze_attention,
+    )
+    return [
+        _summary(task, config, model, log, probe, y_probe)
+        for model, log, (probe, y_probe) in zip(models, logs, probes, strict=True)
+    ]
+
+
+def _log_grid(config: GDConfig) -> list[int]:
+    return sorted({max(1, round(config.steps * f)) for f in (0.05, 0.1, 0.15, 0.25, 0.4, 0.6, 0.8, 1.0)})
+
+
+def _sampler(
+    task: GroupSparseTask, shuffle: bool
+) -> Callable[[int, torch.Generator], tuple[torch.Tensor, torch.Tensor]]:
+    return _shuffled(task) if shuffle else (lambda n, g: sample(task, n, g))
+
+
+def _summary(
+    task: GroupSparseTask,
+    config: GDConfig,
+    model: OneLayerSelfAttnClassifier,
+    log: GDLog,
+    probe: torch.Tensor,
+    y_probe: torch.Tensor,
+) -> Pretrained:
+    """The trained model's end-of-training scalars and leak curve (what ``_pretrain`` returns)."""
     on_jstar = log.attention[:, task.jstar, :]  # (K, D): mass each query puts on j*
     leak = (1.0 - on_jstar.min(dim=1).values).clamp(min=1e-12)  # (K,)
-    quarter = grid.index(max(1, round(config.steps * 0.25)))
+    quarter = list(log.steps).index(max(1, round(config.steps * 0.25)))
     final = log.attention[-1]  # (D, D)
     others = torch.cat([final[: task.jstar], final[task.jstar + 1 :]])  # (D - 1, D)
     with torch.no_grad():
@@ -124,21 +185,47 @@ def _corr(a: torch.Tensor, b: torch.Tensor) -> float:
 def pretraining(task: GroupSparseTask, seed: int, tier: Tier) -> Measurement:
     """GD from zero on the pretraining task: attention, value-vector and error statistics at T."""
     gen = torch.Generator().manual_seed(seed)
-    _, scalars, curve = _pretrain(task, tier, gen)
-    return Measurement.one(series={"leak": curve}, scalars=scalars)
+    return _pretraining_row(_pretrain(task, tier, gen))
 
 
 def pretraining_shuffled_labels(task: GroupSparseTask, seed: int, tier: Tier) -> Measurement:
     """Control: the same GD on labels independent of the input; statistics as ``pretraining``."""
     gen = torch.Generator().manual_seed(seed)
-    _, scalars, curve = _pretrain(task, tier, gen, shuffle=True)
-    return Measurement.one(series={"leak": curve}, scalars=scalars)
+    return _pretraining_row(_pretrain(task, tier, gen, shuffle=True))
 
 
 def pretraining_frozen_attention(task: GroupSparseTask, seed: int, tier: Tier) -> Measurement:
     """Control: the same GD with the attention frozen at ``W = 0`` (uniform); only ``v`` is trained."""
     gen = torch.Generator().manual_seed(seed)
-    _, scalars, curve = _pretrain(task, tier, gen, freeze_attention=True)
+    return _pretraining_row(_pretrain(task, tier, gen, freeze_attention=True))
+
+
+def pretrainings(task: GroupSparseTask, seeds: Sequence[int], tier: Tier) -> list[Measurement]:
+    """``pretraining`` for several seeds, trained as one batched model."""
+    return [_pretraining_row(p) for p in _pretrain_seeds(task, tier, _generators(seeds))]
+
+
+def pretrainings_shuffled_labels(
+    task: GroupSparseTask, seeds: Sequence[int], tier: Tier
+) -> list[Measurement]:
+    """``pretraining_shuffled_labels`` for several seeds, trained as one batched model."""
+    return [_pretraining_row(p) for p in _pretrain_seeds(task, tier, _generators(seeds), shuffle=True)]
+
+
+def pretrainings_frozen_attention(
+    task: GroupSparseTask, seeds: Sequence[int], tier: Tier
+) -> list[Measurement]:
+    """``pretraining_frozen_attention`` for several seeds, trained as one batched model."""
+    gens = _generators(seeds)
+    return [_pretraining_row(p) for p in _pretrain_seeds(task, tier, gens, freeze_attention=True)]
+
+
+def _generators(seeds: Sequence[int]) -> list[torch.Generator]:
+    return [torch.Generator().manual_seed(seed) for seed in seeds]
+
+
+def _pretraining_row(pretrained: Pretrained) -> Measurement:
+    _, scalars, curve = pretrained
     return Measurement.one(series={"leak": curve}, scalars=scalars)
 
 

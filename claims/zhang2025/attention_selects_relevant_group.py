@@ -41,7 +41,7 @@ from tasks.group_sparse import group_sparse_tasks
 from theorycheck import Claim, Comparison, Control, Inequality, Mutant, Threshold, reference
 
 from . import PAPER
-from ._experiment import pretraining, pretraining_shuffled_labels
+from ._experiment import pretraining, pretraining_shuffled_labels, pretrainings, pretrainings_shuffled_labels
 
 leak_T, leak_quarter = sp.symbols("leak_T leak_quarter", positive=True)
 
@@ -54,6 +54,7 @@ CLAIM = Claim(
     ),
     instances=group_sparse_tasks(min_d=4, max_d=12, min_groups=4, max_groups=8, max_sigma=1.0),
     experiment=pretraining,
+    batched_experiment=pretrainings,
     prediction=Threshold("leak_T", "<=", 0.1),
     mutants=[
         Mutant(
@@ -80,6 +81,7 @@ CLAIM = Claim(
             pretraining_shuffled_labels,
             why="the label's dependence on x_{j*} is what drives the j* score up; with labels independent "
             "of the input no group is relevant",
+            batched_experiment=pretrainings_shuffled_labels,
         )
     ],
     reference=reference(

@@ -50,7 +50,14 @@ from tasks.group_sparse import group_sparse_tasks
 from theorycheck import Claim, Control, Mutant, Threshold, reference
 
 from . import PAPER
-from ._experiment import pretraining, pretraining_frozen_attention, pretraining_shuffled_labels
+from ._experiment import (
+    pretraining,
+    pretraining_frozen_attention,
+    pretraining_shuffled_labels,
+    pretrainings,
+    pretrainings_frozen_attention,
+    pretrainings_shuffled_labels,
+)
 
 cos_v, readout_corr = sp.symbols("cos_v readout_corr")
 
@@ -63,6 +70,7 @@ CLAIM = Claim(
     ),
     instances=group_sparse_tasks(min_d=4, max_d=12, min_groups=4, max_groups=8, max_sigma=1.0),
     experiment=pretraining,
+    batched_experiment=pretrainings,
     prediction=Threshold(sp.Min(cos_v - 0.99, readout_corr - 0.95), ">=", 0.0),
     mutants=[
         Mutant(
@@ -96,12 +104,14 @@ CLAIM = Claim(
             why="the attention is the mechanism: with W = 0 the value still aligns with v* (the old claim "
             "held here), but the logit averages all groups and its correlation with v*^T x_{j*} is about "
             "1 / sqrt(D)",
+            batched_experiment=pretrainings_frozen_attention,
         ),
         Control(
             "shuffled_labels",
             pretraining_shuffled_labels,
             why="with labels independent of the input the value gradient has no direction; v follows the "
             "batch noise",
+            batched_experiment=pretrainings_shuffled_labels,
         ),
     ],
     reference=reference(

@@ -12,6 +12,7 @@ from models.group_attention import (
     logistic_error,
     logistic_loss,
     train_gd,
+    train_gd_batched,
 )
 
 
@@ -73,3 +74,36 @@ def test_logistic_regression_separates_a_linear_rule() -> None:
     w, b = fit_logistic(x, y, l2=1e-4)
     assert w.shape == (5,) and b.shape == ()
     assert logistic_error(w, b, x, y) < 0.05
+
+
+def test_batched_gd_gives_each_seed_its_unbatched_run() -> None:
+    """train_gd_batched over 3 seeds: each seed's weights and log are train_gd's up to float rounding."""
+    config = GDConfig(steps=30, lr=2.0, batch=64)
+    probes = [_data(20, torch.Generator().manual_seed(100 + s))[0] for s in range(3)]
+    for freeze in (False, True):
+        singles = []
+        for s in range(3):
+            model = OneLayerSelfAttnClassifier(GroupAttentionConfig(dim=7, groups=4))
+            log = train_gd(
+                model,
+                _data,
+                config,
+                torch.Generator().manual_seed(s),
+                probe=probes[s],
+                log_steps=[10, 30],
+                freeze_attention=freeze,
+            )
+            singles.append((model, log))
+        models = [OneLayerSelfAttnClassifier(GroupAttentionConfig(dim=7, groups=4)) for _ in range(3)]
+        gens = [torch.Generator().manual_seed(s) for s in range(3)]
+        logs = train_gd_batched(
+            models, _data, config, gens, probes=probes, log_steps=[10, 30], freeze_attention=freeze
+        )
+        for (single, log), model, batched in zip(singles, models, logs, strict=True):
+            assert batched.steps == log.steps == (10, 30)
+            assert torch.allclose(model.W, single.W, atol=1e-5) and torch.allclose(
+                model.v, single.v, atol=1e-5
+            )
+            assert torch.allclose(torch.tensor(batched.loss), torch.tensor(log.loss), atol=1e-5)
+            assert torch.allclose(batched.attention, log.attention, atol=1e-5)
+            assert not freeze or torch.all(model.W == 0)
