@@ -164,23 +164,3 @@ def far_beyond_scale(j: Judgement) -> bool:
 def _nearest_edge(estimate: float, low: float, high: float) -> float:
     edges = [e for e in (low, high) if math.isfinite(e)]
     return min(edges, key=lambda e: abs(estimate - e)) if edges else 0.0
-
-
-def implied_on_instances(pairs: Sequence[tuple[Judgement, Judgement]]) -> bool:
-    """On every judged instance, the mutant's region is disjoint from the claim's on the same statistic.
-
-    ``pairs`` holds (claim, mutant) judgements per instance. Then the claim's HOLDS (its interval
-    inside its region) forces the mutant's VIOLATED: the kill repeats the claim's verdict. This
-    catches what a declaration cannot show, e.g. a Rate mutant whose band lies beyond the claim's
-    on the raw-slope scale.
-    """
-    judged = [(c, m) for c, m in pairs if c.region is not None and m.region is not None]
-    if not judged:
-        return False
-    for c, m in judged:
-        if c.statistic != m.statistic:
-            return False
-        (low, high), (c_low, c_high) = m.region, c.region  # type: ignore[misc]
-        if not (high <= c_low or low >= c_high):
-            return False
-    return True

@@ -20,9 +20,9 @@ from typing import Any
 from . import instances
 from .atomic import write_text_atomic
 from .cache import library_versions
-from .claim import Claim, Mutant, decided_by_precondition, implied_by_claim
+from .claim import decided_by_precondition, implied_by_claim
 from .errors import CorruptFileError
-from .judging import distance, far_beyond_scale, implied_on_instances
+from .judging import distance, far_beyond_scale
 from .outcomes import ClaimResult
 from .verdict import Judgement, Verdict
 
@@ -65,19 +65,6 @@ def mutant_status(claim_verdict: str, mutant_verdict: str, decided_by: str | Non
     if mutant_verdict == Verdict.VIOLATED.value:
         return "killed"
     return "survived"
-
-
-def _implied_by_judgements(claim: Claim, mutant: Mutant, result: ClaimResult) -> str | None:
-    """Why the mutant's kill repeats the claim's verdict on every judged instance (same window), or None."""
-    ours, theirs = mutant.prediction, claim.prediction
-    same_window = all(getattr(ours, a, None) == getattr(theirs, a, None) for a in ("window", "values"))
-    pairs = [(i.claim, i.mutants[mutant.name]) for i in result.instances if mutant.name in i.mutants]
-    if not same_window or not implied_on_instances(pairs):
-        return None
-    return (
-        f"implied by the claim's own verdict: on every judged instance its region is disjoint from the "
-        f"claim's on the same statistic ({pairs[0][0].statistic})"
-    )
 
 
 def claim_record(result: ClaimResult) -> dict[str, Any]:
@@ -160,10 +147,8 @@ def claim_record(result: ClaimResult) -> dict[str, Any]:
         for m in claim.mutants:
             j = result.mutants.get(m.name)
             verdict = j.verdict.value if j is not None else Verdict.ERROR.value
-            decided_by = (
-                decided_by_precondition(m.prediction, claim.requires)
-                or implied_by_claim(m.prediction, claim.prediction)
-                or _implied_by_judgements(claim, m, result)
+            decided_by = decided_by_precondition(m.prediction, claim.requires) or implied_by_claim(
+                m.prediction, claim.prediction
             )
             away = None if j is None else distance(j)
             mutants.append(

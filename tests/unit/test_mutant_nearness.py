@@ -8,7 +8,7 @@ import pytest
 
 from theorycheck import Comparison, Threshold
 from theorycheck.claim import decided_by_precondition, implied_by_claim
-from theorycheck.judging import distance, far_beyond_scale, implied_on_instances
+from theorycheck.judging import distance, far_beyond_scale
 from theorycheck.verdict import Judgement, Verdict
 
 
@@ -46,15 +46,3 @@ def test_a_mutant_disjoint_from_the_claim_on_its_statistic_is_implied_by_the_cla
     # a precondition's region must be strictly disjoint: sharing its edge is not deciding
     assert decided_by_precondition(Threshold("loss", ">=", 0.05), [Threshold("loss", "<=", 0.05)]) is None
     assert decided_by_precondition(Threshold("loss", ">", 0.5), [Threshold("loss", "<=", 0.05)]) is not None
-
-
-def test_a_rate_mutant_beyond_the_claims_band_on_every_instance_repeats_the_claim():
-    def slope(region: tuple[float, float], statistic: str = "slope of log gamma vs log n") -> Judgement:
-        return Judgement(Verdict.HOLDS, statistic, estimate=-0.49, interval=(-0.56, -0.43), region=region)
-
-    claim = slope((-math.inf, -0.33))
-    assert implied_on_instances([(claim, slope((-0.3, math.inf)))] * 2)  # at_least n^-1/4 beyond at_most
-    assert not implied_on_instances([(claim, slope((-0.55, -0.45)))])  # a band inside: the data can reject it
-    assert not implied_on_instances([(claim, slope((-0.3, math.inf))), (claim, slope((-0.4, math.inf)))])
-    assert not implied_on_instances([(claim, slope((-0.3, math.inf), "slope of log gamma vs n"))])
-    assert not implied_on_instances([])
