@@ -257,6 +257,15 @@ def _forkserver() -> Any:
     return _FORKSERVER[0]
 
 
+def start_forkserver(threads: int) -> None:
+    """Start the unit processes' forkserver now (its preload runs in the background), with the
+    BLAS/OpenMP pools sized for ``threads``: the command line calls this before it imports pytest,
+    sympy and the claim, so that the forkserver's imports overlap its own. Idempotent."""
+    if os.environ.get("THEORYCHECK_START_METHOD") != "spawn":
+        _limit_library_threads(threads)
+        _forkserver()
+
+
 class ProcessExecutor:
     """Runs units in ``jobs`` harness-owned worker processes with a timeout and a memory limit.
 

@@ -20,9 +20,7 @@ from typing import Any
 from . import instances
 from .atomic import write_text_atomic
 from .cache import library_versions
-from .claim import decided_by_precondition
 from .errors import CorruptFileError
-from .judging import distance
 from .outcomes import ClaimResult
 from .verdict import Judgement, Verdict
 
@@ -143,6 +141,11 @@ def claim_record(result: ClaimResult) -> dict[str, Any]:
     ]
     mutants = []
     if claim is not None:
+        # judging and the claim module's helpers (sympy, Hypothesis) only when a claim ran here:
+        # a record served from the cache, or an error record, needs neither
+        from .claim import decided_by_precondition
+        from .judging import distance
+
         for m in claim.mutants:
             j = result.mutants.get(m.name)
             verdict = j.verdict.value if j is not None else Verdict.ERROR.value
