@@ -138,6 +138,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         *targets,
         "-p",
         "no:cacheprovider",
+        "-p",
+        "no:hypothesispytest",  # for @given tests, of which a claim run has none; it imported Hypothesis
         "-q",
         "--assert=plain",  # nothing here asserts; rewriting would re-compile every plugin's package
         "--tier",
