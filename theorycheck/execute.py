@@ -217,7 +217,10 @@ class _Running:
 
 # Imported once by the forkserver, so that each worker process starts with them (the forkserver runs
 # nothing else: no threads, no torch thread pool, a clean state to fork from). Missing ones are skipped.
-PRELOAD = ("theorycheck.execute", "numpy", "sympy", "hypothesis", "scipy.stats", "torch")
+# What every claim module imports, and no more: the preload is the first unit's critical path (it
+# runs beside the parent's own imports), so scipy.stats (over a second; the engine judges in the
+# parent without it) is left to the few experiments that use it, once per worker process.
+PRELOAD = ("theorycheck.execute", "numpy", "sympy", "hypothesis", "torch")
 _FORKSERVER: list[Any] = []
 
 
