@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from .cache import Cache, NoCache
 from .counterexamples import CounterexampleStore
-from .execute import Executor, limit_torch_threads, make_executor
+from .execute import Executor, ProcessExecutor, limit_torch_threads, make_executor
 from .result_cache import RecordCache, record_key
 from .tiers import Tier
 
@@ -90,12 +90,15 @@ class RunSettings:
         if self.executor == "inprocess":
             limit_torch_threads(self.unit_threads)
         store = CounterexampleStore(self.out_dir / "counterexamples") if self.out_dir is not None else None
+        executor = self.executor_instance()
+        if isinstance(executor, ProcessExecutor):
+            executor.prepare(claim_id, str(self.root))  # a worker imports the claim beside the runner
         runner = ClaimRunner(
             claim_id,
             self.root,
             self.tier,
             session_seed=self.session_seed,
-            executor=self.executor_instance(),
+            executor=executor,
             cache=self.cache_instance(),
             counterexamples=store,
         )
