@@ -14,9 +14,12 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import ModuleType
+from typing import TYPE_CHECKING
 
-from .claim import Claim
 from .errors import ClaimDeclarationError, TheorycheckError, UnknownClaimError
+
+if TYPE_CHECKING:
+    from .claim import Claim
 
 
 def find_root(start: Path) -> Path:
@@ -144,6 +147,8 @@ def _is_claim_module_name(name: str) -> bool:
 
 def load_claim(claim_id: str, root: Path) -> Claim:
     """The CLAIM object of ``claim_id``, checked to be a Claim of its own paper."""
+    from .claim import Claim  # Hypothesis and sympy: finding claims by path needs neither
+
     module = load_module(claim_id, root)
     claim = getattr(module, "CLAIM", None)
     where = f"[{root / 'claims' / claim_id}.py]"

@@ -138,7 +138,10 @@ def cmd_run(args: argparse.Namespace) -> int:
         *targets,
         "-p",
         "no:cacheprovider",
+        "-p",
+        "no:hypothesispytest",  # for @given tests, of which a claim run has none; it imported Hypothesis
         "-q",
+        "--assert=plain",  # nothing here asserts; rewriting would re-compile every plugin's package
         "--tier",
         args.tier,
         "--theorycheck-seed",
@@ -154,8 +157,14 @@ def cmd_run(args: argparse.Namespace) -> int:
         "--rootdir",
         str(root),
     ]
-    if args.workers not in ("0", "1") and not _all_records_cached(root, targets, args):
-        cmd += ["-n", args.workers, "--dist", "worksteal"]
+    in_process = args.workers in ("0", "1")
+    if not _all_records_cached(root, targets, args):
+        if not in_process:
+            cmd += ["-n", args.workers, "--dist", "worksteal"]
+        elif args.executor == "process":
+            from .execute import start_forkserver
+
+            start_forkserver(args.unit_threads)
     if args.no_cache:
         cmd.append("--no-claims-cache")
     elif args.cache_dir:
@@ -177,7 +186,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def _all_records_cached(root: Path, targets: Sequence[str], args: argparse.Namespace) -> bool:
     """Whether the record cache holds every selected claim: then nothing trains, and starting
-    pytest-xdist's workers would cost more than serving the records in this process."""
+    pytest-xdist's workers, or the unit processes' forkserver, would cost more than serving the
+    records in this process."""
     from .catalogue import claim_files, claim_id_of
     from .session import RunSettings
     from .tiers import get_tier

@@ -9,18 +9,42 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 
 from .measurement import Curve
 
 
-def _stats() -> Any:
-    """scipy.stats, imported on first use: a work-unit process that only trains never pays for it."""
+def t_quantile(q: float, df: float) -> float:
+    """Student t quantile: ``scipy.stats.t.ppf(q, df)``, computed by the special function it wraps
+    (``stdtrit``) inside (0, 1), so judging imports scipy.special (a tenth of a second) and not
+    scipy.stats (over a second); outside (0, 1) scipy.stats decides the edge cases."""
+    if 0.0 < q < 1.0 and df > 0:
+        from scipy import special
+
+        return float(special.stdtrit(df, q))
     from scipy import stats
 
-    return stats
+    return float(stats.t.ppf(q, df))
+
+
+def t_survival(x: float, df: float) -> float:
+    """``scipy.stats.t.sf(x, df)`` by the special function it wraps (``stdtr(df, -x)``)."""
+    if df > 0:
+        from scipy import special
+
+        return float(special.stdtr(df, -x))
+    from scipy import stats
+
+    return float(stats.t.sf(x, df))
+
+
+def normal_quantile(q: float) -> float:
+    """``scipy.stats.norm.ppf(q)`` by the special function it wraps (``ndtri``); a numpy float, as
+    that returned, so sums of quantiles round as before."""
+    from scipy import special
+
+    return special.ndtri(q)  # type: ignore[no-any-return]
 
 
 @dataclass(frozen=True)
@@ -120,7 +144,7 @@ def mean_interval(values: Sequence[float] | np.ndarray, confidence: float) -> In
     sd = float(np.std(v, ddof=1))
     if sd == 0.0:
         return Interval(mean, mean, mean, 0.0, n, confidence)
-    half = float(_stats().t.ppf(0.5 + confidence / 2, n - 1)) * sd / math.sqrt(n)
+    half = t_quantile(0.5 + confidence / 2, n - 1) * sd / math.sqrt(n)
     return Interval(mean, mean - half, mean + half, sd, n, confidence)
 
 
@@ -143,7 +167,7 @@ def _one_sided(values: np.ndarray, edge: float, *, upper: bool) -> float:
     diff = mean - edge if upper else edge - mean
     if sd == 0.0:
         return 0.0 if diff > 0 else 1.0
-    return float(_stats().t.sf(diff / (sd / math.sqrt(len(v))), len(v) - 1))
+    return t_survival(diff / (sd / math.sqrt(len(v))), len(v) - 1)
 
 
 def holm(pvalues: Sequence[float]) -> list[float]:
@@ -166,5 +190,5 @@ def seeds_needed(values: np.ndarray, distance: float, alpha: float, power: float
     sd = float(np.std(v, ddof=1))
     if sd == 0.0:
         return None
-    z = _stats().norm.ppf(1 - alpha) + _stats().norm.ppf(power)
+    z = normal_quantile(1 - alpha) + normal_quantile(power)
     return math.ceil((z * sd / distance) ** 2) + 1

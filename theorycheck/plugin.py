@@ -137,6 +137,44 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Col
     return None
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_collect_directory(path: Path, parent: pytest.Collector) -> pytest.Collector | None:
+    """``claims/`` and its paper folders are plain directories to pytest, not packages: a Package
+    imports its ``__init__`` (for a setup_module it might define), which imported theorycheck's
+    Hypothesis and sympy even when every claim is served from the record cache."""
+    try:
+        root = find_root(path)
+    except TheorycheckError:
+        return None
+    try:
+        rel = path.resolve().relative_to(root / "claims")
+    except ValueError:
+        return None
+    return pytest.Dir.from_parent(parent, path=path) if len(rel.parts) <= 1 else None
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_pycollect_makemodule(module_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
+    """A claim file named on the command line is not also a test module: pytest's Python plugin
+    collects every named ``.py`` file as one, which imported the claim (and torch) at collection
+    and repeated, for a claim whose record is cached, the import the record cache exists to avoid.
+    Its item is :class:`ClaimFile`'s, from :func:`pytest_collect_file`."""
+    try:
+        root = find_root(module_path.parent)
+    except TheorycheckError:
+        return None
+    if is_claim_file(module_path, root):
+        return _NoTests.from_parent(parent, path=module_path)
+    return None
+
+
+class _NoTests(pytest.File):
+    """A collector with nothing in it: what the Python plugin gets for a claim file."""
+
+    def collect(self) -> list[pytest.Item]:
+        return []
+
+
 class ClaimFile(pytest.File):
     """A claim module; collects one item without importing it."""
 

@@ -45,9 +45,12 @@ def module_file(root: Path, name: str) -> Path | None:
     return None
 
 
-def _imported(path: Path, name: str, is_package: bool) -> set[str]:
-    """Catalogue modules named by the import statements of one source file."""
-    tree = ast.parse(path.read_bytes(), filename=str(path))
+@functools.lru_cache(maxsize=4096)
+def _imported(digest: str, source: bytes, filename: str, name: str, is_package: bool) -> frozenset[str]:
+    """Catalogue modules named by the import statements of one source file (``digest`` is its
+    hash: a key computes each claim's digest over the models and tasks that many claims share, so
+    each version of a file is parsed once per process, however many claims import it)."""
+    tree = ast.parse(source, filename=filename)
     package = name if is_package else name.rpartition(".")[0]
     found: set[str] = set()
     for node in ast.walk(tree):
@@ -62,7 +65,7 @@ def _imported(path: Path, name: str, is_package: bool) -> set[str]:
                 base = node.module or ""
             found.add(base)
             found.update(f"{base}.{alias.name}" for alias in node.names)  # `from pkg import submodule`
-    return {m for m in found if m.split(".")[0] in CATALOGUE_PACKAGES}
+    return frozenset(m for m in found if m.split(".")[0] in CATALOGUE_PACKAGES)
 
 
 def static_digest(root: Path, module: str) -> str:
@@ -76,10 +79,11 @@ def static_digest(root: Path, module: str) -> str:
         path = module_file(root, name)
         if path is None:
             continue  # `from pkg import attribute`: not a module
-        seen[name] = hashlib.sha256(path.read_bytes()).hexdigest()
+        source = path.read_bytes()
+        seen[name] = hashlib.sha256(source).hexdigest()
         parts = name.split(".")
         stack.extend(".".join(parts[:i]) for i in range(1, len(parts)))  # the packages' __init__
-        stack.extend(_imported(path, name, path.name == "__init__.py"))
+        stack.extend(_imported(seen[name], source, str(path), name, path.name == "__init__.py"))
     return hashlib.sha256(json.dumps(sorted(seen.items())).encode()).hexdigest()
 
 

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .cache import Cache, NoCache
 from .counterexamples import CounterexampleStore
-from .engine import ClaimResult, ClaimRunner
-from .execute import Executor, limit_torch_threads, make_executor
+from .execute import Executor, ProcessExecutor, limit_torch_threads, make_executor
 from .result_cache import RecordCache, record_key
 from .tiers import Tier
+
+if TYPE_CHECKING:
+    from .engine import ClaimResult
 
 
 @dataclass
@@ -83,15 +85,20 @@ class RunSettings:
 
     def run_claim(self, claim_id: str) -> ClaimResult:
         """Run one claim with this session's executor, cache and counterexample store."""
+        from .engine import ClaimRunner  # Hypothesis and sympy: a run served from records needs neither
+
         if self.executor == "inprocess":
             limit_torch_threads(self.unit_threads)
         store = CounterexampleStore(self.out_dir / "counterexamples") if self.out_dir is not None else None
+        executor = self.executor_instance()
+        if isinstance(executor, ProcessExecutor):
+            executor.prepare(claim_id, str(self.root))  # a worker imports the claim beside the runner
         runner = ClaimRunner(
             claim_id,
             self.root,
             self.tier,
             session_seed=self.session_seed,
-            executor=self.executor_instance(),
+            executor=executor,
             cache=self.cache_instance(),
             counterexamples=store,
         )

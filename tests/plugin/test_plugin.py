@@ -89,6 +89,20 @@ def test_collection_imports_no_claim_module(pytester: pytest.Pytester, toy: Path
     assert not (toy / "reports" / "claims.json").exists()
 
 
+def test_a_claim_file_named_on_the_command_line_is_one_item_and_not_imported(
+    pytester: pytest.Pytester, toy: Path
+):
+    pytester.makeconftest(
+        "import sys\n"
+        "def pytest_collection_finish(session):\n"
+        "    loaded = [m for m in sys.modules if m.startswith('claims.') or m == 'torch']\n"
+        "    print('LOADED', loaded)\n"
+    )
+    result = pytester.runpytest_subprocess("claims/toy2024/true_rate.py", "--collect-only", "-q")
+    result.stdout.fnmatch_lines(["*toy2024/true_rate*", "1 test collected*"])
+    assert "LOADED []" in result.stdout.lines
+
+
 def test_a_malformed_claim_fails_only_its_own_item(pytester: pytest.Pytester, toy: Path):
     (toy / "claims" / "toy2024" / "unbound.py").write_text(
         (toy / "claims" / "toy2024" / "true_rate.py")

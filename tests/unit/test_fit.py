@@ -12,9 +12,12 @@ from theorycheck.fit import (
     fit_line,
     holm,
     mean_interval,
+    normal_quantile,
     p_above,
     p_below,
     seeds_needed,
+    t_quantile,
+    t_survival,
     usable_points,
 )
 from theorycheck.measurement import Curve
@@ -92,3 +95,17 @@ def test_floor_ends_the_usable_range_before_the_upper_fraction():
     x, _, dropped = usable_points(curve, window=None, floor=1e-7)
     assert list(x) == [3, 4, 5, 6]  # the upper 2/3 of the 6 points above the floor
     assert dropped == 6
+
+
+def test_quantiles_equal_scipy_stats():
+    """Judging computes with the special functions scipy.stats wraps: the very same floats."""
+    from scipy import stats
+
+    rng = np.random.default_rng(0)
+    for df in [1, 2, 3, 7, 15, 31, 100]:
+        for q in [*rng.uniform(0.5, 1.0, 50), 0.975, 0.995, 1.0]:
+            assert t_quantile(float(q), df) == float(stats.t.ppf(q, df))
+        for x in [*rng.normal(0.0, 4.0, 50), 0.0, math.inf, -math.inf]:
+            assert t_survival(float(x), df) == float(stats.t.sf(x, df))
+    for q in [0.8, 0.95, 0.99, 1 - 1e-9, *rng.uniform(0.0, 1.0, 50)]:
+        assert normal_quantile(float(q)) == stats.norm.ppf(q)

@@ -134,3 +134,36 @@ def test_suite_fdr_lists_violations_that_survive_benjamini_hochberg():
     fdr = _doc(strong, weak, *held)["summary"]["suite_fdr"]
     assert fdr["survive"] == ["a/x"]
     assert fdr["adjusted"]["a/y"] > 0.05
+
+
+def test_benjamini_hochberg_equals_scipy():
+    """The summary's BH adjustment is scipy's false_discovery_control, float for float."""
+    import numpy as np
+    from scipy import stats
+
+    from theorycheck.records import benjamini_hochberg
+
+    rng = np.random.default_rng(0)
+    for m in [1, 2, 3, 5, 17, 40]:
+        for pvalues in (
+            rng.uniform(0, 1, m),
+            rng.choice([0.0, 0.01, 0.05, 1.0], m),
+            10 ** rng.uniform(-9, 0, m),
+        ):
+            values = [float(p) for p in pvalues]
+            assert np.array_equal(
+                benjamini_hochberg(values), stats.false_discovery_control(values, method="bh")
+            )
+
+
+def test_clopper_pearson_equals_binomtest():
+    """The mutation score's interval from beta quantiles equals binomtest's to the digits kept (the
+    exhaustive check over k <= n <= 250 is in the commit that made it; here a sample)."""
+    from scipy import stats
+
+    from theorycheck.records import EXACT_BY_SPECIAL, clopper_pearson
+
+    for n in [1, 2, 5, 13, 60, 187, EXACT_BY_SPECIAL]:
+        for k in sorted({0, 1, n // 3, n // 2, n - 1, n}):
+            ci = stats.binomtest(k, n).proportion_ci(confidence_level=0.95, method="exact")
+            assert clopper_pearson(k, n) == [round(float(ci.low), 6), round(float(ci.high), 6)]
