@@ -26,7 +26,16 @@ if TYPE_CHECKING:
 __version__ = "0.1.0"
 
 _HOMES = {
-    "claim": ("BatchedExperiment", "Claim", "Control", "Experiment", "Mutant", "Paper", "Reference", "reference"),
+    "claim": (
+        "BatchedExperiment",
+        "Claim",
+        "Control",
+        "Experiment",
+        "Mutant",
+        "Paper",
+        "Reference",
+        "reference",
+    ),
     "errors": ("ClaimDeclarationError", "TheorycheckError"),
     "measurement": ("Curve", "Measurement"),
     "predictions": ("Comparison", "Identity", "Inequality", "Prediction", "Rate", "Scaling", "Threshold"),
