@@ -28,9 +28,10 @@ from dataclasses import dataclass
 from typing import Any
 
 FAILURES = frozenset({"VIOLATED", "HOLLOW", "ERROR"})
-# not viable because a precondition of the claim alone decides the mutant: a property of the declaration,
-# not of the run, so a baseline that counted it killed changed its bookkeeping, not its evidence
-DECIDED = "not_viable: a precondition decides it"
+# not viable because the declaration decides the mutant (a precondition alone, or the claim's own verdict:
+# a region disjoint from the claim's on its statistic), not the run, so a baseline that counted it killed
+# changed its bookkeeping, not its evidence
+DECIDED = "not_viable: decided by the declaration"
 KNOWN = frozenset({"HOLDS", "INCONCLUSIVE", "FLAKY"}) | FAILURES
 
 
@@ -59,8 +60,9 @@ def claim_got_worse(base: str, head: str) -> bool:
 
 def _status(record: Mapping[str, Any], mutant: Mapping[str, Any]) -> str:
     """killed / survived / not_viable / unscored, from the verdicts (a stored status is not trusted),
-    as :func:`theorycheck.records.mutant_status` gives it: not viable when the mutant errored or a
-    precondition alone decides it, unscored when the claim does not hold."""
+    as :func:`theorycheck.records.mutant_status` gives it: not viable when the mutant errored or the
+    declaration decides it (a precondition, or the claim's own verdict), unscored when the claim does
+    not hold."""
     if mutant.get("not_viable_because"):
         return DECIDED
     if mutant["verdict"] == "ERROR":

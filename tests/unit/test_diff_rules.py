@@ -54,7 +54,7 @@ def test_a_mutant_a_precondition_decides_is_not_viable_but_no_regression():
     head = document(record("a/x", "HOLDS", {"m": "VIOLATED"}))
     head["claims"][0]["mutants"][0]["not_viable_because"] = "acc >= 0.9"
     got = [(c.what, c.head, c.regression) for c in compare(base, head)]
-    assert got == [("mutant m", "VIOLATED (not_viable: a precondition decides it)", False)]
+    assert got == [("mutant m", "VIOLATED (not_viable: decided by the declaration)", False)]
 
 
 def test_mutants_of_a_claim_that_stopped_holding_are_unscored_not_a_second_regression():
