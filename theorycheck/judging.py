@@ -123,7 +123,7 @@ def slack(j: Judgement) -> float | None:
     if j.estimate is None or j.region is None:
         return None
     low, high = j.region
-    inside = min(j.estimate - low, high - j.estimate)
+    inside = -_outside(j.estimate, j.region)
     if not math.isfinite(inside):
         return None
     scale = (high - low) / 2 if math.isfinite(low) and math.isfinite(high) and high > low else 1.0
@@ -143,7 +143,7 @@ def distance(j: Judgement) -> float | None:
     if not math.isfinite(half):
         return None
     low, high = j.region
-    outside = max(low - j.estimate, j.estimate - high)
+    outside = _outside(j.estimate, j.region)
     if not math.isfinite(outside):
         return None
     unit = max(half, RELATIVE_FLOOR * abs(_nearest_edge(j.estimate, low, high)))
@@ -156,9 +156,15 @@ def far_beyond_scale(j: Judgement) -> bool:
     if j.estimate is None or j.region is None:
         return False
     low, high = j.region
-    outside = max(low - j.estimate, j.estimate - high)
+    outside = _outside(j.estimate, j.region)
     width = high - low if math.isfinite(high - low) else 0.0
     return math.isfinite(outside) and outside > max(abs(_nearest_edge(j.estimate, low, high)), width)
+
+
+def _outside(estimate: float, region: tuple[float, float]) -> float:
+    """How far ``estimate`` lies outside ``region`` (negative inside)."""
+    low, high = region
+    return max(low - estimate, estimate - high)
 
 
 def _nearest_edge(estimate: float, low: float, high: float) -> float:

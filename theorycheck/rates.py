@@ -162,12 +162,13 @@ class _ShapePrediction(Prediction):
             return float(self.tolerance)
         if self.shape.form == "free":
             return 0.25
-        finite = [abs(v) for v in limits if math.isfinite(v)]
-        if not self.shape.params:
-            finite = [abs(float(self.shape.limit))]  # type: ignore[arg-type]
-        if not finite:
-            return DEFAULT_BAND
-        limit = float(np.mean(finite))
+        if self.shape.params:  # the limit depends on each seed's params: their mean
+            finite = [abs(v) for v in limits if math.isfinite(v)]
+            if not finite:
+                return DEFAULT_BAND
+            limit = float(np.mean(finite))
+        else:
+            limit = abs(float(self.shape.limit))  # type: ignore[arg-type]
         if self.shape.form == "power" and limit < 1e-12 and log_unit is not None and math.isfinite(log_unit):
             return min(max(LOG_POWER_BAND * abs(log_unit), LOG_FLOOR), DEFAULT_BAND)
         return max(0.1 * limit, DEFAULT_BAND)
