@@ -129,6 +129,10 @@ def _resolve_paths(root: Path, paths: Sequence[str]) -> list[str]:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    # Hypothesis's third-party plugins (entry points; trio, if installed, registers one) are for
+    # @given tests, of which a claim run has none: loading them cost each run a scan of every
+    # installed package and their imports. HYPOTHESIS_NO_PLUGINS= (set, empty) keeps them.
+    os.environ.setdefault("HYPOTHESIS_NO_PLUGINS", "1")
     root = _root()
     targets = _resolve_paths(root, args.paths)
     cmd = [

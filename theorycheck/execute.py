@@ -244,7 +244,7 @@ class _Running:
 # What every claim module imports, and no more: the preload is the first unit's critical path (it
 # runs beside the parent's own imports), so scipy.stats (over a second; the engine judges in the
 # parent without it) is left to the few experiments that use it, once per worker process.
-PRELOAD = ("theorycheck.execute", "numpy", "sympy", "hypothesis", "torch")
+PRELOAD = ("theorycheck.execute", "numpy", "sympy", "hypothesis", "torch", "theorycheck.frozen_preload")
 _FORKSERVER: list[Any] = []
 
 

@@ -103,8 +103,8 @@ def _as_real_array(value: Any) -> np.ndarray:
 def numeric(expr: sp.Expr, symbols: Sequence[sp.Symbol], field_name: str) -> NumericFunction:
     """A numpy-broadcasting function of ``symbols`` computing ``expr``, as floats.
 
-    Backends in order: lambdify over scipy and numpy; mpmath element by
-    element; sympy ``evalf`` element by element. The first one that
+    Backends in order: lambdify over numpy's namespace; over scipy and
+    numpy; mpmath element by element; sympy ``evalf`` element by element. The first one that
     evaluates ``expr`` at two probe points without an unknown-function error
     and agrees there with sympy's own ``evalf`` is used (a NaN at a probe is a
     domain matter, not an unknown function; the agreement check catches
@@ -119,6 +119,10 @@ def numeric(expr: sp.Expr, symbols: Sequence[sp.Symbol], field_name: str) -> Num
     probes = [[_probe(s) for s in symbols], [_probe(s) + 1.3 for s in symbols]]
     reference = [_reference(expr, symbols, point) for point in probes]
     candidates: list[tuple[str, Callable[[], NumericFunction]]] = [
+        # numpy's own namespace first: ``"numpy"`` would run ``from numpy import *`` (importing
+        # numpy.ma and numpy.f2py) and ``"scipy"`` scipy.special, a few tenths of a second paid by
+        # every run for the elementary functions most bounds use; special functions fall through
+        ("numpy", lambda: sp.lambdify(symbols, expr, [np])),
         ("scipy/numpy", lambda: sp.lambdify(symbols, expr, ["scipy", "numpy"])),
         ("mpmath", lambda: _vectorised(sp.lambdify(symbols, expr, "mpmath"))),
         ("sympy", lambda: _vectorised(_sympy_backend(expr, symbols))),

@@ -374,3 +374,23 @@ def test_powers_of_log_are_told_apart_by_a_band_in_powers_of_log():
     settled = Scaling(1 + 1 / n, over=n, series="max")  # limit exponent 0 but log B settles: not a log power
     assert not settled.slowly_varying(()) and scaling.slowly_varying(())
     assert Scaling(sp.log(n), over=n, series="max", tolerance=0.1).delta([0.0], log_unit) == 0.1
+
+
+def test_elementary_expressions_compile_without_scipy_or_numpy_submodules():
+    """Declaring a prediction of elementary functions must not import scipy.special, numpy.ma or
+    numpy.f2py (a few tenths of a second of every run's start-up); a special function still works."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, sympy as sp\n"
+        "from theorycheck import Threshold\n"
+        "x, y = sp.symbols('x y')\n"
+        "Threshold(sp.log(x) * sp.sqrt(y) + sp.exp(-x), '>=', 0.5)\n"
+        "loaded = [m for m in ('scipy.special', 'numpy.ma', 'numpy.f2py') if m in sys.modules]\n"
+        "assert not loaded, loaded\n"
+        "Threshold(sp.polygamma(1, x), '>=', 0.5)\n"
+        "assert 'scipy.special' in sys.modules\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
