@@ -56,6 +56,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--strict-mutants", action="store_true", help="fail claims whose mutants survive")
     run.add_argument(
+        "--no-batch",
+        action="store_true",
+        help="train seed by seed, also where an experiment declares batched_experiment (what the cache "
+        "holds is served either way: a batched seed's cache entry is the unbatched one's)",
+    )
+    run.add_argument(
         "--unit-threads", type=positive_int, default=1, help="torch threads per work unit (default 1)"
     )
     run.add_argument(
@@ -175,6 +181,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         cmd += ["--claims-cache-dir", str(Path(args.cache_dir).resolve())]
     if args.strict_mutants:
         cmd.append("--strict-mutants")
+    if args.no_batch:
+        cmd.append("--no-claims-batch")
     if args.executor == "dask":
         if not args.scheduler:
             raise TheorycheckError("--executor dask needs --scheduler tcp://HOST:PORT")

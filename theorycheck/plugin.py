@@ -83,6 +83,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
     group.addoption("--strict-mutants", action="store_true", help="fail a claim whose mutants survive")
     group.addoption(
+        "--no-claims-batch",
+        action="store_true",
+        help="run every seed as its own unit, also where an experiment declares batched_experiment",
+    )
+    group.addoption(
         "--claims-progress",
         choices=("auto", "live", "plain", "off"),
         default="auto",
@@ -109,6 +114,7 @@ def _settings(config: pytest.Config, root: Path) -> Any:
             unit_threads=opt.unit_threads,
             scheduler=opt.dask_scheduler,
             upload=opt.dask_upload,
+            batch=not opt.no_claims_batch,
         )
     return config.stash[_SETTINGS]
 

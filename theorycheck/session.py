@@ -31,6 +31,7 @@ class RunSettings:
     unit_threads: int = 1
     scheduler: str | None = None
     upload: bool = False
+    batch: bool = True  # the seeds of one look as one unit where the experiment opts in
     _executor: Executor | None = field(default=None, repr=False)
     _cache: Cache | None = field(default=None, repr=False)
 
@@ -101,6 +102,7 @@ class RunSettings:
             executor=executor,
             cache=self.cache_instance(),
             counterexamples=store,
+            batch=self.batch,
         )
         return runner.run()
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from theorycheck import cli
 from theorycheck.batching import batch_unit, run_units, split_outcome
 from theorycheck.cache import Cache, NoCache
 from theorycheck.catalogue import isolated_catalogue
@@ -18,6 +19,7 @@ from theorycheck.errors import ClaimDeclarationError
 from theorycheck.execute import InProcessExecutor, Outcome, ProcessExecutor, Unit
 from theorycheck.measurement import Measurement
 from theorycheck.outcomes import ClaimResult
+from theorycheck.session import RunSettings
 from theorycheck.tiers import TIERS
 from theorycheck.verdict import Verdict
 
@@ -192,6 +194,35 @@ def test_the_experiment_and_each_control_opt_in_apart(catalogue: Path):
     result = _run(catalogue, "plain")  # no batched_experiment; its control has one
     assert result.verdict is Verdict.HOLDS
     assert {kind for kind, _ in _calls("plain")} == {"control"}
+
+
+def test_a_session_without_batching_never_calls_the_batched_experiment(catalogue: Path):
+    """``theorycheck run --no-batch`` / ``pytest --no-claims-batch`` reach the runner as
+    ``RunSettings.batch``; with it off every seed is its own call of ``experiment``."""
+    _calls("batched").clear()
+    settings = RunSettings(root=catalogue, tier=TIERS["default"], executor="inprocess", batch=False)
+    try:
+        result = settings.run_claim("bat2024/batched")
+    finally:
+        settings.close()
+    assert result.verdict is Verdict.HOLDS and result.units["done"] > 0
+    assert _calls("batched") == []
+    settings = RunSettings(root=catalogue, tier=TIERS["default"], executor="inprocess")
+    try:
+        settings.run_claim("bat2024/batched")
+    finally:
+        settings.close()
+    assert _calls("batched")
+
+
+def test_the_command_line_passes_no_batch_to_pytest(monkeypatch: pytest.MonkeyPatch, catalogue: Path):
+    seen: list[list[str]] = []
+    monkeypatch.setenv("HYPOTHESIS_NO_PLUGINS", "1")  # what the command sets, undone after the test
+    monkeypatch.setattr(cli, "_pytest_in_process", lambda root, arguments: seen.append(arguments) or 0)
+    monkeypatch.chdir(catalogue)
+    assert cli.main(["run", "bat2024/batched", "-n", "0", "--executor", "inprocess", "--no-batch"]) == 0
+    assert cli.main(["run", "bat2024/batched", "-n", "0", "--executor", "inprocess"]) == 0
+    assert "--no-claims-batch" in seen[0] and "--no-claims-batch" not in seen[1]
 
 
 def _units(root: Path, claim: str, n: int) -> list[Unit]:
