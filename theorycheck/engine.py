@@ -20,8 +20,11 @@ the same instances and seeds): holding on one makes it HOLLOW.
 
 from __future__ import annotations
 
+import contextlib
 import gc
+import importlib
 import sys
+import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -37,7 +40,7 @@ from .cache import Cache, library_versions, source_digest, unit_key
 from .catalogue import load_claim, load_module
 from .claim import Claim, Control
 from .counterexamples import CounterexampleStore
-from .execute import Executor, Unit
+from .execute import Executor, InProcessExecutor, Unit
 from .judging import (
     combine_instances,
     combined,
@@ -100,6 +103,8 @@ class ClaimRunner:
             prefix = "" if isinstance(exc, _declaration_errors()) else "cannot import the claim module: "
             return self._error(None, f"{prefix}{type(exc).__name__}: {exc}", start)
         _freeze_imports()
+        if not isinstance(self.executor, InProcessExecutor):
+            _prefetch_later_imports()
         experiment_id, module = experiment_identity(claim, self.claim_id)
         self.batched = batchable(claim) if self.batch else frozenset()
         who = _Identity(experiment_id, source_digest(module or load_module(self.claim_id, self.root)))
@@ -399,6 +404,30 @@ def _freeze_imports() -> None:
 
 _FROZEN = False
 
+# What judging and the reports import when the units are back (scipy.special for the t quantiles,
+# the report modules): a tenth of a second or more after the last unit, on the run's critical path.
+LATER_IMPORTS = ("scipy.special", "theorycheck.records", "theorycheck.report")
+
+
+def _prefetch_later_imports() -> None:
+    """Import :data:`LATER_IMPORTS` in a background thread, once per process, while the units run
+    in other processes and this one waits for them (the GIL is free then); an import that fails
+    here fails again, with its message, where it is used."""
+    global _PREFETCHED
+    if _PREFETCHED:
+        return
+    _PREFETCHED = True
+
+    def load() -> None:
+        for name in LATER_IMPORTS:
+            with contextlib.suppress(Exception):
+                importlib.import_module(name)
+
+    threading.Thread(target=load, name="theorycheck-prefetch", daemon=True).start()
+
+
+_PREFETCHED = False
+
 
 def _declaration_errors() -> tuple[type[Exception], ...]:
     from .errors import TheorycheckError
@@ -445,7 +474,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     from .cache import NoCache
     from .catalogue import find_root
-    from .execute import InProcessExecutor, limit_torch_threads
+    from .execute import limit_torch_threads
     from .tiers import get_tier
 
     parser = argparse.ArgumentParser(prog="python -m theorycheck.engine")
