@@ -229,9 +229,7 @@ def two_layer_nn_construction(dim: int, alpha: float, gamma: float) -> DeepAttnR
 
 
 # (batch, generators) -> query (S, B, d), context (S, B, N, d), target (S, B, d); row s from generators[s]
-StackedSampler = Callable[
-    [int, Sequence[torch.Generator]], tuple[torch.Tensor, torch.Tensor, torch.Tensor]
-]
+StackedSampler = Callable[[int, Sequence[torch.Generator]], tuple[torch.Tensor, torch.Tensor, torch.Tensor]]
 
 
 def train_batched(
@@ -265,7 +263,7 @@ def train_batched(
         name: torch.stack([dict(m.named_parameters())[name].detach() for m in models]).requires_grad_()
         for name in names
     }
-    if freeze_first_layer and first.config.layers > 1:  # type: ignore[union-attr]
+    if isinstance(first, DeepAttnRank) and freeze_first_layer and first.config.layers > 1:
         for name in ("q", "k", "v"):
             params[name].register_hook(_zero_first_layer_stacked)
     opt = torch.optim.Adam(list(params.values()), lr=config.lr)
