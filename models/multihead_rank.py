@@ -317,7 +317,7 @@ def _heads_stacked(
     kp = torch.bmm(z.reshape(s, b * n, width), k.permute(0, 2, 1, 3).reshape(s, width, h * r))
     scores = (qp * kp.view(s, b, n, h, r)).sum(dim=-1)  # (S, B, N, H)
     p = torch.softmax(scores, dim=2)
-    mixed = torch.einsum("sbnh,sbnD->sbhD", p, values)  # (S, B, H, D')
+    mixed = (p[..., None] * values[:, :, :, None, :]).sum(dim=2)  # (S, B, H, D'): N is short
     out_dim, in_dim = v.shape[2], v.shape[3]
     vt = v.permute(0, 1, 3, 2).reshape(s, h * in_dim, out_dim)  # [h D' + j, e] = V_h[e, j]
     return torch.bmm(mixed.reshape(s, b, h * in_dim), vt)
