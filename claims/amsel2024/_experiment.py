@@ -3,6 +3,10 @@
 Not a claim module (leading underscore). Pure given (instance, seed, tier):
 every random draw comes from a ``torch.Generator`` seeded with ``seed``
 (training) or ``seed + EVAL_OFFSET`` (the fixed evaluation set).
+The ``*_batched`` twins take several seeds and train each arm's seeds as one
+stacked model (:func:`models.multihead_rank.train_batched`), every seed's init
+and batches from its own generator in the same order: the same numbers up to
+float reduction order. :func:`construction_error` trains nothing and stays per seed.
 """
 
 from __future__ import annotations
