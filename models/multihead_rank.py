@@ -28,7 +28,7 @@ to grow, since the target is a hard argmax).
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import torch
@@ -226,3 +226,114 @@ def two_layer_nn_construction(dim: int, alpha: float, gamma: float) -> DeepAttnR
         model.k[1, 0, dim:, 0] = sign  # ... times +1 for point 1, -1 for point 2
         model.w[0, :, :dim] = torch.eye(dim)
     return model
+
+
+# (batch, generators) -> query (S, B, d), context (S, B, N, d), target (S, B, d); row s from generators[s]
+StackedSampler = Callable[[int, Sequence[torch.Generator]], tuple[torch.Tensor, torch.Tensor, torch.Tensor]]
+
+
+def train_batched(
+    models: Sequence[MultiHeadAttnRank] | Sequence[DeepAttnRank],
+    sample: StackedSampler,
+    config: TrainConfig,
+    generators: Sequence[torch.Generator],
+    *,
+    freeze_first_layer: bool = False,
+) -> list[list[float]]:
+    """:func:`train` for S seeds at once: ``models[s]`` trained on batches from ``generators[s]``.
+
+    The S models (one class, one config) run as one model over their stacked
+    parameters (a leading seed dimension); one Adam over the stacked tensors
+    minimises the sum of the S mean losses, so each seed gets its own gradient
+    and, Adam being elementwise, its own update. Each seed's run is
+    :func:`train`'s up to float reduction order; the trained parameters are
+    copied back into ``models``. ``freeze_first_layer`` (a :class:`DeepAttnRank`
+    only) zeroes the gradients of the first layer's query, key and value factors,
+    so Adam leaves them at init. Returns every seed's training losses.
+    """
+    if not (len(models) == len(generators) > 0):
+        raise ValueError(f"need one model per generator ({len(models)}, {len(generators)})")
+    first = models[0]
+    if any(type(m) is not type(first) or m.config != first.config for m in models):
+        raise ValueError("the models of one batch need one class and one config")
+    if freeze_first_layer and not isinstance(first, DeepAttnRank):
+        raise ValueError("freeze_first_layer needs a DeepAttnRank")
+    names = [name for name, _ in first.named_parameters()]
+    params = {
+        name: torch.stack([dict(m.named_parameters())[name].detach() for m in models]).requires_grad_()
+        for name in names
+    }
+    if isinstance(first, DeepAttnRank) and freeze_first_layer and first.config.layers > 1:
+        for name in ("q", "k", "v"):
+            params[name].register_hook(_zero_first_layer_stacked)
+    opt = torch.optim.Adam(list(params.values()), lr=config.lr)
+    losses = []
+    for step in range(config.steps):
+        for group in opt.param_groups:
+            group["lr"] = config.lr * 0.5 * (1.0 + math.cos(math.pi * step / config.steps))
+        query, context, target = sample(config.batch, generators)
+        per_seed = ((_stacked_forward(first, params, query, context) - target) ** 2).sum(dim=-1).mean(dim=1)
+        opt.zero_grad(set_to_none=True)
+        per_seed.sum().backward()
+        opt.step()
+        losses.append(per_seed.detach())
+    with torch.no_grad():
+        for s, model in enumerate(models):
+            for name, p in model.named_parameters():
+                p.copy_(params[name][s])
+    return torch.stack(losses).T.tolist() if losses else [[] for _ in models]
+
+
+def _zero_first_layer_stacked(grad: torch.Tensor) -> torch.Tensor:
+    out = grad.clone()
+    out[:, 0] = 0.0  # (S, L, ...): layer 0 of every seed
+    return out
+
+
+def _stacked_forward(
+    model: nn.Module, params: dict[str, torch.Tensor], query: torch.Tensor, context: torch.Tensor
+) -> torch.Tensor:
+    """The read-out (S, B, d) of S stacked copies of ``model``'s class and config."""
+    if isinstance(model, MultiHeadAttnRank):
+        return _heads_stacked(params["q"], params["k"], query, context, context, params["v"])
+    if isinstance(model, DeepAttnRank):
+        return _deep_stacked(model.config, params, query, context)
+    raise TypeError(f"no stacked forward for {type(model).__name__}")
+
+
+def _heads_stacked(
+    q: torch.Tensor, k: torch.Tensor, y: torch.Tensor, z: torch.Tensor, values: torch.Tensor, v: torch.Tensor
+) -> torch.Tensor:
+    """One layer of S stacked models: sum_h V_h sum_i p_hi z_i, (S, B, E).
+
+    ``q, k (S, H, D, r)``, query stream ``y (S, B, D)``, tokens ``z (S, B, N, D)``,
+    ``values``: what the heads average (``z`` or a slice), ``v (S, H, E, D')``.
+    The products are grouped as S matrix products (one per seed) rather than
+    the per-example einsums of the unbatched forward: the same sums, another order.
+    """
+    s, h, width, r = q.shape
+    b, n = z.shape[1], z.shape[2]
+    qp = torch.bmm(y, q.permute(0, 2, 1, 3).reshape(s, width, h * r)).view(s, b, 1, h, r)
+    kp = torch.bmm(z.reshape(s, b * n, width), k.permute(0, 2, 1, 3).reshape(s, width, h * r))
+    scores = (qp * kp.view(s, b, n, h, r)).sum(dim=-1)  # (S, B, N, H)
+    p = torch.softmax(scores, dim=2)
+    mixed = (p[..., None] * values[:, :, :, None, :]).sum(dim=2)  # (S, B, H, D'): N is short
+    out_dim, in_dim = v.shape[2], v.shape[3]
+    vt = v.permute(0, 1, 3, 2).reshape(s, h * in_dim, out_dim)  # [h D' + j, e] = V_h[e, j]
+    return torch.bmm(mixed.reshape(s, b, h * in_dim), vt)
+
+
+def _deep_stacked(
+    config: DeepRankConfig, params: dict[str, torch.Tensor], query: torch.Tensor, context: torch.Tensor
+) -> torch.Tensor:
+    """:meth:`DeepAttnRank.forward` of S stacked models: (S, B, d) -> (S, B, d)."""
+    s, b, n = context.shape[0], context.shape[1], config.context
+    positions = torch.eye(n, dtype=context.dtype).expand(s, b, n, n)
+    z = torch.cat([context, positions], dim=-1)  # (S, B, N, D)
+    y = torch.cat([query, query.new_zeros(s, b, n)], dim=-1)  # (S, B, D)
+    q, k = params["q"], params["k"]
+    for layer in range(config.layers):
+        if layer == config.layers - 1:
+            return _heads_stacked(q[:, layer], k[:, layer], y, z, z, params["w"])
+        y = y + _heads_stacked(q[:, layer], k[:, layer], y, z, z, params["v"][:, layer])
+    raise AssertionError("unreachable: layers >= 1")

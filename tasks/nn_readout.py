@@ -11,6 +11,7 @@ it is what any attention layer outputs when its scores ignore the query
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import torch
@@ -63,6 +64,27 @@ def sample(
     query = sphere((batch,), task.dim, generator)
     context = sphere((batch, task.context), task.dim, generator)
     return query, context, nearest(query, context)
+
+
+def sample_stacked(
+    task: NNReadout, batch: int, generators: Sequence[torch.Generator]
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """:func:`sample` for S generators at once: (S, B, d), (S, B, N, d), (S, B, d).
+
+    Row s is ``sample(task, batch, generators[s])`` up to float reduction order:
+    each generator draws its query then its context, as :func:`sample` draws them.
+    """
+    raw = [
+        (torch.randn(batch, task.dim, generator=g), torch.randn(batch, task.context, task.dim, generator=g))
+        for g in generators
+    ]
+    query = torch.stack([q for q, _ in raw])
+    context = torch.stack([c for _, c in raw])
+    query = query / query.norm(dim=-1, keepdim=True)
+    context = context / context.norm(dim=-1, keepdim=True)
+    s, n = len(generators), task.context
+    target = nearest(query.reshape(s * batch, task.dim), context.reshape(s * batch, n, task.dim))
+    return query, context, target.reshape(s, batch, task.dim)
 
 
 def query_blind_error(context: torch.Tensor, target: torch.Tensor) -> float:

@@ -3,12 +3,16 @@
 Not a claim module (leading underscore). Pure given (instance, seed, tier):
 every random draw comes from a ``torch.Generator`` seeded with ``seed``
 (training) or ``seed + EVAL_OFFSET`` (the fixed evaluation set).
+The ``*_batched`` twins take several seeds and train each arm's seeds as one
+stacked model (:func:`models.multihead_rank.train_batched`), every seed's init
+and batches from its own generator in the same order: the same numbers up to
+float reduction order. :func:`construction_error` trains nothing and stays per seed.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import torch
@@ -18,12 +22,14 @@ from models.multihead_rank import (
     DeepRankConfig,
     MultiHeadAttnRank,
     RankConfig,
+    StackedSampler,
     TrainConfig,
     mse,
     nearest_neighbour_head,
     train,
+    train_batched,
 )
-from tasks.nn_readout import DimensionPair, NNReadout, query_blind_error, sample
+from tasks.nn_readout import DimensionPair, NNReadout, query_blind_error, sample, sample_stacked
 from theorycheck import Measurement, Tier
 
 EVAL_OFFSET = 1_000_003  # the evaluation contexts come from their own generator
@@ -50,8 +56,49 @@ def relative_error(task: NNReadout, heads: int, rank: int, seed: int, tier: Tier
     gen = torch.Generator().manual_seed(seed)
     model = MultiHeadAttnRank(RankConfig(dim=task.dim, heads=heads, rank=rank), gen)
     train(model, lambda batch, g: sample(task, batch, g), _train_config(tier), gen)
+    return _test_error(model, task, seed, tier)
+
+
+def _test_error(model: torch.nn.Module, task: NNReadout, seed: int, tier: Tier) -> float:
     query, context, target = _eval_set(task, seed, tier)
     return mse(model, query, context, target) / query_blind_error(context, target)
+
+
+def _generators(seeds: Sequence[int]) -> list[torch.Generator]:
+    return [torch.Generator().manual_seed(seed) for seed in seeds]
+
+
+def _sampler(task: NNReadout) -> StackedSampler:
+    return lambda batch, gens: sample_stacked(task, batch, gens)
+
+
+def relative_errors(task: NNReadout, heads: int, rank: int, seeds: Sequence[int], tier: Tier) -> list[float]:
+    """:func:`relative_error` for several seeds, the models trained as one batched model."""
+    gens = _generators(seeds)
+    models = [MultiHeadAttnRank(RankConfig(dim=task.dim, heads=heads, rank=rank), g) for g in gens]
+    train_batched(models, _sampler(task), _train_config(tier), gens)
+    return [_test_error(model, task, seed, tier) for model, seed in zip(models, seeds, strict=True)]
+
+
+def _budget_rows(task: NNReadout, full: Sequence[float], low: Sequence[float]) -> list[Measurement]:
+    return [
+        Measurement.one(scalars={"rel_full": f, "rel_low": lo, "d": float(task.dim)})
+        for f, lo in zip(full, low, strict=True)
+    ]
+
+
+def equal_budget_batched(task: NNReadout, seeds: Sequence[int], tier: Tier) -> list[Measurement]:
+    """:func:`equal_budget` for several seeds, each arm's seeds trained as one batched model."""
+    full = relative_errors(task, 1, task.dim, seeds, tier)
+    return _budget_rows(task, full, relative_errors(task, task.dim, 1, seeds, tier))
+
+
+def equal_budget_full_rank_heads_batched(
+    task: NNReadout, seeds: Sequence[int], tier: Tier
+) -> list[Measurement]:
+    """:func:`equal_budget_full_rank_heads` for several seeds, each arm trained as one batched model."""
+    full = relative_errors(task, 1, task.dim, seeds, tier)
+    return _budget_rows(task, full, relative_errors(task, task.dim, task.dim, seeds, tier))
 
 
 def equal_budget(task: NNReadout, seed: int, tier: Tier) -> Measurement:
@@ -77,6 +124,31 @@ def _across_d(pair: DimensionPair, seed: int, tier: Tier, *, rank_one: bool) -> 
         scalars[f"rel_full_{name}"] = relative_error(task, 1, task.dim, seed, tier)
         scalars[f"rel_low_{name}"] = relative_error(task, task.dim, 1 if rank_one else task.dim, seed, tier)
     return Measurement.one(scalars=scalars)
+
+
+def _across_d_batched(
+    pair: DimensionPair, seeds: Sequence[int], tier: Tier, *, rank_one: bool
+) -> list[Measurement]:
+    columns = {}
+    for name, task in (("small", pair.small), ("big", pair.big)):
+        columns[f"rel_full_{name}"] = relative_errors(task, 1, task.dim, seeds, tier)
+        rank = 1 if rank_one else task.dim
+        columns[f"rel_low_{name}"] = relative_errors(task, task.dim, rank, seeds, tier)
+    return [Measurement.one(scalars={k: v[i] for k, v in columns.items()}) for i in range(len(seeds))]
+
+
+def standard_budget_across_d_batched(
+    pair: DimensionPair, seeds: Sequence[int], tier: Tier
+) -> list[Measurement]:
+    """:func:`standard_budget_across_d` for several seeds, each arm trained as one batched model."""
+    return _across_d_batched(pair, seeds, tier, rank_one=True)
+
+
+def full_rank_heads_across_d_batched(
+    pair: DimensionPair, seeds: Sequence[int], tier: Tier
+) -> list[Measurement]:
+    """:func:`full_rank_heads_across_d` for several seeds, each arm trained as one batched model."""
+    return _across_d_batched(pair, seeds, tier, rank_one=False)
 
 
 def standard_budget_across_d(pair: DimensionPair, seed: int, tier: Tier) -> Measurement:
@@ -149,8 +221,18 @@ def stacked_relative_error(
         for p in (model.q, model.k, model.v):
             p.register_hook(_zero_first_layer)
     train(model, lambda batch, g: sample(task, batch, g), _depth_train_config(tier), gen)
-    query, context, target = _eval_set(task, seed, tier)
-    return mse(model, query, context, target) / query_blind_error(context, target)
+    return _test_error(model, task, seed, tier)
+
+
+def stacked_relative_errors(
+    task: NNReadout, heads: int, layers: int, seeds: Sequence[int], tier: Tier, *, freeze_first: bool = False
+) -> list[float]:
+    """:func:`stacked_relative_error` for several seeds, the models trained as one batched model."""
+    gens = _generators(seeds)
+    config = DeepRankConfig(dim=task.dim, context=task.context, heads=heads, rank=1, layers=layers)
+    models = [DeepAttnRank(config, g) for g in gens]
+    train_batched(models, _sampler(task), _depth_train_config(tier), gens, freeze_first_layer=freeze_first)
+    return [_test_error(model, task, seed, tier) for model, seed in zip(models, seeds, strict=True)]
 
 
 def _zero_first_layer(grad: torch.Tensor) -> torch.Tensor:
@@ -174,3 +256,23 @@ def depth_at_equal_heads(task: NNReadout, seed: int, tier: Tier) -> Measurement:
     rel_one = stacked_relative_error(task, 2 * task.dim, 1, seed, tier)
     rel_two = stacked_relative_error(task, task.dim, 2, seed, tier)
     return Measurement.one(scalars={"rel_one": rel_one, "rel_two": rel_two, "d": float(task.dim)})
+
+
+def _depth_rows(task: NNReadout, one: Sequence[float], two: Sequence[float]) -> list[Measurement]:
+    return [
+        Measurement.one(scalars={"rel_one": a, "rel_two": b, "d": float(task.dim)})
+        for a, b in zip(one, two, strict=True)
+    ]
+
+
+def depth_at_equal_heads_batched(task: NNReadout, seeds: Sequence[int], tier: Tier) -> list[Measurement]:
+    """:func:`depth_at_equal_heads` for several seeds, each arm's seeds trained as one batched model."""
+    one = stacked_relative_errors(task, 2 * task.dim, 1, seeds, tier)
+    return _depth_rows(task, one, stacked_relative_errors(task, task.dim, 2, seeds, tier))
+
+
+def depth_first_layer_frozen_batched(task: NNReadout, seeds: Sequence[int], tier: Tier) -> list[Measurement]:
+    """:func:`depth_first_layer_frozen` for several seeds, each arm trained as one batched model."""
+    one = stacked_relative_errors(task, 2 * task.dim, 1, seeds, tier)
+    two = stacked_relative_errors(task, task.dim, 2, seeds, tier, freeze_first=True)
+    return _depth_rows(task, one, two)

@@ -48,7 +48,12 @@ from tasks.nn_readout import nn_readouts
 from theorycheck import Claim, Comparison, Control, Inequality, Mutant, Threshold, reference
 
 from . import PAPER
-from ._experiment import depth_at_equal_heads, depth_first_layer_frozen
+from ._experiment import (
+    depth_at_equal_heads,
+    depth_at_equal_heads_batched,
+    depth_first_layer_frozen,
+    depth_first_layer_frozen_batched,
+)
 
 rel_one, rel_two = sp.symbols("rel_one rel_two", positive=True)
 
@@ -62,6 +67,7 @@ CLAIM = Claim(
     ),
     instances=nn_readouts(min_dim=4, max_dim=12, min_context=2, max_context=2),
     experiment=depth_at_equal_heads,
+    batched_experiment=depth_at_equal_heads_batched,
     prediction=Comparison("rel_one", "rel_two", ">", margin=0.1),
     mutants=[
         Mutant(
@@ -82,6 +88,7 @@ CLAIM = Claim(
             depth_first_layer_frozen,
             why="depth helps because the first layer writes the query's comparison of the context points "
             "into its stream; left at its random init it writes noise and the second layer cannot use it",
+            batched_experiment=depth_first_layer_frozen_batched,
         )
     ],
     reference=reference(

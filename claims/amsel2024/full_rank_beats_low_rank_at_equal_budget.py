@@ -46,7 +46,12 @@ from tasks.nn_readout import nn_readouts
 from theorycheck import Claim, Comparison, Control, Inequality, Mutant, Threshold, reference
 
 from . import PAPER
-from ._experiment import equal_budget, equal_budget_full_rank_heads
+from ._experiment import (
+    equal_budget,
+    equal_budget_batched,
+    equal_budget_full_rank_heads,
+    equal_budget_full_rank_heads_batched,
+)
 
 rel_low, rel_full = sp.symbols("rel_low rel_full", positive=True)
 
@@ -60,6 +65,7 @@ CLAIM = Claim(
     ),
     instances=nn_readouts(min_dim=6, max_dim=16, min_context=2, max_context=4),
     experiment=equal_budget,
+    batched_experiment=equal_budget_batched,
     prediction=Comparison("rel_low", "rel_full", ">", margin=0.2),
     mutants=[
         Mutant(
@@ -80,6 +86,7 @@ CLAIM = Claim(
             equal_budget_full_rank_heads,
             why="the separation is about rank: the same d heads with full-rank query-key factors "
             "represent the target as one full-rank head does, so the gap must vanish",
+            batched_experiment=equal_budget_full_rank_heads_batched,
         )
     ],
     reference=reference(

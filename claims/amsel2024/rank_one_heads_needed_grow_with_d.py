@@ -43,7 +43,12 @@ from tasks.nn_readout import dimension_pairs
 from theorycheck import Claim, Comparison, Control, Mutant, Threshold, reference
 
 from . import PAPER
-from ._experiment import full_rank_heads_across_d, standard_budget_across_d
+from ._experiment import (
+    full_rank_heads_across_d,
+    full_rank_heads_across_d_batched,
+    standard_budget_across_d,
+    standard_budget_across_d_batched,
+)
 
 low_s, full_s, low_b, full_b = sp.symbols("rel_low_small rel_full_small rel_low_big rel_full_big")
 
@@ -57,6 +62,7 @@ CLAIM = Claim(
     ),
     instances=dimension_pairs(min_dim=3, max_dim=16, min_ratio=3.0, max_context=4, min_heads=1, max_heads=1),
     experiment=standard_budget_across_d,
+    batched_experiment=standard_budget_across_d_batched,
     prediction=Comparison(low_b - full_b, low_s - full_s, ">", margin=0.1),
     mutants=[
         Mutant(
@@ -77,6 +83,7 @@ CLAIM = Claim(
             full_rank_heads_across_d,
             why="with full-rank heads the H = d heads represent the target at every d, so the excess "
             "error cannot grow with d",
+            batched_experiment=full_rank_heads_across_d_batched,
         )
     ],
     reference=reference(

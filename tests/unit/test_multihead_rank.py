@@ -14,9 +14,11 @@ from models.multihead_rank import (
     mse,
     nearest_neighbour_head,
     train,
+    train_batched,
     two_layer_nn_construction,
     value_std,
 )
+from tasks.nn_readout import NNReadout, sample, sample_stacked
 
 
 def _data(batch: int, dim: int, n: int, seed: int) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
@@ -128,3 +130,57 @@ def test_value_init_has_the_authors_xavier_variance() -> None:
     model = MultiHeadAttnRank(RankConfig(dim=16, heads=8, rank=1), torch.Generator().manual_seed(0))
     assert value_std(16, 8) == pytest.approx((2 / (16 * 9)) ** 0.5)
     assert float(model.v.detach().std()) == pytest.approx(value_std(16, 8), rel=0.05)
+
+
+def _rank_model(kind: str, g: torch.Generator) -> MultiHeadAttnRank | DeepAttnRank:
+    if kind == "full":
+        return MultiHeadAttnRank(RankConfig(dim=4, heads=1, rank=4), g)
+    if kind == "low":
+        return MultiHeadAttnRank(RankConfig(dim=4, heads=3, rank=2), g)
+    return DeepAttnRank(
+        DeepRankConfig(dim=4, context=3, heads=3, rank=1, layers=1 if kind == "deep1" else 2), g
+    )
+
+
+@pytest.mark.parametrize(
+    "kind,freeze", [("full", False), ("low", False), ("deep1", False), ("deep2", False), ("deep2", True)]
+)
+def test_batched_training_equals_the_per_seed_runs(kind: str, freeze: bool) -> None:
+    """train_batched of 3 seeds: each seed's losses and trained parameters are those of its own train run."""
+    task, config, seeds = NNReadout(dim=4, context=3), TrainConfig(steps=25, batch=32, lr=3e-2), (0, 1, 7)
+    alone = []
+    for seed in seeds:
+        g = torch.Generator().manual_seed(seed)
+        model = _rank_model(kind, g)
+        if freeze:
+            for p in (model.q, model.k, model.v):
+                p.register_hook(_zero_layer_zero)
+        alone.append((model, train(model, lambda b, gen: sample(task, b, gen), config, g)))
+    gens = [torch.Generator().manual_seed(seed) for seed in seeds]
+    models = [_rank_model(kind, g) for g in gens]
+    initial = [[p.detach().clone() for p in m.parameters()] for m in models]
+    losses = train_batched(
+        models, lambda b, gs: sample_stacked(task, b, gs), config, gens, freeze_first_layer=freeze
+    )
+    for (ref, ref_losses), model, batch_losses, init in zip(alone, models, losses, initial, strict=True):
+        assert batch_losses == pytest.approx(ref_losses, rel=1e-5, abs=1e-6)
+        for p, q in zip(ref.parameters(), model.parameters(), strict=True):
+            assert torch.allclose(p, q, rtol=1e-5, atol=1e-6)
+        if freeze:  # the first layer's factors stayed at init, the rest moved
+            assert torch.equal(model.q[0], init[0][0]) and torch.equal(model.v[0], init[2][0])
+            assert not torch.equal(model.q[1], init[0][1])
+
+
+def _zero_layer_zero(grad: torch.Tensor) -> torch.Tensor:
+    out = grad.clone()
+    out[0] = 0.0
+    return out
+
+
+def test_batched_training_rejects_mixed_configs() -> None:
+    g = torch.Generator().manual_seed(0)
+    models = [MultiHeadAttnRank(RankConfig(dim=4, heads=1, rank=r), g) for r in (1, 2)]
+    with pytest.raises(ValueError):
+        train_batched(
+            models, lambda b, gs: sample_stacked(NNReadout(dim=4, context=2), b, gs), TrainConfig(), [g, g]
+        )

@@ -15,6 +15,7 @@ from tasks.nn_readout import (
     nn_readouts,
     query_blind_error,
     sample,
+    sample_stacked,
     sphere,
 )
 
@@ -72,3 +73,11 @@ def test_bad_bounds_are_rejected() -> None:
         dimension_pairs(min_dim=6, max_dim=16, min_ratio=3.0).example()
     with pytest.raises(InvalidArgument):
         dimension_pairs(min_ratio=1.0).example()
+
+
+def test_stacked_sample_rows_are_the_per_generator_samples() -> None:
+    task = NNReadout(dim=5, context=3)
+    stacked = sample_stacked(task, 16, [torch.Generator().manual_seed(s) for s in (0, 4)])
+    for row, seed in enumerate((0, 4)):
+        for a, b in zip(stacked, sample(task, 16, torch.Generator().manual_seed(seed)), strict=True):
+            assert torch.allclose(a[row], b, atol=1e-7)
