@@ -13,12 +13,13 @@ exact definition could not be read here.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 
 import numpy as np
 import torch
 
-from models.score_mlp import ScoreConfig, train_dsm
+from models.score_mlp import ScoreConfig, ScoreMLP, train_dsm, train_dsm_batched
 from tasks.gaussians import mixture_sample, wasserstein1_to_mixture
 from tasks.noisy_samples import (
     NoisyDataset,
@@ -95,18 +96,51 @@ def _arm(data: NoisyDataset, seed: int, tier: Tier, arm: Arm) -> dict[str, float
     W1(gen, clean) / (W1(gen, clean) + W1(gen, noisy law)) (0 at the clean law, 1 at the noisy law)
     and ``train_loss`` (final 10% of steps). Memoised in-process: the claim and its controls share arms.
     """
-    key = (data, seed, tier.name, arm)
-    if key in _ARMS:
-        return _ARMS[key]
-    risk_sensitive, stream, shuffled = arm
-    rng = np.random.default_rng(seed)
-    x, risk = draw(data, rng)
+    return _arms(data, [seed], tier, arm)[0]
+
+
+def _arms(data: NoisyDataset, seeds: Sequence[int], tier: Tier, arm: Arm) -> list[dict[str, float]]:
+    """:func:`_arm` for several seeds; the ones not yet memoised train as one batched model
+    (``train_dsm_batched``: each seed's init, minibatches and noise from its own generator, drawn in
+    ``train_dsm``'s order, so each seed's numbers are ``_arm``'s up to float reduction order)."""
+    todo = [s for s in seeds if (data, s, tier.name, arm) not in _ARMS]
+    if todo:
+        risk_sensitive, stream, shuffled = arm
+        observed = [_observed(data, seed, shuffled) for seed in todo]
+        generators = [torch.Generator().manual_seed(2 * seed + stream) for seed in todo]
+        config = _score_config(tier)
+        if len(todo) == 1:
+            x, risk = observed[0]
+            trained = [
+                train_dsm(x[:, None], risk, config, risk_sensitive=risk_sensitive, generator=generators[0])
+            ]
+        else:
+            models, losses = train_dsm_batched(
+                [x[:, None] for x, _ in observed],
+                [risk for _, risk in observed],
+                config,
+                risk_sensitive=risk_sensitive,
+                generators=generators,
+            )
+            trained = list(zip(models, losses, strict=True))
+        for seed, (model, loss) in zip(todo, trained, strict=True):
+            _ARMS[(data, seed, tier.name, arm)] = {
+                "share": _sampled_share(model, data, seed, tier),
+                "train_loss": loss,
+            }
+    return [_ARMS[(data, s, tier.name, arm)] for s in seeds]
+
+
+def _observed(data: NoisyDataset, seed: int, shuffled: bool) -> tuple[np.ndarray, np.ndarray]:
+    """The seed's observed samples and their risks (permuted across samples when ``shuffled``)."""
+    x, risk = draw(data, np.random.default_rng(seed))
     if shuffled:
         risk = np.random.default_rng([seed, 1]).permutation(risk)
-    generator = torch.Generator().manual_seed(2 * seed + stream)
-    model, loss = train_dsm(
-        x[:, None], risk, _score_config(tier), risk_sensitive=risk_sensitive, generator=generator
-    )
+    return x, risk
+
+
+def _sampled_share(model: ScoreMLP, data: NoisyDataset, seed: int, tier: Tier) -> float:
+    """The share of the law the reverse VP SDE draws from ``model`` (the seed's sampler draws)."""
     particles = tier.pick(smoke=1000, default=4000, full=10000)
     sampler = np.random.default_rng([seed, 2])
     gen = reverse_diffusion(
@@ -116,8 +150,7 @@ def _arm(data: NoisyDataset, seed: int, tier: Tier, arm: Arm) -> dict[str, float
         steps=tier.pick(smoke=50, default=200),
         rng=sampler,
     )[:, 0]
-    _ARMS[key] = {"share": _share(gen, data), "train_loss": loss}
-    return _ARMS[key]
+    return _share(gen, data)
 
 
 def _share(sample: np.ndarray, data: NoisyDataset) -> float:
@@ -136,18 +169,25 @@ def _paired(data: NoisyDataset, seed: int, tier: Tier, first: Arm) -> Measuremen
     of standard DSM, ``share_floor`` (the share of an exact draw of the clean law of the same size:
     the W1 estimates' Monte Carlo resolution).
     """
-    a, b = _arm(data, seed, tier, first), _arm(data, seed, tier, STANDARD)
+    return _paired_seeds(data, [seed], tier, first)[0]
+
+
+def _paired_seeds(data: NoisyDataset, seeds: Sequence[int], tier: Tier, first: Arm) -> list[Measurement]:
+    """:func:`_paired` for several seeds, each arm's models trained as one batched model."""
+    firsts, standards = _arms(data, seeds, tier, first), _arms(data, seeds, tier, STANDARD)
     particles = tier.pick(smoke=1000, default=4000, full=10000)
-    exact = mixture_sample(data.clean, particles, np.random.default_rng([seed, 3]))[:, 0]
-    return Measurement.one(
-        scalars={
+    out = []
+    for seed, a, b in zip(seeds, firsts, standards, strict=True):
+        exact = mixture_sample(data.clean, particles, np.random.default_rng([seed, 3]))[:, 0]
+        scalars = {
             "share_rs": a["share"],
             "share_std": b["share"],
             "share_floor": _share(exact, data),
             "train_loss_rs": a["train_loss"],
             "train_loss_std": b["train_loss"],
         }
-    )
+        out.append(Measurement.one(scalars=scalars))
+    return out
 
 
 def paired_fit(data: NoisyDataset, seed: int, tier: Tier) -> Measurement:
@@ -163,3 +203,18 @@ def standard_pair(data: NoisyDataset, seed: int, tier: Tier) -> Measurement:
 def shuffled_risk_pair(data: NoisyDataset, seed: int, tier: Tier) -> Measurement:
     """Control: the risk-sensitive loss with the risk vector permuted across samples (risk not known)."""
     return _paired(data, seed, tier, (True, 0, True))
+
+
+def paired_fits(data: NoisyDataset, seeds: Sequence[int], tier: Tier) -> list[Measurement]:
+    """:func:`paired_fit` for the seeds of one look, each arm trained as one batched model."""
+    return _paired_seeds(data, seeds, tier, RISK_SENSITIVE)
+
+
+def standard_pairs(data: NoisyDataset, seeds: Sequence[int], tier: Tier) -> list[Measurement]:
+    """:func:`standard_pair` for the seeds of one look, batched."""
+    return _paired_seeds(data, seeds, tier, (False, 0, False))
+
+
+def shuffled_risk_pairs(data: NoisyDataset, seeds: Sequence[int], tier: Tier) -> list[Measurement]:
+    """:func:`shuffled_risk_pair` for the seeds of one look, batched."""
+    return _paired_seeds(data, seeds, tier, (True, 0, True))

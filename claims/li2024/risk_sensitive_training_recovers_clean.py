@@ -61,7 +61,14 @@ from tasks.noisy_samples import noisy_datasets
 from theorycheck import Claim, Comparison, Control, Identity, Mutant, Threshold, reference
 
 from . import PAPER
-from ._experiment import paired_fit, shuffled_risk_pair, standard_pair
+from ._experiment import (
+    paired_fit,
+    paired_fits,
+    shuffled_risk_pair,
+    shuffled_risk_pairs,
+    standard_pair,
+    standard_pairs,
+)
 
 share_rs, share_std, share_floor = sp.symbols("share_rs share_std share_floor")
 
@@ -74,6 +81,7 @@ CLAIM = Claim(
     ),
     instances=noisy_datasets(),
     experiment=paired_fit,
+    batched_experiment=paired_fits,  # each arm's seeds of one look trained as one batched model
     prediction=Comparison(share_std - share_floor, share_rs, ">"),
     requires=[Threshold("train_loss_rs", "<=", 0.9), Threshold("train_loss_std", "<=", 0.9)],
     mutants=[
@@ -97,11 +105,17 @@ CLAIM = Claim(
         ),
     ],
     controls=[
-        Control("standard_dsm", standard_pair, why="the risk-sensitive loss removed: standard vs standard"),
+        Control(
+            "standard_dsm",
+            standard_pair,
+            why="the risk-sensitive loss removed: standard vs standard",
+            batched_experiment=standard_pairs,
+        ),
         Control(
             "shuffled_risk",
             shuffled_risk_pair,
             why="the risk not known: the same loss with the risks permuted across samples",
+            batched_experiment=shuffled_risk_pairs,
         ),
     ],
     reference=reference(
