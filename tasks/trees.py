@@ -103,21 +103,23 @@ def sample_training_trees(problem: PathFindingProblem, count: int, rng: np.rando
     label that does not form a held-out pair with its parent's label.
     """
     banned = problem.held_out_pairs()
+    vocab = set(range(problem.vocab))
+    partners = {v: {w for w in vocab if frozenset((v, w)) in banned} for v in vocab}  # held out with v
     out: list[Tree] = []
     while len(out) < count:
         n = int(rng.integers(problem.min_nodes, problem.max_nodes + 1))
         chain = float(rng.random())
         labels = [int(rng.integers(problem.vocab))]
+        used = {labels[0]}
         parents = [0]
         for i in range(1, n):
             p = i - 1 if rng.random() < chain else int(rng.integers(i))
-            free = [
-                v for v in range(problem.vocab) if v not in labels and frozenset((labels[p], v)) not in banned
-            ]
+            free = sorted(vocab - used - partners[labels[p]])  # ascending: the draw below indexes into it
             if not free:
                 break
             parents.append(p)
             labels.append(int(free[int(rng.integers(len(free)))]))
+            used.add(labels[-1])
         if len(labels) == n:
             out.append(Tree(parents=tuple(parents), labels=tuple(labels)))
     return out
