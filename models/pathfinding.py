@@ -233,10 +233,9 @@ def train_batched(
         )
         flat = (idx + offsets).reshape(-1)
         shape = (n, b, width, 3)
-        logits = _stacked_logits(
-            cfg, w, u, pos[flat].reshape(shape), val[flat].reshape(shape), query[flat].reshape(n, b, 2)
-        )
-        each = F.cross_entropy(logits.reshape(n * b, -1), target[flat], reduction="none")
+        take = pos.index_select(0, flat).reshape(shape), val.index_select(0, flat).reshape(shape)
+        logits = _stacked_logits(cfg, w, u, *take, query.index_select(0, flat).reshape(n, b, 2))
+        each = F.cross_entropy(logits.reshape(n * b, -1), target.index_select(0, flat), reduction="none")
         per_run = each.reshape(n, b).mean(dim=1)  # (S,)
         opt.zero_grad()
         per_run.sum().backward()

@@ -6,6 +6,14 @@ the model is trained by Adam on mini-batches from that pool; it is then
 evaluated on the problem's test trees (never seen, no shared edge), teacher
 forced (step accuracy, attention on the step's target column) and by free
 generation (exact chains).
+
+Batched seeds (``backwards``, ``forwards`` and their variants): every run
+draws its pool and its initial model from its own seed's generators, in the
+order :func:`_fit` draws them, and the runs of one look that share a head
+count train as one stacked model (``models.pathfinding.train_batched``); the
+evaluation stays per run. Each seed's numbers are its unbatched run's (the
+stacked step is bitwise the same on CPU; the bench found no difference). The
+untrained control has nothing to train and stays per seed.
 """
 
 from __future__ import annotations

@@ -59,7 +59,7 @@ CLAIM = Claim(
     controls=[
         Control(
             "untrained",
-            experiment=forward_untrained,
+            experiment=forward_untrained,  # no batched_experiment: nothing to train, nothing to stack
             why="at the random initialisation nothing about the tree has been learned",
         ),
     ],
