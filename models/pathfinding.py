@@ -19,6 +19,7 @@ the model is exactly invariant to the order of the columns.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import torch
@@ -135,4 +136,114 @@ def train(
         loss.backward()
         opt.step()
         losses.append(float(loss.detach()))
+    return losses
+
+
+def _key_positions(config: PathAttentionConfig, x: Columns, width: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """Where each column's one-hot entries sit in its key, ``(N, width, 3)``, and their values (1 or 0).
+
+    Slot ``a`` at ``a``, slot ``b`` at ``V + b``, the type at ``2V + type``;
+    an empty slot (-1) and the slots of the columns appended to reach
+    ``width`` (type 0, masked) add 0 at position 0.
+    """
+    v = config.vocab
+    n, c = x.a.shape
+    pos = torch.zeros((n, width, 3), dtype=torch.int64)
+    val = torch.zeros((n, width, 3))
+    pos[:, :c, 0] = x.a.clamp(min=0)
+    pos[:, :c, 1] = v + x.b.clamp(min=0)
+    pos[:, :, 2] = 2 * v
+    pos[:, :c, 2] += x.ctype
+    val[:, :c, 0] = (x.a >= 0).float()
+    val[:, :c, 1] = (x.b >= 0).float()
+    val[:, :, 2] = 1.0
+    return pos, val
+
+
+def _stacked_logits(
+    config: PathAttentionConfig,
+    w: torch.Tensor,
+    u: torch.Tensor,
+    pos: torch.Tensor,
+    val: torch.Tensor,
+    query: torch.Tensor,
+) -> torch.Tensor:
+    """Logits ``(S, B, V)`` of S stacked models ``W (S, H, Q, D)``, ``U (S, H, V, D)``.
+
+    :meth:`PathAttention.forward` with a leading seed dimension, on key
+    positions and values ``pos, val (S, B, C, 3)`` (see :func:`_key_positions`) and query
+    positions ``query (S, B, 2)`` (current token, ``V + stage``). The keys are
+    the same one-hots, built by one scatter; an appended empty column gets
+    attention exactly 0.
+    """
+    k = torch.zeros((*pos.shape[:-1], config.key_dim)).scatter_add_(-1, pos, val)  # (S, B, C, D)
+    q = torch.zeros((*query.shape[:-1], config.query_dim)).scatter_(-1, query, 1.0)  # (S, B, Q)
+    qw = torch.einsum("sbq,shqd->sbhd", q, w)
+    scores = torch.einsum("sbhd,sbcd->sbhc", qw, k)
+    scores = scores.masked_fill((pos[..., 2] == 2 * config.vocab).unsqueeze(2), float("-inf"))
+    attn = torch.softmax(scores, dim=-1)
+    read = torch.einsum("sbhc,sbcd->sbhd", attn, k)
+    return torch.einsum("sbhd,shvd->sbv", read, u)
+
+
+def train_batched(
+    models: Sequence[PathAttention],
+    data: Sequence[Columns],
+    targets: Sequence[torch.Tensor],
+    config: TrainConfig,
+    *,
+    generators: Sequence[torch.Generator],
+) -> list[list[float]]:
+    """:func:`train` for S models at once (same config, own pool and generator each); one loss list each.
+
+    The S models run as one model over stacked parameters ``W (S, H, Q, D)``,
+    ``U (S, H, V, D)``; each step draws every model's mini-batch from its own
+    pool with its own generator, exactly as :func:`train` does, and one Adam
+    (elementwise, one shared step-size schedule) minimises the sum of the S
+    mean losses, so model s gets its own gradient and update. Each run is
+    :func:`train`'s up to floating-point reduction order; the trained
+    parameters are copied back into ``models``.
+    """
+    if not (len(models) == len(data) == len(targets) == len(generators) > 0):
+        raise ValueError(
+            f"need one model, pool, target and generator per run "
+            f"({len(models)}, {len(data)}, {len(targets)}, {len(generators)})"
+        )
+    cfg = models[0].config
+    if any(m.config != cfg for m in models):
+        raise ValueError("the stacked models must share one PathAttentionConfig")
+    width = max(x.a.shape[1] for x in data)
+    sizes = [len(x) for x in data]
+    keys = [_key_positions(cfg, x, width) for x in data]
+    pos = torch.cat([p for p, _ in keys])  # all pools, one after another
+    val = torch.cat([v for _, v in keys])
+    query = torch.cat([torch.stack([x.cur, cfg.vocab + x.stage], dim=-1) for x in data])
+    target = torch.cat(list(targets))
+    offsets = torch.tensor([0, *sizes[:-1]]).cumsum(0).unsqueeze(1)  # (S, 1): where each pool starts
+    w = torch.stack([m.W.detach() for m in models]).requires_grad_()
+    u = torch.stack([m.U.detach() for m in models]).requires_grad_()
+    opt = torch.optim.Adam([w, u], lr=config.lr)
+    n, b = len(models), config.batch
+    losses: list[list[float]] = [[] for _ in models]
+    for step in range(config.steps):
+        if config.cosine:
+            opt.param_groups[0]["lr"] = 0.5 * config.lr * (1 + math.cos(math.pi * step / config.steps))
+        idx = torch.stack(
+            [torch.randint(size, (b,), generator=g) for size, g in zip(sizes, generators, strict=True)]
+        )
+        flat = (idx + offsets).reshape(-1)
+        shape = (n, b, width, 3)
+        take = pos.index_select(0, flat).reshape(shape), val.index_select(0, flat).reshape(shape)
+        logits = _stacked_logits(cfg, w, u, *take, query.index_select(0, flat).reshape(n, b, 2))
+        each = F.cross_entropy(logits.reshape(n * b, -1), target.index_select(0, flat), reduction="none")
+        per_run = each.reshape(n, b).mean(dim=1)  # (S,)
+        opt.zero_grad()
+        per_run.sum().backward()
+        opt.step()
+        for s, value in enumerate(per_run.detach().tolist()):
+            losses[s].append(value)
+    with torch.no_grad():
+        for s, model in enumerate(models):
+            model.W.copy_(w[s])
+            model.U.copy_(u[s])
     return losses

@@ -103,21 +103,23 @@ def sample_training_trees(problem: PathFindingProblem, count: int, rng: np.rando
     label that does not form a held-out pair with its parent's label.
     """
     banned = problem.held_out_pairs()
+    vocab = set(range(problem.vocab))
+    partners = {v: {w for w in vocab if frozenset((v, w)) in banned} for v in vocab}  # held out with v
     out: list[Tree] = []
     while len(out) < count:
         n = int(rng.integers(problem.min_nodes, problem.max_nodes + 1))
         chain = float(rng.random())
         labels = [int(rng.integers(problem.vocab))]
+        used = {labels[0]}
         parents = [0]
         for i in range(1, n):
             p = i - 1 if rng.random() < chain else int(rng.integers(i))
-            free = [
-                v for v in range(problem.vocab) if v not in labels and frozenset((labels[p], v)) not in banned
-            ]
+            free = sorted(vocab - used - partners[labels[p]])  # ascending: the draw below indexes into it
             if not free:
                 break
             parents.append(p)
             labels.append(int(free[int(rng.integers(len(free)))]))
+            used.add(labels[-1])
         if len(labels) == n:
             out.append(Tree(parents=tuple(parents), labels=tuple(labels)))
     return out
@@ -166,40 +168,57 @@ def encode_steps(trees: Sequence[Tree], task: str) -> StepData:
     ``"forward"``: the backward steps, then (stage FORWARD, all ``k`` CoT
     columns written) from ``v_j`` emit ``v_{j-1}`` for ``j = k..1``.
     ``"two_hop"``: one step per node, target its grandparent, no CoT.
+    Rows run tree by tree, goal by goal, step by step; built with array
+    operations over all rows at once (the pools of every training run pass here).
     """
     if task not in ("backward", "forward", "two_hop"):
         raise ValueError(f"unknown task {task!r}")
-    rows: list[tuple[list[tuple[int, int, int]], int, int, int, int, int, int]] = []
-    for t_idx, tree in enumerate(trees):
-        lab = tree.labels
-        prompt = _prompt(tree)
-        edge_col = {lab[i]: 1 + i for i in range(tree.n)}  # child label -> its edge's column
-        for goal in range(tree.n):
-            path = [lab[v] for v in tree.path_to_root(goal)]  # v_0 .. v_k
-            k = len(path) - 1
-            if task == "two_hop":
-                gp = path[min(2, k)]
-                rows.append((prompt, path[0], BACKWARD, gp, -1, t_idx, goal))
-                continue
-            cot = [(path[i + 1], path[i], COT) for i in range(k)]
-            for i in range(k + 1):
-                nxt = path[min(i + 1, k)]
-                rows.append((prompt + cot[:i], path[i], BACKWARD, nxt, edge_col[path[i]], t_idx, goal))
-            if task == "forward":
-                for j in range(k, 0, -1):
-                    rows.append(
-                        (prompt + cot, path[j], FORWARD, path[j - 1], len(prompt) + j - 1, t_idx, goal)
-                    )
-    width = max(len(r[0]) for r in rows)
-    n = len(rows)
-    parent = np.full((n, width), -1, dtype=np.int64)
-    child = np.full((n, width), -1, dtype=np.int64)
-    ctype = np.zeros((n, width), dtype=np.int64)
-    for r, (cols, *_rest) in enumerate(rows):
-        arr = np.asarray(cols, dtype=np.int64)
-        parent[r, : len(cols)], child[r, : len(cols)], ctype[r, : len(cols)] = arr[:, 0], arr[:, 1], arr[:, 2]
-    meta = np.asarray([r[1:] for r in rows], dtype=np.int64)
-    return StepData(parent, child, ctype, *(meta[:, i] for i in range(6)))
+    size = np.asarray([t.n for t in trees], dtype=np.int64)
+    nmax = int(size.max())
+    lab = np.zeros((len(trees), nmax), dtype=np.int64)
+    par = np.zeros((len(trees), nmax), dtype=np.int64)
+    for row, tree in enumerate(trees):
+        lab[row, : tree.n], par[row, : tree.n] = tree.labels, tree.parents
+    anc = np.empty((len(trees), nmax, nmax + 1), dtype=np.int64)  # anc[t, g, j]: j-th ancestor, root-capped
+    anc[:, :, 0] = np.arange(nmax)
+    for up in range(1, nmax + 1):
+        anc[:, :, up] = np.take_along_axis(par, anc[:, :, up - 1], axis=1)
+    tg, gg = np.nonzero(np.arange(nmax) < size[:, None])  # every (tree, goal), in order
+    depth = (anc[tg, gg, :nmax] != 0).sum(axis=1)  # k: edges from the goal to the root
+    if task == "two_hop":
+        t, g, k = tg, gg, depth
+        i = np.zeros_like(g)
+        bwd = np.ones(len(g), dtype=bool)
+        written = np.zeros_like(g)
+        target_node = anc[t, g, np.minimum(2, k)]
+        target_col = np.full(len(g), -1, dtype=np.int64)
+    else:  # per goal: backward steps i = 0..k, then (forward) the steps from v_k down to v_1
+        counts = depth + 1 + (depth if task == "forward" else 0)
+        goal_of = np.repeat(np.arange(len(tg)), counts)
+        pos = np.arange(len(goal_of)) - np.repeat(np.cumsum(counts) - counts, counts)
+        t, g, k = tg[goal_of], gg[goal_of], depth[goal_of]
+        bwd = pos <= k
+        i = np.where(bwd, pos, 2 * k + 1 - pos)  # the current node is the goal's i-th ancestor
+        written = np.where(bwd, pos, k)  # CoT columns already written
+        target_node = np.where(bwd, anc[t, g, np.minimum(i + 1, k)], anc[t, g, np.maximum(i - 1, 0)])
+        target_col = np.where(bwd, 1 + anc[t, g, i], size[t] + i)  # parent edge; written step i - 1
+    prompt = size[t] + 1  # columns of the prompt: sink, root self-edge, n - 1 edges
+    width = int((prompt + written).max())
+    c = np.arange(width)[None, :]
+    tt = t[:, None]
+    node = np.clip(c - 1, 0, nmax - 1)  # prompt column c >= 1: the edge into node c - 1
+    in_prompt = (c >= 1) & (c < prompt[:, None])
+    j = c - prompt[:, None]  # CoT column j: the edge from the goal's j-th ancestor to its parent
+    in_cot = (j >= 0) & (j < written[:, None])
+    chain = anc[t, g]  # (N, nmax + 1): the goal's ancestors
+    rows = np.arange(len(t))[:, None]
+    jj = np.clip(j, 0, nmax - 1)
+    parent = np.where(in_prompt, lab[tt, par[tt, node]], np.where(in_cot, lab[tt, chain[rows, jj + 1]], -1))
+    child = np.where(in_prompt, lab[tt, node], np.where(in_cot, lab[tt, chain[rows, jj]], -1))
+    ctype = np.where(c == 0, SINK, np.where(in_prompt, EDGE, np.where(in_cot, COT, PAD))).astype(np.int64)
+    stage = np.where(bwd, BACKWARD, FORWARD).astype(np.int64)
+    cur, target = lab[t, anc[t, g, i]], lab[t, target_node]
+    return StepData(parent, child, ctype, cur, stage, target, target_col.astype(np.int64), t, g)
 
 
 def true_paths(tree: Tree, task: str) -> list[list[int]]:

@@ -21,7 +21,7 @@ from tasks.trees import path_finding_problems
 from theorycheck import Claim, Control, Mutant, Threshold, reference
 
 from . import PAPER
-from ._experiment import backward_mechanism, backward_shuffled
+from ._experiment import backward_mechanism, backward_mechanisms, backward_shuffled, backwards_shuffled
 
 CLAIM = Claim(
     paper=PAPER,
@@ -29,6 +29,7 @@ CLAIM = Claim(
     statement="The trained head puts most of its attention on the current node's parent edge.",
     instances=path_finding_problems(min_vocab=16, max_vocab=24, min_nodes=4, max_nodes=10),
     experiment=backward_mechanism,
+    batched_experiment=backward_mechanisms,
     prediction=Threshold("attn_parent", ">=", 0.8),
     mutants=[
         Mutant(
@@ -53,6 +54,7 @@ CLAIM = Claim(
         Control(
             "shuffled_targets",
             experiment=backward_shuffled,
+            batched_experiment=backwards_shuffled,
             why="targets shuffled across steps carry no parent relation for the head to find",
         ),
     ],

@@ -30,7 +30,7 @@ from tasks.trees import path_finding_problems
 from theorycheck import Claim, Control, Mutant, Threshold, reference
 
 from . import PAPER
-from ._experiment import backward, backward_shuffled
+from ._experiment import backward, backward_shuffled, backwards, backwards_shuffled
 
 CLAIM = Claim(
     paper=PAPER,
@@ -38,6 +38,7 @@ CLAIM = Claim(
     statement="GD-trained one-layer one-head attention emits the exact goal-to-root path on unseen trees.",
     instances=path_finding_problems(min_vocab=16, max_vocab=24, min_nodes=4, max_nodes=10),
     experiment=backward,
+    batched_experiment=backwards,
     prediction=Threshold("path_exact", ">=", 0.9),
     mutants=[
         Mutant(
@@ -63,6 +64,7 @@ CLAIM = Claim(
         Control(
             "shuffled_targets",
             experiment=backward_shuffled,
+            batched_experiment=backwards_shuffled,
             why="targets shuffled across steps carry no parent relation for the head to find",
         ),
     ],

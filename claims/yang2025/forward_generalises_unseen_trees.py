@@ -38,7 +38,7 @@ from tasks.trees import path_finding_problems
 from theorycheck import Claim, Control, Mutant, Threshold, reference
 
 from . import PAPER
-from ._experiment import forward, forward_untrained
+from ._experiment import forward, forward_untrained, forwards
 
 CLAIM = Claim(
     paper=PAPER,
@@ -46,6 +46,7 @@ CLAIM = Claim(
     statement="GD-trained one-layer two-head attention emits the exact root-to-goal path on unseen trees.",
     instances=path_finding_problems(min_vocab=16, max_vocab=24, min_nodes=4, max_nodes=10),
     experiment=forward,
+    batched_experiment=forwards,
     prediction=Threshold("path_exact", ">=", 0.9),
     mutants=[
         Mutant(
@@ -58,7 +59,7 @@ CLAIM = Claim(
     controls=[
         Control(
             "untrained",
-            experiment=forward_untrained,
+            experiment=forward_untrained,  # no batched_experiment: nothing to train, nothing to stack
             why="at the random initialisation nothing about the tree has been learned",
         ),
     ],

@@ -30,7 +30,7 @@ from tasks.trees import path_finding_problems
 from theorycheck import Claim, Control, Mutant, Threshold, reference
 
 from . import PAPER
-from ._experiment import forward_mechanism, forward_untrained
+from ._experiment import forward_mechanism, forward_mechanisms, forward_untrained
 
 CLAIM = Claim(
     paper=PAPER,
@@ -38,6 +38,7 @@ CLAIM = Claim(
     statement="After training, one head does the backward lookup and the other the reversal.",
     instances=path_finding_problems(min_vocab=16, max_vocab=24, min_nodes=4, max_nodes=10),
     experiment=forward_mechanism,
+    batched_experiment=forward_mechanisms,
     prediction=Threshold("specialisation", ">=", 0.5),
     mutants=[
         Mutant(
@@ -56,7 +57,7 @@ CLAIM = Claim(
     controls=[
         Control(
             "untrained",
-            experiment=forward_untrained,
+            experiment=forward_untrained,  # no batched_experiment: nothing to train, nothing to stack
             why="at the random initialisation nothing about the tree has been learned",
         ),
     ],

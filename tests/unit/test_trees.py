@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 from hypothesis import find, given, settings
@@ -13,7 +15,9 @@ from tasks.trees import (
     EDGE,
     FORWARD,
     PathFindingProblem,
+    StepData,
     Tree,
+    _prompt,
     encode_steps,
     path_finding_problems,
     rollout,
@@ -96,3 +100,54 @@ def test_rollout_with_an_oracle_is_exact() -> None:
 def test_problem_json_round_trip() -> None:
     problem = PathFindingProblem(vocab=12, min_nodes=4, max_nodes=8, test_trees=(PATH4,))
     assert from_json(to_json(problem)) == problem
+
+
+def _encode_rows(trees: list[Tree], task: str) -> StepData:
+    """Oracle: the encoding written row by row, as the docstring of ``encode_steps`` states it."""
+    if task not in ("backward", "forward", "two_hop"):
+        raise ValueError(f"unknown task {task!r}")
+    rows: list[tuple[list[tuple[int, int, int]], int, int, int, int, int, int]] = []
+    for t_idx, tree in enumerate(trees):
+        lab = tree.labels
+        prompt = _prompt(tree)
+        edge_col = {lab[i]: 1 + i for i in range(tree.n)}  # child label -> its edge's column
+        for goal in range(tree.n):
+            path = [lab[v] for v in tree.path_to_root(goal)]  # v_0 .. v_k
+            k = len(path) - 1
+            if task == "two_hop":
+                gp = path[min(2, k)]
+                rows.append((prompt, path[0], BACKWARD, gp, -1, t_idx, goal))
+                continue
+            cot = [(path[i + 1], path[i], COT) for i in range(k)]
+            for i in range(k + 1):
+                nxt = path[min(i + 1, k)]
+                rows.append((prompt + cot[:i], path[i], BACKWARD, nxt, edge_col[path[i]], t_idx, goal))
+            if task == "forward":
+                for j in range(k, 0, -1):
+                    rows.append(
+                        (prompt + cot, path[j], FORWARD, path[j - 1], len(prompt) + j - 1, t_idx, goal)
+                    )
+    width = max(len(r[0]) for r in rows)
+    n = len(rows)
+    parent = np.full((n, width), -1, dtype=np.int64)
+    child = np.full((n, width), -1, dtype=np.int64)
+    ctype = np.zeros((n, width), dtype=np.int64)
+    for r, (cols, *_rest) in enumerate(rows):
+        arr = np.asarray(cols, dtype=np.int64)
+        parent[r, : len(cols)], child[r, : len(cols)], ctype[r, : len(cols)] = arr[:, 0], arr[:, 1], arr[:, 2]
+    meta = np.asarray([r[1:] for r in rows], dtype=np.int64)
+    return StepData(parent, child, ctype, *(meta[:, i] for i in range(6)))
+
+
+@pytest.mark.parametrize("task", ["backward", "forward", "two_hop"])
+def test_encoding_equals_the_row_by_row_oracle(task: str) -> None:
+    rng = np.random.default_rng(3)
+    for lo, hi, count in [(2, 2, 3), (4, 10, 40), (1, 12, 25)]:
+        problem = PathFindingProblem(vocab=24, min_nodes=max(lo, 2), max_nodes=hi, test_trees=(PATH4,))
+        pool = sample_training_trees(problem, count, rng)
+        if lo == 1:
+            pool.append(Tree(parents=(0,), labels=(9,)))
+        got, want = encode_steps(pool, task), _encode_rows(pool, task)
+        for field in dataclasses.fields(StepData):
+            a, b = getattr(got, field.name), getattr(want, field.name)
+            assert a.dtype == b.dtype and np.array_equal(a, b), field.name
