@@ -200,7 +200,9 @@ def fit_logistic_ratio(
 # seed dimension; each seed draws from its own generator in the order of the unbatched trainers.
 
 
-def _stacked_params(models: Sequence[GaussianPathTimeScore], generators: Sequence[torch.Generator]):
+def _stacked_params(
+    models: Sequence[GaussianPathTimeScore], generators: Sequence[torch.Generator]
+) -> tuple[torch.Tensor, torch.Tensor]:
     """The models' (a, m) stacked (S, d, d), (S, d) as fresh leaves (m trainable where the models' is)."""
     if not (len(models) == len(generators) > 0):
         raise ValueError(f"need one model per generator ({len(models)}, {len(generators)})")
