@@ -55,7 +55,7 @@ from tasks.density_ratio import peaked_gaussians
 from theorycheck import Claim, Comparison, Control, Mutant, Threshold, reference
 
 from . import PAPER
-from ._experiment import chasm, overlapping_chasm
+from ._experiment import chasm, chasm_batched, overlapping_chasm, overlapping_chasm_batched
 
 CLAIM = Claim(
     paper=PAPER,
@@ -66,6 +66,7 @@ CLAIM = Claim(
     ),
     instances=peaked_gaussians(min_log10_std=-3.0, max_log10_std=-2.0),
     experiment=chasm,
+    batched_experiment=chasm_batched,
     prediction=Comparison("dre_error", "classifier_error", "<"),
     mutants=[
         Mutant(
@@ -82,7 +83,14 @@ CLAIM = Claim(
             "outright, not only better than the classifier",
         ),
     ],
-    controls=[Control("no_chasm", overlapping_chasm, why="without a chasm the classifier has no handicap")],
+    controls=[
+        Control(
+            "no_chasm",
+            overlapping_chasm,
+            batched_experiment=overlapping_chasm_batched,
+            why="without a chasm the classifier has no handicap",
+        )
+    ],
     reference=reference(
         section="5",
         value="p_0 = N(0, 1), p_1 = N(0, 1e-6): the single-classifier estimate misses the ratio while "

@@ -50,7 +50,12 @@ from tasks.density_ratio import correlated_pairs_tasks
 from theorycheck import Claim, Control, Identity, Mutant, Threshold, reference
 
 from . import PAPER
-from ._experiment import mutual_information, mutual_information_total_derivative
+from ._experiment import (
+    mutual_information,
+    mutual_information_batched,
+    mutual_information_total_derivative,
+    mutual_information_total_derivative_batched,
+)
 
 CLAIM = Claim(
     paper=PAPER,
@@ -61,6 +66,7 @@ CLAIM = Claim(
     ),
     instances=correlated_pairs_tasks(),
     experiment=mutual_information,
+    batched_experiment=mutual_information_batched,
     prediction=Identity("mi_ratio", 1, tolerance=0.1),
     mutants=[
         Mutant(
@@ -79,6 +85,7 @@ CLAIM = Claim(
         Control(
             "total_time_derivative",
             mutual_information_total_derivative,
+            batched_experiment=mutual_information_total_derivative_batched,
             why="TSM's integration by parts needs the partial t-derivative at fixed x",
         )
     ],
