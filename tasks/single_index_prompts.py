@@ -21,6 +21,7 @@ pairs a rank-r prior with the full prior r = d at one d (a control).
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import torch
@@ -119,6 +120,23 @@ def sample_prompts(
     y = apply_link(task.link, torch.einsum("bnd,bd->bn", x, beta))
     y = y + task.noise * torch.randn(batch, length, generator=generator)
     fq = apply_link(task.link, torch.einsum("bqd,bd->bq", xq, beta))
+    return x, y, xq, fq
+
+
+def sample_prompts_stacked(
+    task: SingleIndexTask,
+    bases: Sequence[torch.Tensor],
+    batch: int,
+    length: int,
+    queries: int,
+    generators: Sequence[torch.Generator],
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
+    """:func:`sample_prompts` for S seeds, row s drawn from ``generators[s]`` on ``bases[s]`` (each
+    generator draws exactly what ``sample_prompts`` draws from it), stacked on a leading seed axis."""
+    rows = [
+        sample_prompts(task, u, batch, length, queries, g) for u, g in zip(bases, generators, strict=True)
+    ]
+    x, y, xq, fq = (torch.stack(parts) for parts in zip(*rows, strict=True))
     return x, y, xq, fq
 
 
