@@ -119,7 +119,7 @@ def pretrain_batched(
         name: torch.stack([dict(m.named_parameters())[name].detach() for m in models]).requires_grad_()
         for name in names
     }
-    opt = torch.optim.Adam(list(params.values()), lr=config.lr)
+    opt = torch.optim.Adam(list(params.values()), lr=config.lr, foreach=True)
     decay = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: 1.0 - 0.9 * s / config.steps)  # as pretrain
     losses = []
     for _ in range(config.steps):
