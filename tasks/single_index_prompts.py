@@ -131,12 +131,22 @@ def sample_prompts_stacked(
     queries: int,
     generators: Sequence[torch.Generator],
 ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
-    """:func:`sample_prompts` for S seeds, row s drawn from ``generators[s]`` on ``bases[s]`` (each
-    generator draws exactly what ``sample_prompts`` draws from it), stacked on a leading seed axis."""
-    rows = [
-        sample_prompts(task, u, batch, length, queries, g) for u, g in zip(bases, generators, strict=True)
-    ]
-    x, y, xq, fq = (torch.stack(parts) for parts in zip(*rows, strict=True))
+    """:func:`sample_prompts` for S seeds, stacked on a leading seed axis: row s is drawn on
+    ``bases[s]`` from ``generators[s]``, which draws exactly what ``sample_prompts`` draws from it and
+    in the same order (directions, prompt inputs, query inputs, label noise); the labels and targets
+    of all seeds are then computed at once (the same sums, up to float reduction order)."""
+    s, d, r = len(generators), task.dim, bases[0].shape[1]
+    u = torch.empty(s, batch, r)
+    x = torch.empty(s, batch, length, d)
+    xq = torch.empty(s, batch, queries, d)
+    noise = torch.empty(s, batch, length)
+    for k, g in enumerate(generators):
+        for part in (u[k], x[k], xq[k], noise[k]):
+            part.normal_(generator=g)
+    u = u / u.norm(dim=2, keepdim=True)
+    beta = torch.bmm(u, torch.stack(list(bases)).transpose(1, 2))  # (S, B, d)
+    y = apply_link(task.link, torch.einsum("sbnd,sbd->sbn", x, beta)) + task.noise * noise
+    fq = apply_link(task.link, torch.einsum("sbqd,sbd->sbq", xq, beta))
     return x, y, xq, fq
 
 
