@@ -9,6 +9,14 @@ of the normalised test error (MSE against the clean target, ``Var f = 1``)
 below ``EPS`` on a geometric grid of prompt lengths, located by linear
 interpolation in log N between the two bracketing grid points. A curve that
 never reaches ``EPS`` is censored at the grid top (recorded in ``censored``).
+
+The ``*_batched`` twins take several seeds and pretrain each arm's models of
+all seeds as one stacked model (:func:`models.feature_attention.pretrain_batched`
+on :func:`tasks.single_index_prompts.sample_prompts_stacked`), every seed's
+subspace, init and batches drawn from its own generator in the unbatched order;
+the evaluations after pretraining (ICL curves, the KRR baseline) stay per seed,
+in the same code as the unbatched path. The KRR sweeps train nothing and have
+no batched twin: their cost is the per-prompt float64 eigendecomposition.
 """
 
 from __future__ import annotations
