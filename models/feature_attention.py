@@ -15,19 +15,22 @@ feature layer can then specialise to the tasks' low-dimensional subspace,
 while the in-context step (the average ``h``) only estimates the m feature
 coefficients of the new task. ``pretrain`` is Adam on the squared error of
 several query points per prompt (the paper trains layer-wise by GD; see the
-claims' gaps).
+claims' gaps). ``pretrain_batched`` trains the models of several seeds as one
+stacked model (a leading seed dimension), each seed on its own batches.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import torch
 from torch import nn
 
 Batch = tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]  # x, y, xq, fq
+# (batch, length, queries) -> x (S, B, N, d), y (S, B, N), xq (S, B, Q, d), fq (S, B, Q); row s from seed s
+StackedSampler = Callable[[int, int, int], Batch]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -95,6 +98,62 @@ def pretrain(
         decay.step()
         losses.append(float(loss.detach()))
     return losses
+
+
+def pretrain_batched(
+    models: Sequence[FeatureLinearAttention], sample: StackedSampler, config: PretrainConfig
+) -> list[list[float]]:
+    """:func:`pretrain` for S seeds at once: ``models[s]`` trained on row s of ``sample``'s batches.
+
+    The S models (one config) run as one model over their stacked parameters
+    (a leading seed dimension); one Adam over the stacked tensors, with the same
+    linear lr decay, minimises the sum of the S mean losses, so each seed gets
+    its own gradient and, Adam being elementwise, its own update. Each seed's run
+    is :func:`pretrain`'s up to float reduction order; the trained parameters are
+    copied back into ``models``. Returns every seed's per-step losses.
+    """
+    if not models or any(m.config != models[0].config for m in models):
+        raise ValueError("the models of one batch need one config (and there must be at least one)")
+    names = [name for name, _ in models[0].named_parameters()]
+    params = {
+        name: torch.stack([dict(m.named_parameters())[name].detach() for m in models]).requires_grad_()
+        for name in names
+    }
+    opt = torch.optim.Adam(list(params.values()), lr=config.lr, foreach=True)
+    decay = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: 1.0 - 0.9 * s / config.steps)  # as pretrain
+    losses = []
+    for _ in range(config.steps):
+        x, y, xq, fq = sample(config.batch, config.length, config.queries)
+        out = stacked_forward(params["W"], params["b"], params["gamma"], x, y, xq)
+        per_seed = ((out - fq) ** 2).mean(dim=(1, 2))  # (S,)
+        opt.zero_grad(set_to_none=True)
+        per_seed.sum().backward()
+        opt.step()
+        decay.step()
+        losses.append(per_seed.detach())
+    with torch.no_grad():
+        for s, model in enumerate(models):
+            for name, p in model.named_parameters():
+                p.copy_(params[name][s])
+    return torch.stack(losses).T.tolist() if losses else [[] for _ in models]
+
+
+def stacked_forward(
+    w: torch.Tensor, b: torch.Tensor, gamma: torch.Tensor, x: torch.Tensor, y: torch.Tensor, xq: torch.Tensor
+) -> torch.Tensor:
+    """The forward of S stacked models, ``W (S, m, d)``, ``b (S, m)``, ``gamma (S, m, m)``, on prompts
+    ``x (S, B, N, d)``, ``y (S, B, N)``, queries ``xq (S, B, Q, d)``: predictions ``(S, B, Q)``.
+
+    The same sums as :meth:`FeatureLinearAttention.forward`, grouped as one matrix product per seed.
+    """
+    s, batch, n, d = x.shape
+    wt = w.transpose(1, 2)  # (S, d, m)
+    phi = torch.relu(torch.bmm(x.reshape(s, batch * n, d), wt) + b[:, None, :]).view(s, batch, n, -1)
+    mean = phi.mean(dim=2, keepdim=True)  # (S, B, 1, m)
+    h = (y[..., None] * (phi - mean)).sum(dim=2) / n  # (S, B, m)
+    gh = torch.bmm(h, gamma.transpose(1, 2))  # (S, B, m): Gamma h
+    phq = torch.relu(torch.bmm(xq.reshape(s, -1, d), wt) + b[:, None, :]).view(s, batch, -1, wt.shape[2])
+    return ((phq - mean) * gh[:, :, None, :]).sum(dim=-1)
 
 
 @torch.no_grad()

@@ -21,6 +21,7 @@ pairs a rank-r prior with the full prior r = d at one d (a control).
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import torch
@@ -119,6 +120,33 @@ def sample_prompts(
     y = apply_link(task.link, torch.einsum("bnd,bd->bn", x, beta))
     y = y + task.noise * torch.randn(batch, length, generator=generator)
     fq = apply_link(task.link, torch.einsum("bqd,bd->bq", xq, beta))
+    return x, y, xq, fq
+
+
+def sample_prompts_stacked(
+    task: SingleIndexTask,
+    bases: Sequence[torch.Tensor],
+    batch: int,
+    length: int,
+    queries: int,
+    generators: Sequence[torch.Generator],
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
+    """:func:`sample_prompts` for S seeds, stacked on a leading seed axis: row s is drawn on
+    ``bases[s]`` from ``generators[s]``, which draws exactly what ``sample_prompts`` draws from it and
+    in the same order (directions, prompt inputs, query inputs, label noise); the labels and targets
+    of all seeds are then computed at once (the same sums, up to float reduction order)."""
+    s, d, r = len(generators), task.dim, bases[0].shape[1]
+    u = torch.empty(s, batch, r)
+    x = torch.empty(s, batch, length, d)
+    xq = torch.empty(s, batch, queries, d)
+    noise = torch.empty(s, batch, length)
+    for k, g in enumerate(generators):
+        for part in (u[k], x[k], xq[k], noise[k]):
+            part.normal_(generator=g)
+    u = u / u.norm(dim=2, keepdim=True)
+    beta = torch.bmm(u, torch.stack(list(bases)).transpose(1, 2))  # (S, B, d)
+    y = apply_link(task.link, torch.einsum("sbnd,sbd->sbn", x, beta)) + task.noise * noise
+    fq = apply_link(task.link, torch.einsum("sbqd,sbd->sbq", xq, beta))
     return x, y, xq, fq
 
 

@@ -9,12 +9,20 @@ of the normalised test error (MSE against the clean target, ``Var f = 1``)
 below ``EPS`` on a geometric grid of prompt lengths, located by linear
 interpolation in log N between the two bracketing grid points. A curve that
 never reaches ``EPS`` is censored at the grid top (recorded in ``censored``).
+
+The ``*_batched`` twins take several seeds and pretrain each arm's models of
+all seeds as one stacked model (:func:`models.feature_attention.pretrain_batched`
+on :func:`tasks.single_index_prompts.sample_prompts_stacked`), every seed's
+subspace, init and batches drawn from its own generator in the unbatched order;
+the evaluations after pretraining (ICL curves, the KRR baseline) stay per seed,
+in the same code as the unbatched path. The KRR sweeps train nothing and have
+no batched twin: their cost is the per-prompt float64 eigendecomposition.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import torch
@@ -23,8 +31,10 @@ from models.feature_attention import (
     FeatureAttentionConfig,
     FeatureLinearAttention,
     PretrainConfig,
+    StackedSampler,
     icl_error,
     pretrain,
+    pretrain_batched,
 )
 from models.kernel_ridge import krr_loo_predict
 from tasks.single_index_prompts import (
@@ -34,6 +44,7 @@ from tasks.single_index_prompts import (
     link_degree,
     random_subspace,
     sample_prompts,
+    sample_prompts_stacked,
 )
 from theorycheck import Curve, Measurement, Tier
 
@@ -66,6 +77,13 @@ def _late_drift(losses: list[float]) -> float:
 def _sampler(task: SingleIndexTask, basis: torch.Tensor, gen: torch.Generator) -> Sampler:
     """Fresh pretraining prompts of ``task`` as ``(batch, length, queries) -> (x, y, xq, fq)``."""
     return lambda b, n, q: sample_prompts(task, basis, b, n, q, gen)
+
+
+def _stacked_sampler(
+    task: SingleIndexTask, bases: Sequence[torch.Tensor], gens: Sequence[torch.Generator]
+) -> StackedSampler:
+    """``_sampler`` of every seed at once: row s from ``gens[s]`` on ``bases[s]``."""
+    return lambda b, n, q: sample_prompts_stacked(task, bases, b, n, q, gens)
 
 
 def _krr_errors(
@@ -106,35 +124,94 @@ def icl_sweep_shifted_subspace(family: SingleIndexFamily, seed: int, tier: Tier)
     return _icl_sweep(family, seed, tier, shift_subspace=True)
 
 
+class _IclRow:
+    """One seed's measurement of ``_icl_sweep``, filled arm by arm (``lo``, then ``hi``)."""
+
+    def __init__(self) -> None:
+        self.out: dict[str, float] = {}
+        self.series: dict[str, Curve] = {}
+        self.censored, self.drift = 0.0, -math.inf
+
+    def read(
+        self,
+        tag: str,
+        task: SingleIndexTask,
+        model: FeatureLinearAttention,
+        losses: list[float],
+        basis: torch.Tensor,
+        gen: torch.Generator,
+        tier: Tier,
+        shift_subspace: bool,
+    ) -> None:
+        """After the pretraining of arm ``tag``: the ICL curve (and at ``hi`` the KRR baseline)."""
+        tasks = tier.pick(smoke=100, default=1000)
+        grid = tier.pick(smoke=ICL_GRID[::2], default=ICL_GRID)
+        self.drift = max(self.drift, _late_drift(losses))
+        if shift_subspace:  # the in-context tasks come from another random r-dim subspace
+            basis = random_subspace(task.dim, task.rank, gen)
+        errors = [icl_error(model, sample_prompts(task, basis, tasks, n, 8, gen)) for n in grid]
+        n_icl, cut = length_to_reach(grid, errors, EPS)
+        self.censored += cut
+        self.series[f"err_icl_{tag}"] = Curve.of(grid, errors)
+        self.out[f"n_icl_{tag}"] = n_icl
+        self.out[f"err64_{tag}"] = errors[grid.index(64)]
+        self.out[f"d_{tag}"] = float(task.dim)
+        if tag == "hi":  # the prompt-only baseline on the same prompt lengths, censored at the grid top
+            krr = _krr_errors(task, basis, grid, tasks // 5, gen)
+            self.out["n_krr_hi"] = length_to_reach(grid, krr, EPS)[0]
+
+    def measurement(self) -> Measurement:
+        scalars = {**self.out, "icl_censored": self.censored, "loss_drift": self.drift}
+        return Measurement.one(series=self.series, scalars=scalars)
+
+
+def _pretrain_config(tier: Tier) -> PretrainConfig:
+    return PretrainConfig(steps=tier.pick(smoke=60, default=600))
+
+
 def _icl_sweep(
     family: SingleIndexFamily, seed: int, tier: Tier, *, shift_subspace: bool = False
 ) -> Measurement:
-    steps = tier.pick(smoke=60, default=600)
-    tasks = tier.pick(smoke=100, default=1000)
-    grid = tier.pick(smoke=ICL_GRID[::2], default=ICL_GRID)
     gen = torch.Generator().manual_seed(seed)
-    out: dict[str, float] = {}
-    series: dict[str, Curve] = {}
-    censored, drift = 0.0, -math.inf
+    row = _IclRow()
     for tag, d in (("lo", family.dims[0]), ("hi", family.dims[-1])):
         task = family.at(d)
         basis = random_subspace(d, task.rank, gen)
         model = FeatureLinearAttention(FeatureAttentionConfig(dim=d, width=WIDTH), gen)
-        losses = pretrain(model, _sampler(task, basis, gen), PretrainConfig(steps=steps))
-        drift = max(drift, _late_drift(losses))
-        if shift_subspace:  # the in-context tasks come from another random r-dim subspace
-            basis = random_subspace(d, task.rank, gen)
-        errors = [icl_error(model, sample_prompts(task, basis, tasks, n, 8, gen)) for n in grid]
-        n_icl, cut = length_to_reach(grid, errors, EPS)
-        censored += cut
-        series[f"err_icl_{tag}"] = Curve.of(grid, errors)
-        out[f"n_icl_{tag}"] = n_icl
-        out[f"err64_{tag}"] = errors[grid.index(64)]
-        out[f"d_{tag}"] = float(d)
-        if tag == "hi":  # the prompt-only baseline on the same prompt lengths, censored at the grid top
-            krr = _krr_errors(task, basis, grid, tasks // 5, gen)
-            out["n_krr_hi"] = length_to_reach(grid, krr, EPS)[0]
-    return Measurement.one(series=series, scalars={**out, "icl_censored": censored, "loss_drift": drift})
+        losses = pretrain(model, _sampler(task, basis, gen), _pretrain_config(tier))
+        row.read(tag, task, model, losses, basis, gen, tier, shift_subspace)
+    return row.measurement()
+
+
+def icl_sweep_batched(family: SingleIndexFamily, seeds: Sequence[int], tier: Tier) -> list[Measurement]:
+    """:func:`icl_sweep` of several seeds, each arm's pretrainings as one stacked model."""
+    return _icl_sweep_batched(family, seeds, tier)
+
+
+def icl_sweep_shifted_subspace_batched(
+    family: SingleIndexFamily, seeds: Sequence[int], tier: Tier
+) -> list[Measurement]:
+    """:func:`icl_sweep_shifted_subspace` of several seeds, each arm's pretrainings stacked."""
+    return _icl_sweep_batched(family, seeds, tier, shift_subspace=True)
+
+
+def _icl_sweep_batched(
+    family: SingleIndexFamily, seeds: Sequence[int], tier: Tier, *, shift_subspace: bool = False
+) -> list[Measurement]:
+    """``_icl_sweep`` per seed, every generator drawing in the unbatched order; only the pretraining
+    of one arm (one d) runs for all seeds at once (:func:`pretrain_batched`)."""
+    gens = [torch.Generator().manual_seed(seed) for seed in seeds]
+    rows = [_IclRow() for _ in seeds]
+    for tag, d in (("lo", family.dims[0]), ("hi", family.dims[-1])):
+        task = family.at(d)
+        bases, models = [], []
+        for gen in gens:
+            bases.append(random_subspace(d, task.rank, gen))
+            models.append(FeatureLinearAttention(FeatureAttentionConfig(dim=d, width=WIDTH), gen))
+        losses = pretrain_batched(models, _stacked_sampler(task, bases, gens), _pretrain_config(tier))
+        for row, model, loss, basis, gen in zip(rows, models, losses, bases, gens, strict=True):
+            row.read(tag, task, model, loss, basis, gen, tier, shift_subspace)
+    return [row.measurement() for row in rows]
 
 
 def krr_sweep(family: SingleIndexFamily, seed: int, tier: Tier) -> Measurement:
@@ -182,26 +259,82 @@ def prior_contrast_same_prior(contrast: PriorContrast, seed: int, tier: Tier) ->
     return _prior_contrast(contrast, seed, tier, contrast.low())
 
 
-def _prior_contrast(contrast: PriorContrast, seed: int, tier: Tier, second: SingleIndexTask) -> Measurement:
-    steps = tier.pick(smoke=60, default=600)
+def _contrast_arms(
+    contrast: PriorContrast, second: SingleIndexTask
+) -> tuple[tuple[str, SingleIndexTask], ...]:
+    return (("low", contrast.low()), ("full", second))
+
+
+def _read_contrast_arm(
+    out: dict[str, float],
+    series: dict[str, Curve],
+    tag: str,
+    task: SingleIndexTask,
+    model: FeatureLinearAttention,
+    losses: list[float],
+    basis: torch.Tensor,
+    gen: torch.Generator,
+    tier: Tier,
+) -> float:
+    """After the pretraining of arm ``tag``: its ICL curve into ``series``/``out``; returns its drift."""
     tasks = tier.pick(smoke=100, default=1000)
     grid = tier.pick(smoke=ICL_GRID[::2], default=ICL_GRID)
+    errors = [icl_error(model, sample_prompts(task, basis, tasks, n, 8, gen)) for n in grid]
+    series[f"err_icl_{tag}"] = Curve.of(grid, errors)
+    out[f"err64_{tag}"] = errors[grid.index(64)]
+    out[f"err_last_{tag}"] = errors[-1]
+    out[f"pre_loss_{tag}"] = float(np.mean(losses[-max(1, len(losses) // 10) :]))
+    if tag == "full":  # the prompt-only baseline at the same prompt length, for reference
+        x, y, xq, fq = sample_prompts(task, basis, tasks // 5, 64, 4, gen)
+        krr = krr_loo_predict(x, y, xq, link_degree(task.link))
+        out["err64_krr_full"] = float(((krr - fq) ** 2).mean())
+    return _late_drift(losses)
+
+
+def _prior_contrast(contrast: PriorContrast, seed: int, tier: Tier, second: SingleIndexTask) -> Measurement:
     gen = torch.Generator().manual_seed(seed)
     out: dict[str, float] = {"d": float(contrast.dim)}
     series: dict[str, Curve] = {}
     drift = -math.inf
-    for tag, task in (("low", contrast.low()), ("full", second)):
+    for tag, task in _contrast_arms(contrast, second):
         basis = random_subspace(task.dim, task.rank, gen)
         model = FeatureLinearAttention(FeatureAttentionConfig(dim=task.dim, width=WIDTH), gen)
-        losses = pretrain(model, _sampler(task, basis, gen), PretrainConfig(steps=steps))
-        drift = max(drift, _late_drift(losses))
-        errors = [icl_error(model, sample_prompts(task, basis, tasks, n, 8, gen)) for n in grid]
-        series[f"err_icl_{tag}"] = Curve.of(grid, errors)
-        out[f"err64_{tag}"] = errors[grid.index(64)]
-        out[f"err_last_{tag}"] = errors[-1]
-        out[f"pre_loss_{tag}"] = float(np.mean(losses[-max(1, len(losses) // 10) :]))
-        if tag == "full":  # the prompt-only baseline at the same prompt length, for reference
-            x, y, xq, fq = sample_prompts(task, basis, tasks // 5, 64, 4, gen)
-            krr = krr_loo_predict(x, y, xq, link_degree(task.link))
-            out["err64_krr_full"] = float(((krr - fq) ** 2).mean())
+        losses = pretrain(model, _sampler(task, basis, gen), _pretrain_config(tier))
+        drift = max(drift, _read_contrast_arm(out, series, tag, task, model, losses, basis, gen, tier))
     return Measurement.one(series=series, scalars={**out, "loss_drift": drift})
+
+
+def prior_contrast_batched(contrast: PriorContrast, seeds: Sequence[int], tier: Tier) -> list[Measurement]:
+    """:func:`prior_contrast` of several seeds, each arm's pretrainings as one stacked model."""
+    return _prior_contrast_batched(contrast, seeds, tier, contrast.full())
+
+
+def prior_contrast_same_prior_batched(
+    contrast: PriorContrast, seeds: Sequence[int], tier: Tier
+) -> list[Measurement]:
+    """:func:`prior_contrast_same_prior` of several seeds, each arm's pretrainings stacked."""
+    return _prior_contrast_batched(contrast, seeds, tier, contrast.low())
+
+
+def _prior_contrast_batched(
+    contrast: PriorContrast, seeds: Sequence[int], tier: Tier, second: SingleIndexTask
+) -> list[Measurement]:
+    """``_prior_contrast`` per seed, every generator drawing in the unbatched order; only the
+    pretraining of one arm runs for all seeds at once (:func:`pretrain_batched`)."""
+    gens = [torch.Generator().manual_seed(seed) for seed in seeds]
+    outs: list[dict[str, float]] = [{"d": float(contrast.dim)} for _ in seeds]
+    series: list[dict[str, Curve]] = [{} for _ in seeds]
+    drifts = [-math.inf for _ in seeds]
+    for tag, task in _contrast_arms(contrast, second):
+        bases, models = [], []
+        for gen in gens:
+            bases.append(random_subspace(task.dim, task.rank, gen))
+            models.append(FeatureLinearAttention(FeatureAttentionConfig(dim=task.dim, width=WIDTH), gen))
+        losses = pretrain_batched(models, _stacked_sampler(task, bases, gens), _pretrain_config(tier))
+        for i, (model, loss, basis, gen) in enumerate(zip(models, losses, bases, gens, strict=True)):
+            drift = _read_contrast_arm(outs[i], series[i], tag, task, model, loss, basis, gen, tier)
+            drifts[i] = max(drifts[i], drift)
+    return [
+        Measurement.one(series=ser, scalars={**out, "loss_drift": drift})
+        for out, ser, drift in zip(outs, series, drifts, strict=True)
+    ]

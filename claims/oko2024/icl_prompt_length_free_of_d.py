@@ -59,7 +59,12 @@ from tasks.single_index_prompts import single_index_families
 from theorycheck import Claim, Control, Inequality, Mutant, Threshold, reference
 
 from . import PAPER
-from ._experiment import icl_sweep, icl_sweep_shifted_subspace
+from ._experiment import (
+    icl_sweep,
+    icl_sweep_batched,
+    icl_sweep_shifted_subspace,
+    icl_sweep_shifted_subspace_batched,
+)
 
 n_lo, n_hi, d_lo, d_hi, n_krr = sp.symbols("n_icl_lo n_icl_hi d_lo d_hi n_krr_hi", positive=True)
 c = sp.Symbol("c", positive=True)
@@ -73,6 +78,7 @@ CLAIM = Claim(
     "0.35 grows with d with elasticity below 0.35 (the theorem: not at all).",
     instances=single_index_families(min_base=6, max_base=8, ratio=4, points=2, max_rank=2, links=("he2",)),
     experiment=icl_sweep,
+    batched_experiment=icl_sweep_batched,
     prediction=Inequality(sp.Min(c * SPAN - GROWTH, sp.log(64 / n_lo)) >= 0, constants={c: 0.35}),
     mutants=[
         Mutant(
@@ -107,6 +113,7 @@ CLAIM = Claim(
         Control(
             "shifted_subspace",
             icl_sweep_shifted_subspace,
+            batched_experiment=icl_sweep_shifted_subspace_batched,
             why="the low-dimensional task prior is the premise: pretrained on S and prompted with tasks "
             "from another subspace S', the features carry the wrong subspace and the in-context "
             "problem is d-dimensional again",

@@ -41,7 +41,12 @@ from tasks.single_index_prompts import prior_contrasts
 from theorycheck import Claim, Comparison, Control, Inequality, Mutant, Threshold, reference
 
 from . import PAPER
-from ._experiment import prior_contrast, prior_contrast_same_prior
+from ._experiment import (
+    prior_contrast,
+    prior_contrast_batched,
+    prior_contrast_same_prior,
+    prior_contrast_same_prior_batched,
+)
 
 err_full, err_low = sp.symbols("err64_full err64_low", positive=True)
 slack = sp.Symbol("slack", positive=True)
@@ -53,6 +58,7 @@ CLAIM = Claim(
     "in-context error at prompt length 64 exceeds its error under a rank-2 prior by at least 0.3.",
     instances=prior_contrasts(min_dim=8, max_dim=16, min_rank=2, max_rank=2, links=("he2",)),
     experiment=prior_contrast,
+    batched_experiment=prior_contrast_batched,
     prediction=Comparison(err_full, err_low, ">=", margin=0.3),
     mutants=[
         Mutant(
@@ -66,6 +72,7 @@ CLAIM = Claim(
         Control(
             "same_prior_both_arms",
             prior_contrast_same_prior,
+            batched_experiment=prior_contrast_same_prior_batched,
             why="the contrast of priors is the premise; two arms under the same rank-2 prior differ only "
             "by the seed",
         )

@@ -18,6 +18,7 @@ from tasks.single_index_prompts import (
     random_subspace,
     sample_indices,
     sample_prompts,
+    sample_prompts_stacked,
     single_index_families,
     single_index_tasks,
 )
@@ -124,3 +125,21 @@ def test_invalid_contrast_raises() -> None:
         PriorContrast(dim=4, rank=4, link="he2")
     with pytest.raises(ValueError):
         PriorContrast(dim=4, rank=2, link="he5")
+
+
+@pytest.mark.parametrize(("link", "noise"), [("he2", 0.0), ("he2+he3", 0.2)])
+def test_stacked_prompts_are_each_generators_own_draws(link: str, noise: float) -> None:
+    """Oracle: row s of the stacked sampler is sample_prompts on generator s, and each generator ends
+    in the same state (so every later draw of that seed is the unbatched one)."""
+    task = SingleIndexTask(dim=7, rank=2, link=link, noise=noise)
+    seeds = (0, 3, 9)
+    bases = [random_subspace(7, 2, torch.Generator().manual_seed(100 + s)) for s in seeds]
+    alone_gens = [torch.Generator().manual_seed(s) for s in seeds]
+    alone = [sample_prompts(task, u, 5, 6, 3, g) for u, g in zip(bases, alone_gens, strict=True)]
+    gens = [torch.Generator().manual_seed(s) for s in seeds]
+    stacked = sample_prompts_stacked(task, bases, 5, 6, 3, gens)
+    for k, row in enumerate(alone):
+        for part, ref in zip(stacked, row, strict=True):
+            assert part.shape[1:] == ref.shape and torch.allclose(part[k], ref, rtol=1e-5, atol=1e-6)
+    for g, h in zip(gens, alone_gens, strict=True):
+        assert torch.equal(g.get_state(), h.get_state())
