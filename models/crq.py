@@ -198,7 +198,7 @@ def train_classifiers_batched(
     names = [k for k, _ in models[0].named_parameters()]
     own = [dict(m.named_parameters()) for m in models]
     stacked = {k: torch.stack([p[k].detach() for p in own]).requires_grad_() for k in names}
-    gru = nn.GRU(n * cfg.embed, n * h, batch_first=True)
+    gru = nn.GRU(n * cfg.embed, n * h, batch_first=True, device="meta")  # a shape only: draws nothing
     eye = torch.eye(n)
 
     def block_diag(w: torch.Tensor) -> torch.Tensor:  # (S, 3h, in) -> (3 S h, S in), gate-major rows
