@@ -145,12 +145,18 @@ def _gru_sampler(shape: TreeShape, order: tuple[int, ...], rng: np.random.Genera
     return sample
 
 
+_HELD_OUT = 4000
+
+
 def _gru_arm(
-    scalars: dict[str, float], name: str, model: GRUClassifier, sample: Sampler, losses: list[float]
+    scalars: dict[str, float],
+    name: str,
+    model: GRUClassifier,
+    held_out: tuple[torch.Tensor, torch.Tensor],
+    losses: list[float],
 ) -> None:
-    """Held-out accuracy on 4000 fresh formulas and the mean of the last 20 training losses."""
-    x, y = sample(4000)
-    scalars[f"acc_{name}"] = accuracy(model, x, y)
+    """Held-out accuracy on fresh formulas and the mean of the last 20 training losses."""
+    scalars[f"acc_{name}"] = accuracy(model, *held_out)
     scalars[f"loss_{name}"] = float(np.mean(losses[-20:]))
 
 
@@ -185,25 +191,57 @@ def gru_orders(case: GRUCase, seed: int, tier: Tier) -> Measurement:
         gen = torch.Generator().manual_seed(seed)  # same initialisation for both orders
         model = GRUClassifier(GRUConfig(vocab=4, hidden=case.hidden), generator=gen)
         losses = train_classifier(model, sample, config)
-        _gru_arm(scalars, name, model, sample, losses)
+        _gru_arm(scalars, name, model, sample(_HELD_OUT), losses)
     return _gru_row(scalars, case, shape, rng)
 
 
 def gru_orders_seeds(case: GRUCase, seeds: Sequence[int], tier: Tier) -> list[Measurement]:
-    """``gru_orders`` for several seeds: per order, the seeds' GRUs trained as one batched model
-    (``train_classifiers_batched``), each seed's init and formulas from its own generators."""
+    """``gru_orders`` for several seeds: the GRUs of every seed and both orders trained as one batched
+    model (``train_classifiers_batched``). Each seed's formulas are drawn first from its own generator,
+    in ``gru_orders``' order (per order: the training batches, then the held-out set; then the
+    shortcut's set), and each seed's GRUs start from its own initialisation."""
     shape = complete_tree(case.formulas.depth)
     config = _gru_config(tier)
     rngs = [np.random.default_rng(seed) for seed in seeds]
+    arms = _gru_orders_of(shape)
+    runs = [  # (seed index, order, its training batches and held-out set)
+        (i, name, _drawn(_gru_sampler(shape, order, rng), config))
+        for i, rng in enumerate(rngs)
+        for name, order in arms
+    ]
+    models = [
+        GRUClassifier(
+            GRUConfig(vocab=4, hidden=case.hidden), generator=torch.Generator().manual_seed(seeds[i])
+        )
+        for i, _, _ in runs
+    ]
+    logs = train_classifiers_batched(models, [_replay(batches) for _, _, (batches, _) in runs], config)
     scalars: list[dict[str, float]] = [{} for _ in seeds]
-    for name, order in _gru_orders_of(shape):
-        samples = [_gru_sampler(shape, order, rng) for rng in rngs]
-        gens = [torch.Generator().manual_seed(seed) for seed in seeds]
-        models = [GRUClassifier(GRUConfig(vocab=4, hidden=case.hidden), generator=gen) for gen in gens]
-        logs = train_classifiers_batched(models, samples, config)
-        for row, model, sample, losses in zip(scalars, models, samples, logs, strict=True):
-            _gru_arm(row, name, model, sample, losses)
+    for (i, name, (_, held_out)), model, losses in zip(runs, models, logs, strict=True):
+        _gru_arm(scalars[i], name, model, held_out, losses)
     return [_gru_row(row, case, shape, rng) for row, rng in zip(scalars, rngs, strict=True)]
+
+
+Batch = tuple[torch.Tensor, torch.Tensor]
+
+
+def _drawn(sample: Sampler, config: TrainConfig) -> tuple[list[Batch], Batch]:
+    """The training batches ``train_classifier`` would draw from ``sample``, then the held-out set."""
+    batches = [sample(config.batch) for _ in range(config.steps)]
+    return batches, sample(_HELD_OUT)
+
+
+def _replay(batches: list[Batch]) -> Sampler:
+    """A sampler that hands out ``batches`` in order."""
+    queue = iter(batches)
+
+    def sample(n: int) -> Batch:
+        x, y = next(queue)
+        if len(y) != n:
+            raise ValueError(f"replayed a batch of {len(y)}, asked for {n}")
+        return x, y
+
+    return sample
 
 
 # --------------------------------------------------------------------------- chain of thought

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 import torch
 
 from models.crq import (
@@ -59,7 +60,8 @@ def _sampler(seed: int) -> Sampler:
     return sample
 
 
-def test_batched_training_equals_per_seed_training() -> None:
+@pytest.mark.parametrize("max_units", [128, 6])  # one group of 3; groups of 2 and 1
+def test_batched_training_equals_per_seed_training(max_units: int) -> None:
     """train_classifiers_batched over 3 seeds: each seed's weights and losses are train_classifier's
     up to float rounding, and every seed draws its batches from its own sampler."""
     config = TrainConfig(steps=30, batch=16, lr=1e-2)
@@ -69,7 +71,7 @@ def test_batched_training_equals_per_seed_training() -> None:
     single_losses = [train_classifier(m, _sampler(s), config) for m, s in zip(singles, seeds, strict=True)]
     batched = [GRUClassifier(gru, generator=torch.Generator().manual_seed(s)) for s in seeds]
     before = [p.detach().clone() for p in batched[1].parameters()]
-    logs = train_classifiers_batched(batched, [_sampler(s) for s in seeds], config)
+    logs = train_classifiers_batched(batched, [_sampler(s) for s in seeds], config, max_units=max_units)
     assert len(logs) == 3 and all(len(log) == 30 for log in logs)
     assert any(not torch.equal(a, b) for a, b in zip(before, batched[1].parameters(), strict=True))
     for one, many, loss_one, loss_many in zip(singles, batched, single_losses, logs, strict=True):
