@@ -118,7 +118,7 @@ def gru_orders_wide(case: GRUCase, seed: int, tier: Tier) -> Measurement:
 
 
 def gru_orders_wide_seeds(case: GRUCase, seeds: Sequence[int], tier: Tier) -> list[Measurement]:
-    """``gru_orders_wide`` for several seeds, each order's GRUs trained as one batched model."""
+    """``gru_orders_wide`` for several seeds, trained batched as ``gru_orders_seeds`` trains them."""
     return gru_orders_seeds(_wide(case), seeds, tier)
 
 
