@@ -12,12 +12,13 @@ Two models:
   bottom row, so a too-small capacity gives wrong answers.
 * :class:`GRUClassifier`, a trained one-layer GRU with a linear readout of the
   last hidden state, and :func:`train_classifier`, an Adam loop on fresh
-  minibatches drawn by a caller-supplied sampler.
+  minibatches drawn by a caller-supplied sampler;
+  :func:`train_classifiers_batched` trains several seeds' GRUs as one.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import torch
@@ -27,11 +28,13 @@ from torch.nn import functional as F
 __all__ = [
     "GRUClassifier",
     "GRUConfig",
+    "Sampler",
     "StackRNN",
     "StackRNNConfig",
     "TrainConfig",
     "accuracy",
     "train_classifier",
+    "train_classifiers_batched",
 ]
 
 
@@ -170,3 +173,81 @@ def accuracy(model: nn.Module, tokens: torch.Tensor, labels: torch.Tensor) -> fl
     """Fraction of ``tokens`` whose argmax logit is the label."""
     with torch.no_grad():
         return float((model(tokens).argmax(-1) == labels).float().mean())
+
+
+def train_classifiers_batched(
+    models: Sequence[GRUClassifier], samples: Sequence[Sampler], config: TrainConfig, *, max_units: int = 128
+) -> list[list[float]]:
+    """``train_classifier`` for S seeds at once: ``models[s]`` on ``samples[s]``'s batches, one loss log each.
+
+    The GRUs run as one GRU of S * hidden units whose weight matrices are
+    block diagonal (seed s's units read only seed s's embedded tokens and
+    hidden units; the off-diagonal blocks are built as exact zeros, so no
+    gradient reaches them). Each step draws every seed's batch from its own
+    sampler (the samplers must not share a generator), and Adam (elementwise)
+    steps the stacked parameters on the sum of the S mean losses, so each
+    seed's run is ``train_classifier``'s up to floating-point reduction order.
+    The block-diagonal products cost S**2, so the models train in groups of at
+    most ``max_units`` hidden units in all (measured on one CPU thread: 16
+    GRUs of 5 units at once beat two groups of 8; 8 GRUs of 16 units beat 16).
+    The trained parameters are copied back into ``models``.
+    """
+    if not (len(models) == len(samples) > 0):
+        raise ValueError(f"need one sampler per model ({len(models)}, {len(samples)})")
+    cfg = models[0].config
+    if any(m.config != cfg for m in models):
+        raise ValueError("the models must share one GRUConfig")
+    size = max(1, max_units // cfg.hidden)
+    losses: list[list[float]] = []
+    for start in range(0, len(models), size):
+        losses += _train_block_diagonal(models[start : start + size], samples[start : start + size], config)
+    return losses
+
+
+def _train_block_diagonal(
+    models: Sequence[GRUClassifier], samples: Sequence[Sampler], config: TrainConfig
+) -> list[list[float]]:
+    """One group of :func:`train_classifiers_batched`: the models as one block-diagonal GRU."""
+    cfg = models[0].config
+    n, h = len(models), cfg.hidden
+    names = [k for k, _ in models[0].named_parameters()]
+    own = [dict(m.named_parameters()) for m in models]
+    stacked = {k: torch.stack([p[k].detach() for p in own]).requires_grad_() for k in names}
+    gru = nn.GRU(n * cfg.embed, n * h, batch_first=True, device="meta")  # a shape only: draws nothing
+    eye = torch.eye(n)
+
+    def block_diag(w: torch.Tensor) -> torch.Tensor:  # (S, 3h, in) -> (3 S h, S in), gate-major rows
+        full = torch.einsum("sgij,st->gsitj", w.view(n, 3, h, -1), eye)
+        return full.reshape(3 * n * h, -1)
+
+    def gate_major(b: torch.Tensor) -> torch.Tensor:  # (S, 3h) -> (3 S h)
+        return b.view(n, 3, h).transpose(0, 1).reshape(-1)
+
+    opt = torch.optim.Adam(stacked.values(), lr=config.lr)
+    losses: list[list[float]] = [[] for _ in models]
+    for _ in range(config.steps):
+        batches = [sample(config.batch) for sample in samples]
+        x = torch.stack([b[0] for b in batches])  # (S, B, T)
+        y = torch.stack([b[1] for b in batches])  # (S, B)
+        emb = stacked["emb.weight"][torch.arange(n)[:, None, None], x]  # (S, B, T, embed)
+        inputs = emb.permute(1, 2, 0, 3).reshape(x.shape[1], x.shape[2], -1)  # (B, T, S * embed)
+        weights = {
+            "weight_ih_l0": block_diag(stacked["gru.weight_ih_l0"]),
+            "weight_hh_l0": block_diag(stacked["gru.weight_hh_l0"]),
+            "bias_ih_l0": gate_major(stacked["gru.bias_ih_l0"]),
+            "bias_hh_l0": gate_major(stacked["gru.bias_hh_l0"]),
+        }
+        out, _ = torch.func.functional_call(gru, weights, (inputs,))
+        last = out[:, -1].view(-1, n, h)  # (B, S, h)
+        logits = torch.einsum("bsh,sch->sbc", last, stacked["head.weight"]) + stacked["head.bias"][:, None]
+        loss = torch.stack([F.cross_entropy(logits[s], y[s]) for s in range(n)])  # (S,)
+        opt.zero_grad(set_to_none=True)
+        loss.sum().backward()
+        opt.step()
+        for log, value in zip(losses, loss.tolist(), strict=True):
+            log.append(value)
+    with torch.no_grad():
+        for s, p in enumerate(own):
+            for k in names:
+                p[k].copy_(stacked[k][s])
+    return losses

@@ -8,6 +8,7 @@ every random draw comes from ``np.random.default_rng(seed)`` or a
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,11 +21,13 @@ from torch.nn import functional as F
 from models.crq import (
     GRUClassifier,
     GRUConfig,
+    Sampler,
     StackRNN,
     StackRNNConfig,
     TrainConfig,
     accuracy,
     train_classifier,
+    train_classifiers_batched,
 )
 from models.transformer import TinyCausalTransformer, TransformerConfig
 from tasks.crq import (
@@ -111,8 +114,65 @@ def gru_cases(*, min_depth: int = 3, max_depth: int = 3) -> st.SearchStrategy[GR
 
 def gru_orders_wide(case: GRUCase, seed: int, tier: Tier) -> Measurement:
     """Control: the same comparison with h = 2**(D+1) units, room for every operator bit of BFS order."""
-    wide = GRUCase(formulas=case.formulas, hidden=2 ** (case.formulas.depth + 1))
-    return gru_orders(wide, seed, tier)
+    return gru_orders(_wide(case), seed, tier)
+
+
+def gru_orders_wide_seeds(case: GRUCase, seeds: Sequence[int], tier: Tier) -> list[Measurement]:
+    """``gru_orders_wide`` for several seeds, trained batched as ``gru_orders_seeds`` trains them."""
+    return gru_orders_seeds(_wide(case), seeds, tier)
+
+
+def _wide(case: GRUCase) -> GRUCase:
+    return GRUCase(formulas=case.formulas, hidden=2 ** (case.formulas.depth + 1))
+
+
+def _gru_orders_of(shape: TreeShape) -> tuple[tuple[str, tuple[int, ...]], ...]:
+    return (("post", post_order(shape, heavy_first=True)), ("bfs", bfs_order(shape)))
+
+
+def _gru_config(tier: Tier) -> TrainConfig:
+    return TrainConfig(steps=tier.pick(smoke=150, default=400), batch=128, lr=1e-2)
+
+
+def _gru_sampler(shape: TreeShape, order: tuple[int, ...], rng: np.random.Generator) -> Sampler:
+    """Fresh Boolean formulas from ``rng``, serialised in ``order``, and their values."""
+
+    def sample(n: int) -> tuple[torch.Tensor, torch.Tensor]:
+        lab = sample_boolean_labels(shape, n, rng)
+        y = (evaluate_boolean(shape, lab) > 0).astype(np.int64)
+        return torch.as_tensor(boolean_tokens(shape, lab, order)), torch.as_tensor(y)
+
+    return sample
+
+
+_HELD_OUT = 4000
+
+
+def _gru_arm(
+    scalars: dict[str, float],
+    name: str,
+    model: GRUClassifier,
+    held_out: tuple[torch.Tensor, torch.Tensor],
+    losses: list[float],
+) -> None:
+    """Held-out accuracy on fresh formulas and the mean of the last 20 training losses."""
+    scalars[f"acc_{name}"] = accuracy(model, *held_out)
+    scalars[f"loss_{name}"] = float(np.mean(losses[-20:]))
+
+
+def _gru_row(
+    scalars: dict[str, float], case: GRUCase, shape: TreeShape, rng: np.random.Generator
+) -> Measurement:
+    """The shortcut baseline (drawn after both arms) and the sizes."""
+    task = case.formulas
+    lab = sample_boolean_labels(shape, 4000, rng)
+    root_op = lab[:, 0] > 0  # guess OR -> true, AND -> false: the best rule that reads only the root label
+    scalars["acc_root_only"] = float(np.mean(root_op == (evaluate_boolean(shape, lab) > 0)))
+    scalars["bfs_over_shortcut"] = scalars["acc_bfs"] - scalars["acc_root_only"]
+    scalars["hidden"] = float(case.hidden)
+    scalars["post_stack_bits"] = float(task.depth + 1)
+    scalars["bfs_operator_bits"] = float(2**task.depth - 1)
+    return Measurement.one(scalars=scalars)
 
 
 def gru_orders(case: GRUCase, seed: int, tier: Tier) -> Measurement:
@@ -122,32 +182,66 @@ def gru_orders(case: GRUCase, seed: int, tier: Tier) -> Measurement:
     orders; accuracies on 4000 fresh formulas. ``acc_root_only`` is the best
     rule that reads only the root operator (OR -> true), the shortcut level.
     """
-    task, hidden = case.formulas, case.hidden
-    shape = complete_tree(task.depth)
-    config = TrainConfig(steps=tier.pick(smoke=150, default=400), batch=128, lr=1e-2)
+    shape = complete_tree(case.formulas.depth)
+    config = _gru_config(tier)
     rng = np.random.default_rng(seed)
     scalars: dict[str, float] = {}
-    for name, order in (("post", post_order(shape, heavy_first=True)), ("bfs", bfs_order(shape))):
-
-        def sample(n: int, order: tuple[int, ...] = order) -> tuple[torch.Tensor, torch.Tensor]:
-            lab = sample_boolean_labels(shape, n, rng)
-            y = (evaluate_boolean(shape, lab) > 0).astype(np.int64)
-            return torch.as_tensor(boolean_tokens(shape, lab, order)), torch.as_tensor(y)
-
+    for name, order in _gru_orders_of(shape):
+        sample = _gru_sampler(shape, order, rng)
         gen = torch.Generator().manual_seed(seed)  # same initialisation for both orders
-        model = GRUClassifier(GRUConfig(vocab=4, hidden=hidden), generator=gen)
+        model = GRUClassifier(GRUConfig(vocab=4, hidden=case.hidden), generator=gen)
         losses = train_classifier(model, sample, config)
-        x, y = sample(4000)
-        scalars[f"acc_{name}"] = accuracy(model, x, y)
-        scalars[f"loss_{name}"] = float(np.mean(losses[-20:]))
-    lab = sample_boolean_labels(shape, 4000, rng)
-    root_op = lab[:, 0] > 0  # guess OR -> true, AND -> false: the best rule that reads only the root label
-    scalars["acc_root_only"] = float(np.mean(root_op == (evaluate_boolean(shape, lab) > 0)))
-    scalars["bfs_over_shortcut"] = scalars["acc_bfs"] - scalars["acc_root_only"]
-    scalars["hidden"] = float(hidden)
-    scalars["post_stack_bits"] = float(task.depth + 1)
-    scalars["bfs_operator_bits"] = float(2**task.depth - 1)
-    return Measurement.one(scalars=scalars)
+        _gru_arm(scalars, name, model, sample(_HELD_OUT), losses)
+    return _gru_row(scalars, case, shape, rng)
+
+
+def gru_orders_seeds(case: GRUCase, seeds: Sequence[int], tier: Tier) -> list[Measurement]:
+    """``gru_orders`` for several seeds: the GRUs of every seed and both orders trained as one batched
+    model (``train_classifiers_batched``). Each seed's formulas are drawn first from its own generator,
+    in ``gru_orders``' order (per order: the training batches, then the held-out set; then the
+    shortcut's set), and each seed's GRUs start from its own initialisation."""
+    shape = complete_tree(case.formulas.depth)
+    config = _gru_config(tier)
+    rngs = [np.random.default_rng(seed) for seed in seeds]
+    arms = _gru_orders_of(shape)
+    runs = [  # (seed index, order, its training batches and held-out set)
+        (i, name, _drawn(_gru_sampler(shape, order, rng), config))
+        for i, rng in enumerate(rngs)
+        for name, order in arms
+    ]
+    models = [
+        GRUClassifier(
+            GRUConfig(vocab=4, hidden=case.hidden), generator=torch.Generator().manual_seed(seeds[i])
+        )
+        for i, _, _ in runs
+    ]
+    logs = train_classifiers_batched(models, [_replay(batches) for _, _, (batches, _) in runs], config)
+    scalars: list[dict[str, float]] = [{} for _ in seeds]
+    for (i, name, (_, held_out)), model, losses in zip(runs, models, logs, strict=True):
+        _gru_arm(scalars[i], name, model, held_out, losses)
+    return [_gru_row(row, case, shape, rng) for row, rng in zip(scalars, rngs, strict=True)]
+
+
+Batch = tuple[torch.Tensor, torch.Tensor]
+
+
+def _drawn(sample: Sampler, config: TrainConfig) -> tuple[list[Batch], Batch]:
+    """The training batches ``train_classifier`` would draw from ``sample``, then the held-out set."""
+    batches = [sample(config.batch) for _ in range(config.steps)]
+    return batches, sample(_HELD_OUT)
+
+
+def _replay(batches: list[Batch]) -> Sampler:
+    """A sampler that hands out ``batches`` in order."""
+    queue = iter(batches)
+
+    def sample(n: int) -> Batch:
+        x, y = next(queue)
+        if len(y) != n:
+            raise ValueError(f"replayed a batch of {len(y)}, asked for {n}")
+        return x, y
+
+    return sample
 
 
 # --------------------------------------------------------------------------- chain of thought

@@ -43,7 +43,7 @@ from __future__ import annotations
 from theorycheck import Claim, Comparison, Control, Mutant, Threshold, reference
 
 from . import PAPER
-from ._experiment import gru_cases, gru_orders, gru_orders_wide
+from ._experiment import gru_cases, gru_orders, gru_orders_seeds, gru_orders_wide, gru_orders_wide_seeds
 
 CLAIM = Claim(
     paper=PAPER,
@@ -54,6 +54,7 @@ CLAIM = Claim(
     ),
     instances=gru_cases(min_depth=3, max_depth=3),
     experiment=gru_orders,
+    batched_experiment=gru_orders_seeds,
     prediction=Comparison("acc_post", "acc_bfs", ">", margin=0.05),
     mutants=[
         Mutant(
@@ -79,6 +80,7 @@ CLAIM = Claim(
         Control(
             "wide_state",
             experiment=gru_orders_wide,
+            batched_experiment=gru_orders_wide_seeds,
             why="with h = 2**(D+1) units the BFS state can hold every pending operator",
         ),
     ],
