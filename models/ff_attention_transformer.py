@@ -17,14 +17,23 @@ from __future__ import annotations
 
 import copy
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import torch
 from torch import nn
 from torch.nn import functional as F
 
-__all__ = ["AdamConfig", "FFAttentionTransformer", "ModelConfig", "TrainLog", "train_adam", "truncated"]
+__all__ = [
+    "AdamConfig",
+    "FFAttentionTransformer",
+    "ModelConfig",
+    "TrainLog",
+    "stacked_logits",
+    "train_adam",
+    "train_adam_batched",
+    "truncated",
+]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -197,14 +206,8 @@ def train_adam(
     -> dict[str, float]`` is called (under no_grad) at step 0, every
     ``log_every`` steps, at each of ``log_steps``, and after the last step.
     """
-    opt: torch.optim.Optimizer
     trainable = [p for p in model.parameters() if p.requires_grad]  # frozen parameters stay put
-    if config.optimizer == "sgd":
-        opt = torch.optim.SGD(
-            trainable, lr=config.lr, momentum=config.momentum, weight_decay=config.weight_decay
-        )
-    else:
-        opt = torch.optim.Adam(trainable, lr=config.lr, weight_decay=config.weight_decay)
+    opt = _optimizer(trainable, config)
     log = TrainLog()
     extra = set(config.log_steps)
     for step in range(config.steps + 1):
@@ -220,3 +223,115 @@ def train_adam(
         opt.step()
         log.loss.append(float(loss.detach()))
     return log
+
+
+def _optimizer(params: Sequence[torch.Tensor], config: AdamConfig) -> torch.optim.Optimizer:
+    """The optimiser ``config`` names over ``params`` (elementwise updates: Adam, SGD with momentum)."""
+    if config.optimizer == "sgd":
+        return torch.optim.SGD(
+            list(params), lr=config.lr, momentum=config.momentum, weight_decay=config.weight_decay
+        )
+    return torch.optim.Adam(list(params), lr=config.lr, weight_decay=config.weight_decay)
+
+
+def stacked_logits(params: dict[str, torch.Tensor], config: ModelConfig, x: torch.Tensor) -> torch.Tensor:
+    """Last-position logits ``(S, B, V)`` of S models with stacked parameters on inputs ``x (S, B, T)``.
+
+    ``params`` maps each parameter name of :class:`FFAttentionTransformer`
+    to its S values stacked on a leading dimension; the forward pass is
+    ``model(x[s], last_only=True)`` of each seed, with every matrix product
+    a batched one (one per layer for all seeds).
+    """
+    seeds, batch, t = x.shape
+    d = config.d_model
+
+    def linear(h: torch.Tensor, name: str) -> torch.Tensor:  # h (S, ..., in) @ W[s]^T, W (S, out, in)
+        w = params[name]
+        return torch.bmm(h.reshape(seeds, -1, h.shape[-1]), w.transpose(1, 2)).reshape(*h.shape[:-1], -1)
+
+    def head(i: int, h: torch.Tensor, last_only: bool) -> torch.Tensor:  # h (S, B, T, d)
+        k, v = linear(h, f"heads.{i}.wk.weight"), linear(h, f"heads.{i}.wv.weight")
+        q = linear(h[:, :, -1:] if last_only else h, f"heads.{i}.wq.weight")
+        att = q @ k.transpose(-1, -2) / math.sqrt(d)  # (S, B, 1 or T, T)
+        if not last_only:
+            mask = torch.ones(t, t, dtype=torch.bool, device=h.device).tril()
+            att = att.masked_fill(~mask, float("-inf"))
+        return linear(att.softmax(dim=-1) @ v, f"heads.{i}.wo.weight")
+
+    def ff(i: int, h: torch.Tensor) -> torch.Tensor:
+        return linear(F.relu(linear(h, f"ffs.{i}.w1.weight")), f"ffs.{i}.w2.weight")
+
+    tok = params["tok.weight"]  # (S, V, d)
+    flat = x.reshape(seeds, batch * t, 1).expand(seeds, batch * t, d)
+    h = torch.gather(tok, 1, flat).reshape(seeds, batch, t, d) + params["pos"][:, None, :t]
+    h = h + head(0, h, last_only=False)
+    if 0 in config.ff_layers:
+        h = h + ff(0, h)
+    h = h[:, :, -1:] + head(1, h, last_only=True)
+    if 1 in config.ff_layers:
+        h = h + ff(1, h)
+    return linear(h, "unembed.weight")[:, :, 0]
+
+
+def train_adam_batched(
+    models: Sequence[FFAttentionTransformer],
+    draws: Sequence[Callable[[int], tuple[torch.Tensor, torch.Tensor]]],
+    probes: Sequence[Callable[[FFAttentionTransformer], dict[str, float]]],
+    config: AdamConfig,
+) -> list[TrainLog]:
+    """:func:`train_adam` for S seeds at once: ``models[s]`` on ``draws[s]``'s batches, one log each.
+
+    The S models (same config, same frozen parameters) train as one model
+    over stacked parameters (leading seed dimension, :func:`stacked_logits`)
+    with one optimiser on the sum of the S mean losses: Adam and SGD with
+    momentum and weight decay are elementwise, so seed s gets its own update.
+    Each step calls every seed's ``draw`` (each drawing from its own
+    generator, as in :func:`train_adam`). At the probed steps the current
+    parameters are copied into ``models`` and each seed's ``probe`` runs on
+    its own model; after training ``models`` hold the trained parameters.
+    Each seed's run is :func:`train_adam`'s up to floating-point reduction
+    order.
+    """
+    if not (len(models) == len(draws) == len(probes) > 0):
+        raise ValueError(
+            f"need one model, draw and probe per seed ({len(models)}, {len(draws)}, {len(probes)})"
+        )
+    base = models[0]
+    names = [name for name, _ in base.named_parameters()]
+    per_seed = [dict(m.named_parameters()) for m in models]
+    if any(m.config != base.config or list(p) != names for m, p in zip(models, per_seed, strict=True)):
+        raise ValueError("the models must share one config")
+    trainable = {name for name, p in per_seed[0].items() if p.requires_grad}
+    params = {
+        name: torch.stack([p[name].detach() for p in per_seed]).requires_grad_(name in trainable)
+        for name in names
+    }  # name -> (S, ...)
+    opt = _optimizer([params[name] for name in names if name in trainable], config)
+
+    def sync() -> None:  # the stacked parameters into the per-seed models
+        with torch.no_grad():
+            for s, p in enumerate(per_seed):
+                for name in names:
+                    p[name].copy_(params[name][s])
+
+    logs = [TrainLog() for _ in models]
+    extra = set(config.log_steps)
+    for step in range(config.steps + 1):
+        if step % config.log_every == 0 or step == config.steps or step in extra:
+            sync()
+            with torch.no_grad():
+                for model, probe, log in zip(models, probes, logs, strict=True):
+                    log.record(step, probe(model))
+        if step == config.steps:
+            break
+        batches = [draw(config.batch) for draw in draws]
+        x = torch.stack([b[0] for b in batches])  # (S, B, T)
+        y = torch.stack([b[1] for b in batches])  # (S, B)
+        logits = stacked_logits(params, base.config, x)  # (S, B, V)
+        losses = torch.stack([F.cross_entropy(logits[s], y[s]) for s in range(len(models))])
+        opt.zero_grad(set_to_none=True)
+        losses.sum().backward()
+        opt.step()
+        for log, loss in zip(logs, losses.detach().tolist(), strict=True):
+            log.loss.append(float(loss))
+    return logs

@@ -60,7 +60,12 @@ from tasks.bigram_recall import bigram_recalls
 from theorycheck import Claim, Comparison, Control, Mutant, Threshold, reference
 
 from . import PAPER
-from ._experiment import ff_both_layers_experiment, no_noise_experiment
+from ._experiment import (
+    ff_both_layers_experiment,
+    ff_both_layers_experiments,
+    no_noise_experiment,
+    no_noise_experiments,
+)
 
 alpha, p_tau_full, p_ybar_full, p_tau_noff, p_ybar_noff = sp.symbols(
     "alpha p_tau_full p_ybar_full p_tau_noff p_ybar_noff"
@@ -79,6 +84,7 @@ CLAIM = Claim(
     ),
     instances=bigram_recalls(min_vocab=32, max_vocab=48, min_seq_len=16, max_seq_len=24, min_alpha=0.2),
     experiment=ff_both_layers_experiment,
+    batched_experiment=ff_both_layers_experiments,  # the seeds of a look as one batched model
     prediction=Comparison("p_ybar_noff", "p_ybar_full", ">=", margin=0.05),
     mutants=[
         Mutant(
@@ -116,6 +122,7 @@ CLAIM = Claim(
         Control(
             "no_noise",
             no_noise_experiment,
+            batched_experiment=no_noise_experiments,
             why="the claim is about the FF storing the trigger -> noise association: trained without noise "
             "tokens there is none to store, so dropping the FF must not free mass for ybar",
         )

@@ -66,7 +66,12 @@ from tasks.bigram_recall import bigram_recalls
 from theorycheck import Claim, Control, Mutant, Threshold, reference
 
 from . import PAPER
-from ._experiment import ff_dynamics_experiment, no_ff_dynamics_experiment
+from ._experiment import (
+    ff_dynamics_experiment,
+    ff_dynamics_experiments,
+    no_ff_dynamics_experiment,
+    no_ff_dynamics_experiments,
+)
 
 alpha, p_ybar_full, t_tau_ff, t_tau_noff, t_ybar = sp.symbols("alpha p_ybar_full t_tau_ff t_tau_noff t_ybar")
 LOG_RATIO = sp.log(t_ybar / t_tau_ff, 2)
@@ -80,6 +85,7 @@ CLAIM = Claim(
     ),
     instances=bigram_recalls(min_vocab=32, max_vocab=48, min_seq_len=16, max_seq_len=24, min_alpha=0.2),
     experiment=ff_dynamics_experiment,
+    batched_experiment=ff_dynamics_experiments,  # the seeds of a look as one batched model
     prediction=Threshold(LOG_RATIO, ">=", 1.0),
     mutants=[
         Mutant(
@@ -105,6 +111,7 @@ CLAIM = Claim(
         Control(
             "no_ff",
             no_ff_dynamics_experiment,
+            batched_experiment=no_ff_dynamics_experiments,
             why="the claim is about the FF layer: with no FF block the association, if learned, sits in "
             "attention, whose gradient is as noisy as the recall's; t_tau_ff then times the whole model's "
             "p_tau",

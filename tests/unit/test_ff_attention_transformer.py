@@ -1,7 +1,11 @@
-"""Unit tests of models.ff_attention_transformer: shapes, ablations, truncation, one Adam step."""
+"""Unit tests of models.ff_attention_transformer: shapes, ablations, truncation, one Adam step, the
+batched trainer (each seed gets its unbatched run)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+import pytest
 import torch
 from torch.nn import functional as F
 
@@ -9,7 +13,9 @@ from models.ff_attention_transformer import (
     AdamConfig,
     FFAttentionTransformer,
     ModelConfig,
+    stacked_logits,
     train_adam,
+    train_adam_batched,
     truncated,
 )
 
@@ -93,3 +99,72 @@ def test_sgd_frozen_parameters_and_extra_log_steps() -> None:
     log = train_adam(m, lambda b: (x, y), loss, config)
     assert log.steps == [0, 1, 2, 5, 6] and log.values["loss"][-1] < log.values["loss"][0]
     assert torch.equal(m.tok.weight, frozen)
+
+
+def test_stacked_logits_are_each_models_last_position_logits() -> None:
+    config = ModelConfig(vocab=20, d_model=8, seq_len=10, ff_layers=(0, 1))
+    models = [_model(seed, config) for seed in (0, 1, 2)]
+    x = torch.stack([_batch(seed) for seed in (3, 4, 5)])  # (S, B, T)
+    params = {
+        name: torch.stack([dict(m.named_parameters())[name] for m in models])
+        for name in dict(models[0].named_parameters())
+    }
+    got = stacked_logits(params, config, x)
+    for s, m in enumerate(models):
+        assert torch.allclose(got[s], m(x[s], last_only=True), atol=1e-6)
+
+
+@pytest.mark.parametrize(
+    ("ff_layers", "optimizer", "frozen"), [((0, 1), "adam", False), ((1,), "sgd", True), ((), "sgd", True)]
+)
+def test_batched_training_gives_each_seed_its_unbatched_run(
+    ff_layers: tuple[int, ...], optimizer: str, frozen: bool
+) -> None:
+    """train_adam_batched over 3 seeds: each seed's log, losses and trained weights are train_adam's."""
+    config = ModelConfig(vocab=20, d_model=8, seq_len=10, ff_layers=ff_layers)
+    train = AdamConfig(
+        steps=12, lr=0.03 if optimizer == "sgd" else 1e-2, batch=6, log_every=5, log_steps=(1, 2),
+        optimizer=optimizer, momentum=0.9 if optimizer == "sgd" else 0.0, weight_decay=1e-4,
+    )  # fmt: skip
+    probe_x = _batch(99)
+
+    def setup(seed: int) -> tuple[FFAttentionTransformer, torch.Generator]:
+        gen = torch.Generator().manual_seed(seed)
+        model = FFAttentionTransformer(config, generator=gen)
+        if frozen:
+            for p in (model.tok.weight, model.pos, model.unembed.weight):
+                p.requires_grad_(False)
+        return model, gen
+
+    def draw(gen: torch.Generator) -> Callable[[int], tuple[torch.Tensor, torch.Tensor]]:
+        return lambda b: (
+            torch.randint(0, 20, (b, 10), generator=gen),
+            torch.randint(0, 20, (b,), generator=gen),
+        )
+
+    def probe(model: FFAttentionTransformer) -> dict[str, float]:
+        r = model.readout(probe_x)
+        return {
+            "full": float(r.full.softmax(-1)[:, 0].mean()),
+            "no_ff": float(r.no_ff.softmax(-1)[:, 0].mean()),
+        }
+
+    seeds = (5, 6, 7)
+    singles = []
+    for seed in seeds:
+        model, gen = setup(seed)
+        singles.append((model, train_adam(model, draw(gen), probe, train)))
+    batch = [setup(seed) for seed in seeds]
+    models = [m for m, _ in batch]
+    logs = train_adam_batched(models, [draw(g) for _, g in batch], [probe] * len(seeds), train)
+    for seed, (single, log), model, batched in zip(seeds, singles, models, logs, strict=True):
+        assert batched.steps == log.steps == [0, 1, 2, 5, 10, 12]
+        assert torch.allclose(torch.tensor(batched.loss), torch.tensor(log.loss), rtol=1e-5, atol=1e-6)
+        for name in log.values:
+            assert torch.allclose(
+                torch.tensor(batched.values[name]), torch.tensor(log.values[name]), atol=1e-6
+            )
+        for (name, p), q in zip(single.named_parameters(), model.parameters(), strict=True):
+            assert torch.allclose(p, q, atol=1e-5), name
+        if frozen:  # frozen parameters stay at their init
+            assert torch.equal(model.tok.weight, setup(seed)[0].tok.weight)
