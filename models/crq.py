@@ -191,6 +191,14 @@ def train_classifiers_batched(
     most ``max_units`` hidden units in all (measured on one CPU thread: 16
     GRUs of 5 units at once beat two groups of 8; 8 GRUs of 16 units beat 16).
     The trained parameters are copied back into ``models``.
+
+    Two limits of the block-diagonal form: a seed's numbers move with its
+    group's size (the products' shapes change: about 1e-8 in a loss between
+    groups of 3, 2 and 1), so a partly cached look, whose uncached seeds form a
+    smaller group, can differ from a cold run at that level; and a NaN in one
+    seed reaches the whole group (0 * NaN is NaN in the off-diagonal blocks),
+    so the batch reports every seed of the group as an error where the
+    unbatched run would blame one (the claim is ERROR either way).
     """
     if not (len(models) == len(samples) > 0):
         raise ValueError(f"need one sampler per model ({len(models)}, {len(samples)})")
@@ -213,7 +221,9 @@ def _train_block_diagonal(
     names = [k for k, _ in models[0].named_parameters()]
     own = [dict(m.named_parameters()) for m in models]
     stacked = {k: torch.stack([p[k].detach() for p in own]).requires_grad_() for k in names}
-    gru = nn.GRU(n * cfg.embed, n * h, batch_first=True, device="meta")  # a shape only: draws nothing
+    # a shape only, on the meta device: building it draws nothing from torch's global generator (the
+    # GRUClassifiers' own default inits do, in both paths, before this)
+    gru = nn.GRU(n * cfg.embed, n * h, batch_first=True, device="meta")
     eye = torch.eye(n)
 
     def block_diag(w: torch.Tensor) -> torch.Tensor:  # (S, 3h, in) -> (3 S h, S in), gate-major rows

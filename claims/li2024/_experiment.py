@@ -96,25 +96,28 @@ def _arm(data: NoisyDataset, seed: int, tier: Tier, arm: Arm) -> dict[str, float
     W1(gen, clean) / (W1(gen, clean) + W1(gen, noisy law)) (0 at the clean law, 1 at the noisy law)
     and ``train_loss`` (final 10% of steps). Memoised in-process: the claim and its controls share arms.
     """
-    return _arms(data, [seed], tier, arm)[0]
+    return _arms(data, [seed], tier, arm, batched=False)[0]
 
 
-def _arms(data: NoisyDataset, seeds: Sequence[int], tier: Tier, arm: Arm) -> list[dict[str, float]]:
-    """:func:`_arm` for several seeds; the ones not yet memoised train as one batched model
-    (``train_dsm_batched``: each seed's init, minibatches and noise from its own generator, drawn in
-    ``train_dsm``'s order, so each seed's numbers are ``_arm``'s up to float reduction order)."""
+def _arms(
+    data: NoisyDataset, seeds: Sequence[int], tier: Tier, arm: Arm, *, batched: bool
+) -> list[dict[str, float]]:
+    """:func:`_arm` for several seeds; with ``batched`` the ones not yet memoised train as one
+    batched model (``train_dsm_batched``: each seed's init, minibatches and noise from its own
+    generator, drawn in ``train_dsm``'s order, so each seed's numbers are ``_arm``'s up to float
+    reduction order)."""
     todo = [s for s in seeds if (data, s, tier.name, arm) not in _ARMS]
     if todo:
         risk_sensitive, stream, shuffled = arm
         observed = [_observed(data, seed, shuffled) for seed in todo]
         generators = [torch.Generator().manual_seed(2 * seed + stream) for seed in todo]
         config = _score_config(tier)
-        if len(todo) == 1:
-            x, risk = observed[0]
+        if not batched:  # train_dsm, seed by seed: the reference
             trained = [
-                train_dsm(x[:, None], risk, config, risk_sensitive=risk_sensitive, generator=generators[0])
+                train_dsm(x[:, None], risk, config, risk_sensitive=risk_sensitive, generator=g)
+                for (x, risk), g in zip(observed, generators, strict=True)
             ]
-        else:
+        else:  # one stacked model even for a single uncached seed, so the cache state cannot matter
             models, losses = train_dsm_batched(
                 [x[:, None] for x, _ in observed],
                 [risk for _, risk in observed],
@@ -169,12 +172,15 @@ def _paired(data: NoisyDataset, seed: int, tier: Tier, first: Arm) -> Measuremen
     of standard DSM, ``share_floor`` (the share of an exact draw of the clean law of the same size:
     the W1 estimates' Monte Carlo resolution).
     """
-    return _paired_seeds(data, [seed], tier, first)[0]
+    return _paired_seeds(data, [seed], tier, first, batched=False)[0]
 
 
-def _paired_seeds(data: NoisyDataset, seeds: Sequence[int], tier: Tier, first: Arm) -> list[Measurement]:
+def _paired_seeds(
+    data: NoisyDataset, seeds: Sequence[int], tier: Tier, first: Arm, *, batched: bool = True
+) -> list[Measurement]:
     """:func:`_paired` for several seeds, each arm's models trained as one batched model."""
-    firsts, standards = _arms(data, seeds, tier, first), _arms(data, seeds, tier, STANDARD)
+    firsts = _arms(data, seeds, tier, first, batched=batched)
+    standards = _arms(data, seeds, tier, STANDARD, batched=batched)
     particles = tier.pick(smoke=1000, default=4000, full=10000)
     out = []
     for seed, a, b in zip(seeds, firsts, standards, strict=True):

@@ -7,6 +7,7 @@ import dataclasses
 import numpy as np
 import pytest
 from hypothesis import find, given, settings
+from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
 from tasks.trees import (
@@ -151,3 +152,37 @@ def test_encoding_equals_the_row_by_row_oracle(task: str) -> None:
         for field in dataclasses.fields(StepData):
             a, b = getattr(got, field.name), getattr(want, field.name)
             assert a.dtype == b.dtype and np.array_equal(a, b), field.name
+
+
+def _sample_training_trees_by_scan(
+    problem: PathFindingProblem, count: int, rng: np.random.Generator
+) -> list[Tree]:
+    """The sampler as it was before its free labels came from sets: a scan over the vocabulary."""
+    banned = problem.held_out_pairs()
+    out: list[Tree] = []
+    while len(out) < count:
+        n = int(rng.integers(problem.min_nodes, problem.max_nodes + 1))
+        chain = float(rng.random())
+        labels = [int(rng.integers(problem.vocab))]
+        parents = [0]
+        for i in range(1, n):
+            p = i - 1 if rng.random() < chain else int(rng.integers(i))
+            free = [
+                v for v in range(problem.vocab) if v not in labels and frozenset((labels[p], v)) not in banned
+            ]
+            if not free:
+                break
+            parents.append(p)
+            labels.append(int(free[int(rng.integers(len(free)))]))
+        if len(labels) == n:
+            out.append(Tree(parents=tuple(parents), labels=tuple(labels)))
+    return out
+
+
+@settings(max_examples=30, deadline=None)
+@given(path_finding_problems(), st.integers(0, 2**32 - 1))
+def test_training_trees_are_those_of_the_vocabulary_scan(problem: PathFindingProblem, seed: int) -> None:
+    """Same trees and the same generator state afterwards as the scan it replaced."""
+    scan, sets = np.random.default_rng(seed), np.random.default_rng(seed)
+    assert sample_training_trees(problem, 40, sets) == _sample_training_trees_by_scan(problem, 40, scan)
+    assert sets.bit_generator.state == scan.bit_generator.state
