@@ -3,10 +3,11 @@
 A prediction may use any function sympy can evaluate (harmonic, polygamma,
 zeta, gamma, erf, Bessel functions, LambertW, hyper, Piecewise, Min/Max,
 floor ...). :func:`numeric` compiles an expression with ``lambdify`` over
-scipy and numpy, falls back to mpmath and then to sympy's own ``evalf``
-element by element, and checks at declaration time that one of them
-evaluates it: what none can evaluate is a :class:`ClaimDeclarationError`
-naming the function and the field, raised while the claim module loads.
+numpy's namespace, then over scipy and numpy, falls back to mpmath and then
+to sympy's own ``evalf`` element by element, and checks at declaration time
+that one of them evaluates it: what none can evaluate is a
+:class:`ClaimDeclarationError` naming the function and the field, raised
+while the claim module loads.
 """
 
 from __future__ import annotations
@@ -103,9 +104,9 @@ def _as_real_array(value: Any) -> np.ndarray:
 def numeric(expr: sp.Expr, symbols: Sequence[sp.Symbol], field_name: str) -> NumericFunction:
     """A numpy-broadcasting function of ``symbols`` computing ``expr``, as floats.
 
-    Backends in order: lambdify over numpy's namespace; over scipy and
-    numpy; mpmath element by element; sympy ``evalf`` element by element. The first one that
-    evaluates ``expr`` at two probe points without an unknown-function error
+    Backends in order: lambdify over numpy's namespace; over scipy and numpy;
+    mpmath element by element; sympy ``evalf`` element by element. The first
+    one that evaluates ``expr`` at two probe points without an unknown-function error
     and agrees there with sympy's own ``evalf`` is used (a NaN at a probe is a
     domain matter, not an unknown function; the agreement check catches
     printer bugs such as sympy 1.14 printing ``x - harmonic(n)`` for scipy as
