@@ -25,6 +25,8 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
+from models.stacked import stack_parameters, unstack_into
+
 __all__ = [
     "GRUClassifier",
     "GRUConfig",
@@ -218,9 +220,7 @@ def _train_block_diagonal(
     """One group of :func:`train_classifiers_batched`: the models as one block-diagonal GRU."""
     cfg = models[0].config
     n, h = len(models), cfg.hidden
-    names = [k for k, _ in models[0].named_parameters()]
-    own = [dict(m.named_parameters()) for m in models]
-    stacked = {k: torch.stack([p[k].detach() for p in own]).requires_grad_() for k in names}
+    stacked = stack_parameters(models)
     # a shape only, on the meta device: building it draws nothing from torch's global generator (the
     # GRUClassifiers' own default inits do, in both paths, before this)
     gru = nn.GRU(n * cfg.embed, n * h, batch_first=True, device="meta")
@@ -256,8 +256,5 @@ def _train_block_diagonal(
         opt.step()
         for log, value in zip(losses, loss.tolist(), strict=True):
             log.append(value)
-    with torch.no_grad():
-        for s, p in enumerate(own):
-            for k in names:
-                p[k].copy_(stacked[k][s])
+    unstack_into(models, stacked)
     return losses

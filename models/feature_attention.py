@@ -28,6 +28,8 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
+from models.stacked import stack_parameters, unstack_into
+
 Batch = tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]  # x, y, xq, fq
 # (batch, length, queries) -> x (S, B, N, d), y (S, B, N), xq (S, B, Q, d), fq (S, B, Q); row s from seed s
 StackedSampler = Callable[[int, int, int], Batch]
@@ -114,11 +116,7 @@ def pretrain_batched(
     """
     if not models or any(m.config != models[0].config for m in models):
         raise ValueError("the models of one batch need one config (and there must be at least one)")
-    names = [name for name, _ in models[0].named_parameters()]
-    params = {
-        name: torch.stack([dict(m.named_parameters())[name].detach() for m in models]).requires_grad_()
-        for name in names
-    }
+    params = stack_parameters(models)
     opt = torch.optim.Adam(list(params.values()), lr=config.lr, foreach=True)
     decay = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: 1.0 - 0.9 * s / config.steps)  # as pretrain
     losses = []
@@ -131,10 +129,7 @@ def pretrain_batched(
         opt.step()
         decay.step()
         losses.append(per_seed.detach())
-    with torch.no_grad():
-        for s, model in enumerate(models):
-            for name, p in model.named_parameters():
-                p.copy_(params[name][s])
+    unstack_into(models, params)
     return torch.stack(losses).T.tolist() if losses else [[] for _ in models]
 
 

@@ -24,6 +24,8 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
+from models.stacked import stack_parameters, unstack_into
+
 __all__ = [
     "AdamConfig",
     "FFAttentionTransformer",
@@ -301,18 +303,11 @@ def train_adam_batched(
     per_seed = [dict(m.named_parameters()) for m in models]
     if any(m.config != base.config or list(p) != names for m, p in zip(models, per_seed, strict=True)):
         raise ValueError("the models must share one config")
-    trainable = {name for name, p in per_seed[0].items() if p.requires_grad}
-    params = {
-        name: torch.stack([p[name].detach() for p in per_seed]).requires_grad_(name in trainable)
-        for name in names
-    }  # name -> (S, ...)
-    opt = _optimizer([params[name] for name in names if name in trainable], config)
+    params = stack_parameters(models)  # name -> (S, ...); frozen parameters stay frozen
+    opt = _optimizer([params[name] for name in names if params[name].requires_grad], config)
 
     def sync() -> None:  # the stacked parameters into the per-seed models
-        with torch.no_grad():
-            for s, p in enumerate(per_seed):
-                for name in names:
-                    p[name].copy_(params[name][s])
+        unstack_into(models, params)
 
     logs = [TrainLog() for _ in models]
     extra = set(config.log_steps)

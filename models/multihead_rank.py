@@ -34,6 +34,8 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
+from models.stacked import stack_parameters, unstack_into
+
 # (batch, generator) -> (query (B, d), context (B, N, d), target (B, d))
 Sampler = Callable[[int, torch.Generator], tuple[torch.Tensor, torch.Tensor, torch.Tensor]]
 
@@ -258,11 +260,7 @@ def train_batched(
         raise ValueError("the models of one batch need one class and one config")
     if freeze_first_layer and not isinstance(first, DeepAttnRank):
         raise ValueError("freeze_first_layer needs a DeepAttnRank")
-    names = [name for name, _ in first.named_parameters()]
-    params = {
-        name: torch.stack([dict(m.named_parameters())[name].detach() for m in models]).requires_grad_()
-        for name in names
-    }
+    params = stack_parameters(models)
     if isinstance(first, DeepAttnRank) and freeze_first_layer and first.config.layers > 1:
         for name in ("q", "k", "v"):
             params[name].register_hook(_zero_first_layer_stacked)
@@ -277,10 +275,7 @@ def train_batched(
         per_seed.sum().backward()
         opt.step()
         losses.append(per_seed.detach())
-    with torch.no_grad():
-        for s, model in enumerate(models):
-            for name, p in model.named_parameters():
-                p.copy_(params[name][s])
+    unstack_into(models, params)
     return torch.stack(losses).T.tolist() if losses else [[] for _ in models]
 
 

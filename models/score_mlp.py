@@ -31,6 +31,8 @@ import numpy as np
 import torch
 from torch import nn
 
+from models.stacked import stack_parameters, unstack_into
+
 
 @dataclass(frozen=True, kw_only=True)
 class ScoreConfig:
@@ -156,10 +158,7 @@ def train_dsm_batched(
             f"{len(risks)}, {len(generators)})"
         )
     models = [ScoreMLP(config, g) for g in generators]
-    params = {
-        name: torch.stack([dict(m.named_parameters())[name].detach() for m in models]).requires_grad_()
-        for name, _ in models[0].named_parameters()
-    }  # name -> (S, ...)
+    params = stack_parameters(models)  # name -> (S, ...)
     base = models[0]
 
     def eps_hat(x: torch.Tensor, t: torch.Tensor) -> torch.Tensor:
@@ -202,8 +201,5 @@ def train_dsm_batched(
         if step >= config.steps - max(1, config.steps // 10):
             for tail, loss in zip(tails, losses.detach().tolist(), strict=True):
                 tail.append(float(loss))
-    with torch.no_grad():
-        for s, model in enumerate(models):
-            for name, p in model.named_parameters():
-                p.copy_(params[name][s])
+    unstack_into(models, params)
     return models, [float(np.mean(tail)) for tail in tails]
