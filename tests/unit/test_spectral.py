@@ -61,3 +61,23 @@ def test_top_eigenvector_and_recovery_curve() -> None:
 
     curve = recovery_curve(draw, w, geometric_grid(5, 2000, 1.5), 2)
     assert curve[0] < 0.5 < curve[-1]
+
+
+def test_top_eigenvector_is_scipy_eigh_bit_for_bit() -> None:
+    """The direct ``dsyevr`` call gives what ``scipy.linalg.eigh(subset_by_index=...)`` gives, exactly."""
+    from scipy.linalg import eigh
+
+    rng = np.random.default_rng(3)
+    for _ in range(300):
+        d = int(rng.integers(2, 70))
+        x = rng.standard_normal((d + int(rng.integers(1, 150)), d))
+        m = x.T @ x / len(x) - np.eye(d) * rng.uniform(0, 2)
+        _, v = eigh(m, subset_by_index=[d - 1, d - 1])
+        assert np.array_equal(top_eigenvector(m), v[:, 0])
+
+
+def test_top_eigenvector_rejects_a_matrix_it_cannot_solve() -> None:
+    with pytest.raises(ValueError, match="finite square"):
+        top_eigenvector(np.full((3, 3), np.nan))
+    with pytest.raises(ValueError, match="finite square"):
+        top_eigenvector(np.ones((3, 4)))
