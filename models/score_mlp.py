@@ -89,13 +89,23 @@ class ScoreMLP(nn.Module):
         return out.double().numpy()
 
 
+def time_features(k: torch.Tensor, t: torch.Tensor) -> torch.Tensor:
+    """[t, sin(k t), cos(k t)]: the inputs of a ScoreMLP after x, (..., 1) -> (..., 1 + 2 F)."""
+    angles = t * k
+    return torch.cat([t, torch.sin(angles), torch.cos(angles)], dim=-1)
+
+
 def _stacked_eps_hat(
-    params: Mapping[str, torch.Tensor], k: torch.Tensor, x: torch.Tensor, t: torch.Tensor
+    params: Mapping[str, torch.Tensor],
+    k: torch.Tensor,
+    x: torch.Tensor,
+    t: torch.Tensor,
+    features: torch.Tensor | None = None,
 ) -> torch.Tensor:
     """S ScoreMLPs over stacked parameters (name -> (S, ...)) at once: x (S, n, dim), t (S, n, 1) ->
-    (S, n, dim), ``ScoreMLP.forward`` of each seed's network (batched matrix products)."""
-    angles = t * k
-    h = torch.cat([x, t, torch.sin(angles), torch.cos(angles)], dim=-1)
+    (S, n, dim), ``ScoreMLP.forward`` of each seed's network (batched matrix products);
+    ``features``: ``time_features(k, t)`` when the caller has it already."""
+    h = torch.cat([x, time_features(k, t) if features is None else features], dim=-1)
     for i in (0, 2, 4):  # net.0, net.2, net.4: the Linear layers (SiLU after the first two)
         weight, bias = params[f"net.{i}.weight"], params[f"net.{i}.bias"]
         h = torch.baddbmm(bias[:, None, :], h, weight.transpose(1, 2))
@@ -119,7 +129,7 @@ class StackedScore:
         with torch.no_grad():
             self.params = {n: p.detach() for n, p in stack_parameters(models).items()}
         self._subsets: dict[tuple[int, ...], dict[str, torch.Tensor]] = {}
-        self._times: dict[tuple[tuple[int, ...], float], tuple[torch.Tensor, torch.Tensor]] = {}
+        self._times: dict[tuple[tuple[int, ...], float], tuple[torch.Tensor, ...]] = {}
 
     def score(self, x: np.ndarray, t: float, which: Sequence[int]) -> np.ndarray:
         key = tuple(int(i) for i in which)
@@ -130,10 +140,12 @@ class StackedScore:
         shape = (*x.shape[:-1], 1)
         if (shape, float(t)) not in self._times:  # the same few times recur at every correction
             tt = torch.full(shape, float(t))
-            self._times[shape, float(t)] = tt, torch.sqrt(-torch.expm1(2.0 * self.base.log_alpha(tt)))
-        tt, sigma = self._times[shape, float(t)]
+            sigma = torch.sqrt(-torch.expm1(2.0 * self.base.log_alpha(tt)))
+            self._times[shape, float(t)] = tt, sigma, time_features(self.base.k, tt)
+        tt, sigma, features = self._times[shape, float(t)]
         with torch.no_grad():
-            out = -_stacked_eps_hat(params, self.base.k, torch.as_tensor(x, dtype=torch.float32), tt) / sigma
+            eps = _stacked_eps_hat(params, self.base.k, torch.as_tensor(x, dtype=torch.float32), tt, features)
+            out = -eps / sigma
         return out.double().numpy()
 
 

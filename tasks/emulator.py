@@ -168,16 +168,21 @@ def thermalize_batched(
     times = np.linspace(sched.time_of_ratio(level), t_min, steps + 1)
     sizes = [len(x) for x in xs]
     dim = xs[0].shape[-1]
-    x = np.zeros((len(xs), max(sizes), dim))
-    for i, part in enumerate(xs):
-        x[i, : sizes[i]] = part
+    full = min(sizes) == max(sizes)  # no padding (the common case: every trajectory alive)
+    x = np.stack(xs) if full else np.zeros((len(xs), max(sizes), dim))
+    if not full:
+        for i, part in enumerate(xs):
+            x[i, : sizes[i]] = part
     noise = np.zeros_like(x)
     for t, t_next in itertools.pairwise(times):
         dt = float(t_next - t)
         beta = float(sched.beta(float(t)))
         drift = -0.5 * beta * x - beta * score(x, float(t), which)
-        for i, r in enumerate(rngs):
-            noise[i, : sizes[i]] = r.standard_normal((sizes[i], dim))
+        if full:
+            noise = np.stack([r.standard_normal((sizes[0], dim)) for r in rngs])
+        else:
+            for i, r in enumerate(rngs):
+                noise[i, : sizes[i]] = r.standard_normal((sizes[i], dim))
         x = x + drift * dt + math.sqrt(float(sched.beta(float(t)))) * math.sqrt(abs(dt)) * noise
     return [x[i, : sizes[i]] for i in range(len(xs))]
 
@@ -209,19 +214,22 @@ def rollout_batched(
     alive = np.ones((seeds, n), dtype=bool)
     late = [np.full((w, n, dim), np.nan) for w in wins]
     scale = math.sqrt(1.0 - system.a**2)
+    everyone = list(range(seeds))
     for k in range(int(span.max(initial=0))):
         run = [int(s) for s in np.flatnonzero((k < span) & alive.any(axis=1))]
-        if not len(run):
+        if not run:
             break
+        sel: slice | list[int] = slice(None) if run == everyone else run  # a view while all seeds run
         noise = np.stack([rngs[s].standard_normal((n, dim)) for s in run]) @ root.T
-        x[run] = factor * x[run] + scale * noise
+        x[sel] = factor * x[sel] + scale * noise
         if corrector is not None and (k + 1) % system.period == 0:
             new = corrector([x[s][alive[s]] for s in run], [rngs[s] for s in run], run)
             for s, part in zip(run, new, strict=True):
                 x[s][alive[s]] = part
-        out = alive[run] & (np.einsum("sni,ij,snj->sn", x[run], precision, x[run]) > ESCAPE)
-        escape[run] = np.where(out, k + 1, escape[run])
-        alive[run] &= ~out
+        states = x[sel]
+        out = alive[sel] & (np.einsum("sni,ij,snj->sn", states, precision, states) > ESCAPE)
+        escape[sel] = np.where(out, k + 1, escape[sel])
+        alive[sel] &= ~out
         x[~alive] = 0.0
         for s in run:
             start = lengths[s] - wins[s]
