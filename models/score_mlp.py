@@ -24,7 +24,7 @@ the usual eps-prediction weighting.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -86,6 +86,66 @@ class ScoreMLP(nn.Module):
         sigma = torch.sqrt(-torch.expm1(2.0 * self.log_alpha(tt)))
         with torch.no_grad():
             out = -self(torch.as_tensor(x, dtype=torch.float32), tt) / sigma
+        return out.double().numpy()
+
+
+def time_features(k: torch.Tensor, t: torch.Tensor) -> torch.Tensor:
+    """[t, sin(k t), cos(k t)]: the inputs of a ScoreMLP after x, (..., 1) -> (..., 1 + 2 F)."""
+    angles = t * k
+    return torch.cat([t, torch.sin(angles), torch.cos(angles)], dim=-1)
+
+
+def _stacked_eps_hat(
+    params: Mapping[str, torch.Tensor],
+    k: torch.Tensor,
+    x: torch.Tensor,
+    t: torch.Tensor,
+    features: torch.Tensor | None = None,
+) -> torch.Tensor:
+    """S ScoreMLPs over stacked parameters (name -> (S, ...)) at once: x (S, n, dim), t (S, n, 1) ->
+    (S, n, dim), ``ScoreMLP.forward`` of each seed's network (batched matrix products);
+    ``features``: ``time_features(k, t)`` when the caller has it already."""
+    h = torch.cat([x, time_features(k, t) if features is None else features], dim=-1)
+    for i in (0, 2, 4):  # net.0, net.2, net.4: the Linear layers (SiLU after the first two)
+        weight, bias = params[f"net.{i}.weight"], params[f"net.{i}.bias"]
+        h = torch.baddbmm(bias[:, None, :], h, weight.transpose(1, 2))
+        h = torch.nn.functional.silu(h) if i < 4 else h
+    return h
+
+
+class StackedScore:
+    """The scores of S fitted ScoreMLPs evaluated as one stacked network (inference only).
+
+    ``score(x, t, which)``: x (len(which), n, dim) numpy, the states of the
+    seeds ``which`` (indices into ``models``) -> their scores -eps_hat / sigma(t),
+    each row ``models[which[i]].score`` of that row up to floating-point
+    reduction order.
+    """
+
+    def __init__(self, models: Sequence[ScoreMLP]) -> None:
+        if not models:
+            raise ValueError("need at least one model")
+        self.base = models[0]
+        with torch.no_grad():
+            self.params = {n: p.detach() for n, p in stack_parameters(models).items()}
+        self._subsets: dict[tuple[int, ...], dict[str, torch.Tensor]] = {}
+        self._times: dict[tuple[tuple[int, ...], float], tuple[torch.Tensor, ...]] = {}
+
+    def score(self, x: np.ndarray, t: float, which: Sequence[int]) -> np.ndarray:
+        key = tuple(int(i) for i in which)
+        if key not in self._subsets:
+            index = torch.as_tensor(key, dtype=torch.long)
+            self._subsets[key] = {n: p.index_select(0, index) for n, p in self.params.items()}
+        params = self._subsets[key]
+        shape = (*x.shape[:-1], 1)
+        if (shape, float(t)) not in self._times:  # the same few times recur at every correction
+            tt = torch.full(shape, float(t))
+            sigma = torch.sqrt(-torch.expm1(2.0 * self.base.log_alpha(tt)))
+            self._times[shape, float(t)] = tt, sigma, time_features(self.base.k, tt)
+        tt, sigma, features = self._times[shape, float(t)]
+        with torch.no_grad():
+            eps = _stacked_eps_hat(params, self.base.k, torch.as_tensor(x, dtype=torch.float32), tt, features)
+            out = -eps / sigma
         return out.double().numpy()
 
 
@@ -162,14 +222,7 @@ def train_dsm_batched(
     base = models[0]
 
     def eps_hat(x: torch.Tensor, t: torch.Tensor) -> torch.Tensor:
-        """The S networks at once: x (S, batch, dim), t (S, batch, 1) -> (S, batch, dim)."""
-        angles = t * base.k
-        h = torch.cat([x, t, torch.sin(angles), torch.cos(angles)], dim=-1)
-        for i in (0, 2, 4):  # net.0, net.2, net.4: the Linear layers (SiLU after the first two)
-            weight, bias = params[f"net.{i}.weight"], params[f"net.{i}.bias"]
-            h = torch.baddbmm(bias[:, None, :], h, weight.transpose(1, 2))
-            h = torch.nn.functional.silu(h) if i < 4 else h
-        return h
+        return _stacked_eps_hat(params, base.k, x, t)
 
     opt = torch.optim.Adam(list(params.values()), lr=config.lr)
     schedule = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=config.lr, total_steps=config.steps)

@@ -23,8 +23,9 @@ has no invariant law: its rollouts leave the typical set after ~ 1 / delta steps
 
 from __future__ import annotations
 
+import itertools
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -61,9 +62,16 @@ class OUEmulator:
         return np.real(sqrtm(np.asarray(self.cov, dtype=float)))
 
 
-def step(x: np.ndarray, factor: float, system: OUEmulator, rng: np.random.Generator) -> np.ndarray:
-    """x <- factor x + sqrt(1 - a^2) Sigma^{1/2} xi: the solver for factor = a, the emulator for 1 + drift."""
-    noise = rng.standard_normal(x.shape) @ system.root().T
+def step(
+    x: np.ndarray,
+    factor: float,
+    system: OUEmulator,
+    rng: np.random.Generator,
+    root: np.ndarray | None = None,
+) -> np.ndarray:
+    """x <- factor x + sqrt(1 - a^2) Sigma^{1/2} xi: the solver for factor = a, the emulator for 1 + drift
+    (``root``: ``system.root()`` when the caller has it already)."""
+    noise = rng.standard_normal(x.shape) @ (system.root() if root is None else root).T
     return factor * x + math.sqrt(1.0 - system.a**2) * noise
 
 
@@ -114,13 +122,14 @@ def rollout(
     """``length`` steps of x <- factor x + noise from x0 (n, d), ``corrector`` applied every ``system.period``
     steps; a trajectory is frozen (NaN) once x' Sigma^-1 x > ESCAPE."""
     precision = np.linalg.inv(np.asarray(system.cov, dtype=float))
+    root = system.root()  # once, not at every step (the same matrix: sqrtm is deterministic)
     x = np.array(x0, dtype=float, copy=True)
     n = len(x)
     escape = np.full(n, length)
     alive = np.ones(n, dtype=bool)
     late = np.full((window, n, system.dim), np.nan)
     for k in range(length):
-        x = step(x, factor, system, rng)
+        x = step(x, factor, system, rng, root)
         if corrector is not None and (k + 1) % system.period == 0:
             x[alive] = corrector(x[alive], rng)
         out = alive & (np.einsum("ni,ij,nj->n", x, precision, x) > ESCAPE)
@@ -132,6 +141,101 @@ def rollout(
         if not alive.any():
             break
     return Rollout(escape=escape, late=late)
+
+
+StackedScoreFn = Callable[[np.ndarray, float, Sequence[int]], np.ndarray]
+BatchedCorrector = Callable[
+    [Sequence[np.ndarray], Sequence[np.random.Generator], Sequence[int]], list[np.ndarray]
+]
+
+
+def thermalize_batched(
+    score: StackedScoreFn,
+    xs: Sequence[np.ndarray],
+    *,
+    level: float,
+    steps: int,
+    rngs: Sequence[np.random.Generator],
+    which: Sequence[int],
+    schedule: VPSchedule | None = None,
+    t_min: float = 1e-3,
+) -> list[np.ndarray]:
+    """:func:`thermalize` of several seeds' states at once: xs[i] (n_i, d) with its own generator rngs[i],
+    the score of seed which[i] (``score(x (S, n, d), t, which)``, states padded with zeros to one n).
+    Each seed draws its noise in :func:`thermalize`'s order and shapes, so each result is that of
+    :func:`thermalize` up to the score's floating-point reduction order."""
+    sched = schedule if schedule is not None else VPSchedule()
+    times = np.linspace(sched.time_of_ratio(level), t_min, steps + 1)
+    sizes = [len(x) for x in xs]
+    dim = xs[0].shape[-1]
+    full = min(sizes) == max(sizes)  # no padding (the common case: every trajectory alive)
+    x = np.stack(xs) if full else np.zeros((len(xs), max(sizes), dim))
+    if not full:
+        for i, part in enumerate(xs):
+            x[i, : sizes[i]] = part
+    noise = np.zeros_like(x)
+    for t, t_next in itertools.pairwise(times):
+        dt = float(t_next - t)
+        beta = float(sched.beta(float(t)))
+        drift = -0.5 * beta * x - beta * score(x, float(t), which)
+        if full:
+            noise = np.stack([r.standard_normal((sizes[0], dim)) for r in rngs])
+        else:
+            for i, r in enumerate(rngs):
+                noise[i, : sizes[i]] = r.standard_normal((sizes[i], dim))
+        x = x + drift * dt + math.sqrt(float(sched.beta(float(t)))) * math.sqrt(abs(dt)) * noise
+    return [x[i, : sizes[i]] for i in range(len(xs))]
+
+
+def rollout_batched(
+    system: OUEmulator,
+    x0s: Sequence[np.ndarray],
+    factor: float,
+    lengths: Sequence[int],
+    rngs: Sequence[np.random.Generator],
+    *,
+    corrector: BatchedCorrector | None = None,
+    windows: Sequence[int] | None = None,
+) -> list[Rollout]:
+    """:func:`rollout` for S seeds at once (x0s[s] (n, d), lengths[s], rngs[s], windows[s]): each seed draws
+    from its own generator in :func:`rollout`'s order and stops where its rollout stops; the corrector
+    gets the live states of the running seeds, their generators and their indices. Each result is
+    :func:`rollout`'s up to floating-point reduction order."""
+    seeds = len(x0s)
+    wins = [0] * seeds if windows is None else list(windows)
+    if not (len(lengths) == len(rngs) == len(wins) == seeds > 0):
+        raise ValueError("need one start, length, generator and window per seed")
+    precision = np.linalg.inv(np.asarray(system.cov, dtype=float))
+    root = system.root()
+    x = np.array(np.stack(x0s), dtype=float)  # (S, n, d)
+    n, dim = x.shape[1:]
+    span = np.asarray(lengths)
+    escape = np.repeat(span[:, None], n, axis=1)
+    alive = np.ones((seeds, n), dtype=bool)
+    late = [np.full((w, n, dim), np.nan) for w in wins]
+    scale = math.sqrt(1.0 - system.a**2)
+    everyone = list(range(seeds))
+    for k in range(int(span.max(initial=0))):
+        run = [int(s) for s in np.flatnonzero((k < span) & alive.any(axis=1))]
+        if not run:
+            break
+        sel: slice | list[int] = slice(None) if run == everyone else run  # a view while all seeds run
+        noise = np.stack([rngs[s].standard_normal((n, dim)) for s in run]) @ root.T
+        x[sel] = factor * x[sel] + scale * noise
+        if corrector is not None and (k + 1) % system.period == 0:
+            new = corrector([x[s][alive[s]] for s in run], [rngs[s] for s in run], run)
+            for s, part in zip(run, new, strict=True):
+                x[s][alive[s]] = part
+        states = x[sel]
+        out = alive[sel] & (np.einsum("sni,ij,snj->sn", states, precision, states) > ESCAPE)
+        escape[sel] = np.where(out, k + 1, escape[sel])
+        alive[sel] &= ~out
+        x[~alive] = 0.0
+        for s in run:
+            start = lengths[s] - wins[s]
+            if k >= start:
+                late[s][k - start][alive[s]] = x[s][alive[s]]
+    return [Rollout(escape=escape[s], late=late[s]) for s in range(seeds)]
 
 
 def covariance_error(states: np.ndarray, cov: np.ndarray) -> float:

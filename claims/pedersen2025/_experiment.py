@@ -12,18 +12,22 @@ thermalizer by the same network untrained.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import numpy as np
 import torch
 
-from models.score_mlp import ScoreConfig, ScoreMLP, train_dsm
+from models.score_mlp import ScoreConfig, ScoreMLP, StackedScore, train_dsm, train_dsm_batched
 from tasks.emulator import (
     ESCAPE,
     OUEmulator,
+    Rollout,
     covariance_error,
     lag_one_autocorrelation,
     rollout,
+    rollout_batched,
     thermalize,
+    thermalize_batched,
 )
 from theorycheck import Measurement, Tier
 
@@ -57,14 +61,23 @@ def _energy_growth(late: np.ndarray, cov: np.ndarray) -> float:
     return float(math.log10(second.mean() / first.mean()))
 
 
+def _config(system: OUEmulator, tier: Tier) -> ScoreConfig:
+    return ScoreConfig(dim=system.dim, width=64, steps=tier.pick(smoke=50, default=500, full=2000), batch=512)
+
+
+def _trajectories(tier: Tier) -> int:
+    return int(tier.pick(smoke=8, default=32, full=64))
+
+
+def _raw_length(system: OUEmulator) -> int:
+    return int(RAW_CAP * _deterministic_escape(system))
+
+
 def _run(system: OUEmulator, seed: int, tier: Tier, *, kind: str) -> Measurement:
     rng = np.random.default_rng(seed)
     gen = torch.Generator().manual_seed(seed)
     root = system.root()
-    cov = np.asarray(system.cov, dtype=float)
-    config = ScoreConfig(
-        dim=system.dim, width=64, steps=tier.pick(smoke=50, default=500, full=2000), batch=512
-    )
+    config = _config(system, tier)
     samples = rng.standard_normal((4096, system.dim)) @ root.T
     if kind == "trained":
         model, fit_loss = train_dsm(
@@ -78,15 +91,57 @@ def _run(system: OUEmulator, seed: int, tier: Tier, *, kind: str) -> Measurement
 
     correct = None if kind == "none" else corrector
 
-    n = tier.pick(smoke=8, default=32, full=64)
-    x0 = rng.standard_normal((n, system.dim)) @ root.T
-    raw = rollout(system, x0, 1.0 + system.drift, int(RAW_CAP * _deterministic_escape(system)), rng)
+    x0 = rng.standard_normal((_trajectories(tier), system.dim)) @ root.T
+    raw = rollout(system, x0, 1.0 + system.drift, _raw_length(system), rng)
     h_raw = float(np.median(raw.escape))
-    horizon = _horizon(tier)
-    length = math.ceil(horizon * h_raw)
+    length = math.ceil(_horizon(tier) * h_raw)
     window = length // 2
     solver = rollout(system, x0, system.a, length, rng, window=window)
     thermal = rollout(system, x0, 1.0 + system.drift, length, rng, corrector=correct, window=window)
+    return _summary(system, tier, raw, solver, thermal, fit_loss)
+
+
+def _run_batched(system: OUEmulator, seeds: Sequence[int], tier: Tier, *, kind: str) -> list[Measurement]:
+    """``_run`` of several seeds at once: the score networks trained as one stacked model
+    (``train_dsm_batched``), the rollouts of all seeds stepped together (``rollout_batched``), every
+    seed drawing from its own generators in ``_run``'s order."""
+    rngs = [np.random.default_rng(seed) for seed in seeds]
+    gens = [torch.Generator().manual_seed(seed) for seed in seeds]
+    root = system.root()
+    config = _config(system, tier)
+    samples = [rng.standard_normal((4096, system.dim)) @ root.T for rng in rngs]
+    if kind == "trained":
+        models, fit_losses = train_dsm_batched(
+            samples, [np.zeros(len(x)) for x in samples], config, risk_sensitive=False, generators=gens
+        )
+    else:
+        models, fit_losses = [ScoreMLP(config, g) for g in gens], [float(system.dim)] * len(seeds)
+    stacked = StackedScore(models)
+
+    def corrector(
+        xs: Sequence[np.ndarray], rs: Sequence[np.random.Generator], which: Sequence[int]
+    ) -> list[np.ndarray]:
+        return thermalize_batched(stacked.score, xs, level=LEVEL, steps=REVERSE_STEPS, rngs=rs, which=which)
+
+    correct = None if kind == "none" else corrector
+    x0s = [rng.standard_normal((_trajectories(tier), system.dim)) @ root.T for rng in rngs]
+    raws = rollout_batched(system, x0s, 1.0 + system.drift, [_raw_length(system)] * len(seeds), rngs)
+    lengths = [math.ceil(_horizon(tier) * float(np.median(raw.escape))) for raw in raws]
+    windows = [length // 2 for length in lengths]
+    solvers = rollout_batched(system, x0s, system.a, lengths, rngs, windows=windows)
+    thermals = rollout_batched(
+        system, x0s, 1.0 + system.drift, lengths, rngs, corrector=correct, windows=windows
+    )
+    return [_summary(system, tier, *parts) for parts in zip(raws, solvers, thermals, fit_losses, strict=True)]
+
+
+def _summary(
+    system: OUEmulator, tier: Tier, raw: Rollout, solver: Rollout, thermal: Rollout, fit_loss: float
+) -> Measurement:
+    cov = np.asarray(system.cov, dtype=float)
+    h_raw = float(np.median(raw.escape))
+    horizon = _horizon(tier)
+    length = math.ceil(horizon * h_raw)
     err_solver = covariance_error(solver.late, cov)
     survived = np.isfinite(thermal.late[-1]).all(axis=1).mean()
     return Measurement.one(
@@ -124,3 +179,15 @@ def untrained_thermalizer(system: OUEmulator, seed: int, tier: Tier) -> Measurem
 def no_thermalizer(system: OUEmulator, seed: int, tier: Tier) -> Measurement:
     """Control: the raw emulator in the thermalized slot (no correction at all)."""
     return _run(system, seed, tier, kind="none")
+
+
+def thermalized_rollouts_batched(system: OUEmulator, seeds: Sequence[int], tier: Tier) -> list[Measurement]:
+    return _run_batched(system, seeds, tier, kind="trained")
+
+
+def untrained_thermalizer_batched(system: OUEmulator, seeds: Sequence[int], tier: Tier) -> list[Measurement]:
+    return _run_batched(system, seeds, tier, kind="untrained")
+
+
+def no_thermalizer_batched(system: OUEmulator, seeds: Sequence[int], tier: Tier) -> list[Measurement]:
+    return _run_batched(system, seeds, tier, kind="none")

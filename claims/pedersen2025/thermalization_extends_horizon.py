@@ -69,7 +69,14 @@ from tasks.emulator import ou_emulators
 from theorycheck import Claim, Control, Mutant, Threshold, reference
 
 from . import PAPER
-from ._experiment import no_thermalizer, thermalized_rollouts, untrained_thermalizer
+from ._experiment import (
+    no_thermalizer,
+    no_thermalizer_batched,
+    thermalized_rollouts,
+    thermalized_rollouts_batched,
+    untrained_thermalizer,
+    untrained_thermalizer_batched,
+)
 
 fit_loss, dim = sp.symbols("fit_loss dim", positive=True)
 
@@ -83,6 +90,7 @@ CLAIM = Claim(
     ),
     instances=ou_emulators(),
     experiment=thermalized_rollouts,
+    batched_experiment=thermalized_rollouts_batched,  # one stacked fit, rollouts stepped together
     prediction=Threshold("survival", ">=", 0.5),
     requires=[Threshold(fit_loss / dim, "<=", 0.9), Threshold("raw_escaped", ">=", 0.5)],
     mutants=[
@@ -109,9 +117,15 @@ CLAIM = Claim(
         Control(
             "untrained_thermalizer",
             untrained_thermalizer,
+            batched_experiment=untrained_thermalizer_batched,
             why="the correction pulls states back only through the learned score of the invariant law",
         ),
-        Control("no_thermalizer", no_thermalizer, why="the raw emulator drifts off by construction"),
+        Control(
+            "no_thermalizer",
+            no_thermalizer,
+            batched_experiment=no_thermalizer_batched,
+            why="the raw emulator drifts off by construction",
+        ),
     ],
     reference=reference(
         section="4",

@@ -57,7 +57,14 @@ from tasks.emulator import ou_emulators
 from theorycheck import Claim, Control, Identity, Mutant, Threshold, reference
 
 from . import PAPER
-from ._experiment import no_thermalizer, thermalized_rollouts, untrained_thermalizer
+from ._experiment import (
+    no_thermalizer,
+    no_thermalizer_batched,
+    thermalized_rollouts,
+    thermalized_rollouts_batched,
+    untrained_thermalizer,
+    untrained_thermalizer_batched,
+)
 
 err_thermal, err_solver, rho_thermal, rho_solver, fit_loss, dim = sp.symbols(
     "err_thermal err_solver rho_thermal rho_solver fit_loss dim", positive=True
@@ -73,6 +80,7 @@ CLAIM = Claim(
     ),
     instances=ou_emulators(),
     experiment=thermalized_rollouts,
+    batched_experiment=thermalized_rollouts_batched,  # one stacked fit, rollouts stepped together
     prediction=Threshold(ratio, "<=", float(sp.log(3))),
     requires=[Threshold(fit_loss / dim, "<=", 0.9)],
     mutants=[
@@ -93,9 +101,15 @@ CLAIM = Claim(
         Control(
             "untrained_thermalizer",
             untrained_thermalizer,
+            batched_experiment=untrained_thermalizer_batched,
             why="only a score learned from the invariant law pulls the states back onto it",
         ),
-        Control("no_thermalizer", no_thermalizer, why="the raw emulator has no invariant law"),
+        Control(
+            "no_thermalizer",
+            no_thermalizer,
+            batched_experiment=no_thermalizer_batched,
+            why="the raw emulator has no invariant law",
+        ),
     ],
     reference=reference(
         section="4",

@@ -1,9 +1,11 @@
 """Unit tests of tasks.emulator against closed forms: the solver keeps N(0, Sigma), the drifting emulator
-escapes at its deterministic rate, thermalization with the exact Gaussian score is the exact OU step."""
+escapes at its deterministic rate, thermalization with the exact Gaussian score is the exact OU step; the
+batched rollout is each seed's rollout."""
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import pytest
@@ -12,11 +14,15 @@ from hypothesis import given, settings
 from tasks.emulator import (
     ESCAPE,
     OUEmulator,
+    Rollout,
     covariance_error,
     lag_one_autocorrelation,
     ou_emulators,
     rollout,
+    rollout_batched,
+    step,
     thermalize,
+    thermalize_batched,
 )
 from tasks.gaussians import as_matrix
 from tasks.sde import VPSchedule
@@ -96,3 +102,90 @@ def test_ou_emulators_respect_their_ranges(system: OUEmulator) -> None:
     assert 1 <= system.dim <= 3 and eig.max() == pytest.approx(1.0) and eig.max() / eig.min() <= 4.0 + 1e-6
     assert 1e-3 <= system.relaxation <= 3e-3 and 5e-3 <= system.drift <= 1.5e-2 and 2 <= system.period <= 4
     assert 1.0 + system.drift > 1.0 > system.a
+
+
+def _rollout_before_root_caching(
+    system: OUEmulator, x0: np.ndarray, factor: float, length: int, rng: np.random.Generator, window: int
+) -> Rollout:
+    """The rollout as it was before it took Sigma^{1/2} once (oracle: ``step`` recomputed it every step)."""
+    precision = np.linalg.inv(np.asarray(system.cov, dtype=float))
+    x = np.array(x0, dtype=float, copy=True)
+    n = len(x)
+    escape = np.full(n, length)
+    alive = np.ones(n, dtype=bool)
+    late = np.full((window, n, system.dim), np.nan)
+    for k in range(length):
+        x = step(x, factor, system, rng)
+        out = alive & (np.einsum("ni,ij,nj->n", x, precision, x) > ESCAPE)
+        escape[out] = k + 1
+        alive &= ~out
+        x[~alive] = 0.0
+        if k >= length - window:
+            late[k - (length - window)][alive] = x[alive]
+        if not alive.any():
+            break
+    return Rollout(escape=escape, late=late)
+
+
+def test_rollout_with_the_root_taken_once_is_the_former_rollout_exactly() -> None:
+    x0 = invariant(16, np.random.default_rng(3))
+    new_rng, old_rng = np.random.default_rng(4), np.random.default_rng(4)
+    new = rollout(SYSTEM, x0, 1.0 + 0.03, 300, new_rng, window=40)
+    old = _rollout_before_root_caching(SYSTEM, x0, 1.0 + 0.03, 300, old_rng, 40)
+    assert (new.escape == old.escape).all() and new.escape.min() < 300  # some escaped
+    assert np.array_equal(new.late, old.late, equal_nan=True)
+    assert new_rng.bit_generator.state == old_rng.bit_generator.state
+
+
+def _gaussian_score(scale: float) -> Callable[[np.ndarray, float], np.ndarray]:
+    precision = np.linalg.inv(COV)
+    return lambda x, t: -scale * x @ precision
+
+
+@pytest.mark.parametrize("corrected", [False, True])
+def test_batched_rollout_is_each_seeds_rollout(corrected: bool) -> None:
+    scales = [1.0, 0.5, 2.0]  # a different score per seed
+    lengths, windows = [120, 90, 150], [30, 45, 10]
+    x0s = [invariant(12, np.random.default_rng(10 + s)) for s in range(3)]
+    singles = []
+    for s in range(3):
+        score = _gaussian_score(scales[s])
+
+        def correct(
+            x: np.ndarray, r: np.random.Generator, score: Callable[[np.ndarray, float], np.ndarray] = score
+        ) -> np.ndarray:
+            return thermalize(score, x, level=0.5, steps=3, rng=r)
+
+        singles.append(
+            rollout(
+                SYSTEM,
+                x0s[s],
+                1.0 + 0.04,
+                lengths[s],
+                np.random.default_rng(s),
+                corrector=correct if corrected else None,
+                window=windows[s],
+            )
+        )
+
+    def stacked(x: np.ndarray, t: float, which: Sequence[int]) -> np.ndarray:
+        return np.stack([_gaussian_score(scales[s])(x[i], t) for i, s in enumerate(which)])
+
+    def correct_batched(
+        xs: Sequence[np.ndarray], rs: Sequence[np.random.Generator], which: Sequence[int]
+    ) -> list[np.ndarray]:
+        return thermalize_batched(stacked, xs, level=0.5, steps=3, rngs=rs, which=which)
+
+    batched = rollout_batched(
+        SYSTEM,
+        x0s,
+        1.0 + 0.04,
+        lengths,
+        [np.random.default_rng(s) for s in range(3)],
+        corrector=correct_batched if corrected else None,
+        windows=windows,
+    )
+    assert any((r.escape < length).any() for r, length in zip(singles, lengths, strict=True))
+    for single, one in zip(singles, batched, strict=True):
+        assert (one.escape == single.escape).all()
+        assert np.allclose(one.late, single.late, rtol=1e-10, atol=1e-12, equal_nan=True)

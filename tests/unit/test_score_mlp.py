@@ -1,4 +1,5 @@
-"""Unit tests of models.score_mlp: the batched DSM trainer gives each seed its unbatched fit."""
+"""Unit tests of models.score_mlp: the batched DSM trainer gives each seed its unbatched fit, and the
+stacked score each model's score."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import numpy as np
 import pytest
 import torch
 
-from models.score_mlp import ScoreConfig, train_dsm, train_dsm_batched
+from models.score_mlp import ScoreConfig, ScoreMLP, StackedScore, train_dsm, train_dsm_batched
 
 
 @pytest.mark.parametrize("risk_sensitive", [True, False])
@@ -37,3 +38,15 @@ def test_batched_dsm_needs_one_generator_per_seed() -> None:
         train_dsm_batched(
             [np.zeros((4, 1))], [np.zeros(4)], ScoreConfig(), risk_sensitive=True, generators=[]
         )
+
+
+def test_stacked_score_is_each_models_score() -> None:
+    config = ScoreConfig(dim=2, width=16)
+    models = [ScoreMLP(config, torch.Generator().manual_seed(s)) for s in range(3)]
+    stacked = StackedScore(models)
+    x = np.random.default_rng(1).standard_normal((2, 5, 2))
+    for t in (0.05, 0.4):
+        out = stacked.score(x, t, [2, 0])  # a subset, out of order
+        assert out.shape == (2, 5, 2)
+        assert np.allclose(out[0], models[2].score(x[0], t), rtol=1e-5, atol=1e-6)
+        assert np.allclose(out[1], models[0].score(x[1], t), rtol=1e-5, atol=1e-6)
