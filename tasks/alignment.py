@@ -358,15 +358,12 @@ def tilt_family_sample_batched(
     sd = np.sqrt(reference.arrays()[2][:, 0, 0])
     uniforms = np.concatenate([rng.random((runs, n)) for rng in rngs])
     normals = np.concatenate([rng.standard_normal((runs, n)) for rng in rngs])
-    # label = #{k: u > cumulative weight k}, capped at K - 1; the draw is means[label] + sd[label] z,
-    # one component at a time (the same numbers as indexing by label)
+    # label = #{k: u > cumulative weight k} capped at K - 1, i.e. the first k with u <= cumulative weight
+    # k (the cumulative weights increase), else K - 1; the draw is means[label] + sd[label] z, set one
+    # component at a time from the last down (the same numbers as indexing by label)
     cumulative = np.cumsum(weights, 1)
-    components = weights.shape[1]
-    labels = np.zeros(uniforms.shape, dtype=np.intp)
-    for k in range(components):
-        labels += uniforms > cumulative[:, k : k + 1]
-    draws = np.empty_like(normals)
-    for k in range(components):
-        pick = labels >= k if k == components - 1 else labels == k
-        draws = np.where(pick, means[:, k : k + 1] + sd[k] * normals, draws)
+    last = weights.shape[1] - 1
+    draws = means[:, last : last + 1] + sd[last] * normals
+    for k in range(last - 1, -1, -1):
+        draws = np.where(uniforms <= cumulative[:, k : k + 1], means[:, k : k + 1] + sd[k] * normals, draws)
     return draws.reshape(stacked, runs, n)

@@ -96,8 +96,9 @@ def test_langevin_batched_matches_per_seed():
     assert _same_state(solo_rngs, batch_rngs)
 
 
-def test_tilt_family_sample_batched_is_the_per_seed_draw():
-    a = np.random.default_rng(1).normal(0.0, 1.0, (len(SEEDS), 7))
+@pytest.mark.parametrize("scale", [1.0, 400.0])  # 400: tilts that leave one component (weights 0 and 1)
+def test_tilt_family_sample_batched_is_the_per_seed_draw(scale):
+    a = np.random.default_rng(1).normal(0.0, scale, (len(SEEDS), 7))
     solo_rngs, batch_rngs = _rngs(), _rngs()
     solo = np.stack([tilt_family_sample(REF, a[s], 11, r) for s, r in enumerate(solo_rngs)])
     batched = tilt_family_sample_batched(REF, a, 11, batch_rngs)
