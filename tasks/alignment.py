@@ -349,12 +349,17 @@ def one_component(mean: float, std: float) -> GaussianMixture:
 
 
 def tilt_family_sample_batched(
-    reference: GaussianMixture, a: np.ndarray, n: int, rngs: Sequence[np.random.Generator]
+    reference: GaussianMixture,
+    a: np.ndarray,
+    n: int,
+    rngs: Sequence[np.random.Generator],
+    family: tuple[np.ndarray, ...] | None = None,
 ) -> np.ndarray:
     """:func:`tilt_family_sample` for S stacked sets of tilts a (S, R), set s drawn from ``rngs[s]`` in
-    the unbatched order (uniforms, then normals): (S, R, n)."""
+    the unbatched order (uniforms, then normals): (S, R, n). ``family``: :func:`tilt_family` of the
+    flattened a where the caller has it already."""
     stacked, runs = a.shape
-    weights, means, _, _, _ = tilt_family(reference, a.reshape(-1))
+    weights, means, _, _, _ = tilt_family(reference, a.reshape(-1)) if family is None else family
     sd = np.sqrt(reference.arrays()[2][:, 0, 0])
     uniforms = np.concatenate([rng.random((runs, n)) for rng in rngs])
     normals = np.concatenate([rng.standard_normal((runs, n)) for rng in rngs])

@@ -231,9 +231,10 @@ ITERATIONS = 400
 SAMPLES_PER_STEP = 64  # draws of q_k that estimate the first variation at iterate k
 
 
-def _objective(task: Alignment, a: np.ndarray) -> np.ndarray:
-    """G(q_a) = gamma/2 (E_{q_a} x - goal)^2 + beta KL(q_a || p_ref), q_a = p_ref exp(-a x) / Z(a)."""
-    _, _, mean, _, log_z = tilt_family(task.reference, a)
+def _objective(task: Alignment, a: np.ndarray, family: tuple[np.ndarray, ...] | None = None) -> np.ndarray:
+    """G(q_a) = gamma/2 (E_{q_a} x - goal)^2 + beta KL(q_a || p_ref), q_a = p_ref exp(-a x) / Z(a)
+    (``family``: ``tilt_family(task.reference, a)`` where the caller has it already)."""
+    _, _, mean, _, log_z = tilt_family(task.reference, a) if family is None else family
     return 0.5 * task.gamma * (mean - task.goal) ** 2 + task.beta * (-a * mean - log_z)
 
 
@@ -286,8 +287,9 @@ def _dual_averaging_batched(
     a = np.zeros((len(seeds), runs))
     weighted, total = np.zeros_like(a), 0.0
     ks, gaps = [], []
+    family = tilt_family(task.reference, a.reshape(-1))  # of the current iterates: sampled, then judged
     for k in range(1, ITERATIONS + 1):
-        draws = tilt_family_sample_batched(task.reference, a, SAMPLES_PER_STEP, rngs)
+        draws = tilt_family_sample_batched(task.reference, a, SAMPLES_PER_STEP, rngs, family)
         first_variation = task.gamma * (draws.mean(axis=2) - task.goal)
         if averaging:
             weighted, total = weighted + k * first_variation, total + k
@@ -295,7 +297,8 @@ def _dual_averaging_batched(
         else:
             a = first_variation / task.beta
         ks.append(float(k))
-        gaps.append(np.mean((_objective(task, a.reshape(-1)) - g_star).reshape(a.shape), axis=1))
+        family = tilt_family(task.reference, a.reshape(-1))
+        gaps.append(np.mean((_objective(task, a.reshape(-1), family) - g_star).reshape(a.shape), axis=1))
     per_seed = np.array(gaps).T  # (S, ITERATIONS)
     return [
         Measurement.one(series={"gap": (ks, [float(g) for g in row])}, scalars={"curvature": curvature})

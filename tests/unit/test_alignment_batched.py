@@ -16,6 +16,7 @@ from tasks.alignment import (
     estimated_h_transform_score_batched,
     h_transform_score,
     h_transform_score_batched,
+    tilt_family,
     tilt_family_sample,
     tilt_family_sample_batched,
 )
@@ -104,3 +105,5 @@ def test_tilt_family_sample_batched_is_the_per_seed_draw(scale):
     batched = tilt_family_sample_batched(REF, a, 11, batch_rngs)
     np.testing.assert_array_equal(batched, solo)  # same arithmetic: the same numbers, bit for bit
     assert _same_state(solo_rngs, batch_rngs)
+    given = tilt_family_sample_batched(REF, a, 11, _rngs(), tilt_family(REF, a.reshape(-1)))
+    np.testing.assert_array_equal(given, solo)  # the family passed in, as the dual-averaging loop does
