@@ -3,6 +3,12 @@
 All of it is closed form plus simulation, no training: the pretrained model
 is stood in for by its exact reference law (a 1-D Gaussian mixture), whose
 noised scores and posteriors are exact (tasks/gaussians.py, tasks/alignment.py).
+
+Batched seeds (``*_samplings``, ``*_sweeps``, ``*_averagings``): the seeds'
+particles or runs stacked on a leading axis, each seed drawing from its own
+generator in the unbatched order; the stacked fields are the same closed forms
+without the per-call d-dimensional linear algebra, equal up to float rounding
+(the dual-averaging draws bit for bit). The unbatched functions are the reference.
 """
 
 from __future__ import annotations
