@@ -173,6 +173,35 @@ def mixture_score(mix: GaussianMixture, x: np.ndarray) -> np.ndarray:
     return (resp[..., None] * comp).sum(axis=1)
 
 
+def responsibilities_1d(
+    weights: np.ndarray, means: np.ndarray, variances: np.ndarray, x: np.ndarray
+) -> list[np.ndarray]:
+    """P(k | x) of the 1-D mixture (weights, means, variances: (K,)) at points x of any shape: one array
+    of x's shape per component (the few components as a list: no reductions over a short last axis)."""
+    logs = []
+    for w, m, v in zip(weights, means, variances, strict=True):
+        d = x - m
+        logs.append(d * d * (-0.5 / v) + (math.log(w) - 0.5 * math.log(2 * math.pi * v)))
+    top = np.maximum.reduce(logs)
+    exps = [np.exp(log - top) for log in logs]
+    total = sum(exps[1:], exps[0])
+    return [e / total for e in exps]
+
+
+def mixture_score_1d(mix: GaussianMixture, x: np.ndarray) -> np.ndarray:
+    """:func:`mixture_score` of a 1-D mixture at points x of any shape (stacked seeds: (S, n, 1)), same
+    shape; the closed form without the d-dimensional linear algebra (equal up to float rounding)."""
+    w, m, c = mix.arrays()
+    mean, var = m[:, 0], c[:, 0, 0]
+    return score_1d(responsibilities_1d(w, mean, var, x), mean, var, x)
+
+
+def score_1d(resp: list[np.ndarray], means: np.ndarray, variances: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """sum_k P(k | x) (m_k - x) / v_k from the responsibilities of :func:`responsibilities_1d`."""
+    terms = [r * ((m - x) / v) for r, m, v in zip(resp, means, variances, strict=True)]
+    return sum(terms[1:], terms[0])
+
+
 def mixture_sample(mix: GaussianMixture, n: int, rng: np.random.Generator) -> np.ndarray:
     """n i.i.d. draws, (n, d)."""
     w, m, c = mix.arrays()

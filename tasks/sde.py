@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -136,4 +136,48 @@ def preconditioned_langevin(
     noise = math.sqrt(2.0 * step)
     for _ in range(steps):
         x = x + step * grad_log_density(x) @ m.T + noise * rng.standard_normal(x.shape) @ root.T
+    return x
+
+
+# --- batched seeds: S independent runs stacked on a leading axis, each with its own generator ----------
+
+
+def _stacked_normal(rngs: Sequence[np.random.Generator], shape: tuple[int, ...]) -> np.ndarray:
+    """One standard normal draw of ``shape`` from each generator, stacked: (S, *shape)."""
+    return np.stack([rng.standard_normal(shape) for rng in rngs])
+
+
+def reverse_diffusion_batched(
+    score: Score,
+    schedule: VPSchedule,
+    x_start: np.ndarray,
+    *,
+    steps: int,
+    rngs: Sequence[np.random.Generator],
+    t_min: float = 1e-3,
+) -> np.ndarray:
+    """:func:`reverse_diffusion` for S stacked runs: ``x_start`` (S, n, d), ``score`` maps (S, n, d) to
+    (S, n, d), run s draws its noise from ``rngs[s]`` in the order the unbatched run draws it."""
+    times = np.linspace(1.0, t_min, steps + 1)
+    x = np.array(x_start, dtype=float, copy=True)
+    for t, t_next in itertools.pairwise(times):
+        dt, beta = float(t_next - t), float(schedule.beta(float(t)))
+        drift = -0.5 * beta * x - beta * score(x, float(t))
+        x = x + drift * dt + math.sqrt(beta) * math.sqrt(abs(dt)) * _stacked_normal(rngs, x.shape[1:])
+    return x
+
+
+def langevin_batched(
+    grad_log_density: Callable[[np.ndarray], np.ndarray],
+    x0: np.ndarray,
+    *,
+    step: float,
+    steps: int,
+    rngs: Sequence[np.random.Generator],
+) -> np.ndarray:
+    """:func:`langevin` for S stacked chains ``x0`` (S, n, d), chain s's noise from ``rngs[s]``."""
+    x = np.array(x0, dtype=float, copy=True)
+    noise = math.sqrt(2.0 * step)
+    for _ in range(steps):
+        x = x + step * grad_log_density(x) + noise * _stacked_normal(rngs, x.shape[1:])
     return x

@@ -30,7 +30,7 @@ from tasks.alignment import alignments
 from theorycheck import Claim, Control, Mutant, Rate, Scaling, reference
 
 from . import PAPER
-from ._experiment import dual_averaging, last_variation_iteration
+from ._experiment import dual_averaging, dual_averagings, last_variation_iteration, last_variation_iterations
 
 k, C = sp.symbols("k C", positive=True)
 
@@ -48,6 +48,7 @@ CLAIM = Claim(
     ),
     instances=alignments(),
     experiment=dual_averaging,
+    batched_experiment=dual_averagings,
     prediction=_gap(C / k),
     mutants=[
         Mutant(
@@ -71,6 +72,7 @@ CLAIM = Claim(
         Control(
             "last_first_variation",
             last_variation_iteration,
+            batched_experiment=last_variation_iterations,
             why="without averaging, q_{k+1} ∝ p_ref exp(-dF/dq(q_k) / beta) overshoots when the "
             "stiffness exceeds 1 and keeps the sampling noise",
         ),

@@ -38,7 +38,14 @@ from tasks.alignment import tilts
 from theorycheck import Claim, Control, Identity, Mutant, Threshold, reference
 
 from . import PAPER
-from ._experiment import doob_sampling, guidance_sampling, reference_sampling
+from ._experiment import (
+    doob_sampling,
+    doob_samplings,
+    guidance_sampling,
+    guidance_samplings,
+    reference_sampling,
+    reference_samplings,
+)
 
 CLAIM = Claim(
     paper=PAPER,
@@ -49,6 +56,7 @@ CLAIM = Claim(
     ),
     instances=tilts(),
     experiment=doob_sampling,
+    batched_experiment=doob_samplings,
     prediction=Threshold("w1_ratio", "<=", 0.1),
     mutants=[
         Mutant(
@@ -64,10 +72,16 @@ CLAIM = Claim(
         ),
     ],
     controls=[
-        Control("reference_score_only", reference_sampling, why="no h-transform: the reference is sampled"),
+        Control(
+            "reference_score_only",
+            reference_sampling,
+            batched_experiment=reference_samplings,
+            why="no h-transform: the reference is sampled",
+        ),
         Control(
             "naive_guidance",
             guidance_sampling,
+            batched_experiment=guidance_samplings,
             why="the clean-data potential's gradient at x_t is not grad log h_t: mode weights are decided "
             "at noise levels where exp(c x_t) and h_t differ",
         ),

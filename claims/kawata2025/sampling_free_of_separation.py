@@ -56,7 +56,12 @@ from tasks.alignment import separated_tilts
 from theorycheck import Claim, Control, Mutant, Threshold, reference
 
 from . import PAPER
-from ._experiment import doob_separation_sweep, langevin_separation_sweep
+from ._experiment import (
+    doob_separation_sweep,
+    doob_separation_sweeps,
+    langevin_separation_sweep,
+    langevin_separation_sweeps,
+)
 
 CLAIM = Claim(
     paper=PAPER,
@@ -67,6 +72,7 @@ CLAIM = Claim(
     ),
     instances=separated_tilts(),
     experiment=doob_separation_sweep,
+    batched_experiment=doob_separation_sweeps,
     prediction=Threshold("error_growth", "<=", 0.03),
     mutants=[
         Mutant(
@@ -86,6 +92,7 @@ CLAIM = Claim(
         Control(
             "langevin_on_tilt",
             langevin_separation_sweep,
+            batched_experiment=langevin_separation_sweeps,
             why="a Langevin chain on the tilted law mixes in time ~ exp(barrier), growing with delta",
         ),
     ],
