@@ -18,14 +18,16 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import torch
 
-from models.dfiv import DFIVConfig, fit_dfiv
+from models.dfiv import DFIVConfig, fit_dfiv, fit_dfiv_batched
 from models.sieve_iv import cosine_features, hat_sieve_2sls, radial_frequencies, sieve_path
 from tasks.iv_regression import (
     IVDesign,
+    IVSample,
     JumpTarget,
     StructuralFunction,
     cosine_norms,
@@ -193,7 +195,7 @@ def dfiv_vs_sieve(design: IVDesign, seed: int, tier: Tier, *, epochs: int | None
     ``sieve_error``; scalars ``dfiv_slope``, ``sieve_slope`` (least-squares log-log slopes over all n),
     ``dfiv_drift`` (largest late relative loss drop over n) and ``ratio_last`` (DFIV / sieve error at the
     largest n)."""
-    ns = tier.pick(smoke=(64, 128, 256), default=DFIV_NS, full=(*DFIV_NS, 4096))
+    ns = _dfiv_ns(tier)
     gen = torch.Generator().manual_seed(seed)
     f = draw_structural(design.target, gen)
     grid = grid_points(1, GRID)
@@ -205,8 +207,23 @@ def dfiv_vs_sieve(design: IVDesign, seed: int, tier: Tier, *, epochs: int | None
         fit = fit_dfiv(config, (one.x, one.z), (two.z, two.y), gen)
         dfiv.append(error(fit))
         drift = max(drift, _late_drift(fit.stage2_losses))
-        sizes = [j for j in HAT_SIZES if j <= n // 8]
-        sieve.append(min(error(hat_sieve_2sls((one.x, one.z), (two.z, two.y), j, 2 * j)) for j in sizes))
+        sieve.append(_best_hat_sieve(one, two, n, error))
+    return _dfiv_measurement(ns, dfiv, sieve, drift)
+
+
+def _dfiv_ns(tier: Tier) -> tuple[int, ...]:
+    return tier.pick(smoke=(64, 128, 256), default=DFIV_NS, full=(*DFIV_NS, 4096))
+
+
+def _best_hat_sieve(one: IVSample, two: IVSample, n: int, error: Callable[..., float]) -> float:
+    """The oracle hat sieve's error on one dataset: the smallest over the sizes up to n / 8."""
+    sizes = [j for j in HAT_SIZES if j <= n // 8]
+    return min(error(hat_sieve_2sls((one.x, one.z), (two.z, two.y), j, 2 * j)) for j in sizes)
+
+
+def _dfiv_measurement(
+    ns: tuple[int, ...], dfiv: list[float], sieve: list[float], drift: float
+) -> Measurement:
     return Measurement.one(
         series={"dfiv_error": Curve.of(ns, dfiv), "sieve_error": Curve.of(ns, sieve)},
         scalars={
@@ -218,7 +235,39 @@ def dfiv_vs_sieve(design: IVDesign, seed: int, tier: Tier, *, epochs: int | None
     )
 
 
+def dfiv_vs_sieve_batched(
+    design: IVDesign, seeds: Sequence[int], tier: Tier, *, epochs: int | None = None
+) -> list[Measurement]:
+    """:func:`dfiv_vs_sieve` for several seeds, the DFIV fits of each n trained as stacked models (each
+    seed's target, data and init from its own generator, in the order :func:`dfiv_vs_sieve` draws them)."""
+    ns = _dfiv_ns(tier)
+    gens = [torch.Generator().manual_seed(seed) for seed in seeds]
+    fs = [draw_structural(design.target, gen) for gen in gens]
+    grid = grid_points(1, GRID)
+    errors = [_grid_error(f, grid, f(grid)) for f in fs]
+    config = _dfiv_config(tier, epochs)
+    dfiv: list[list[float]] = [[] for _ in seeds]
+    sieve: list[list[float]] = [[] for _ in seeds]
+    drift = [-math.inf for _ in seeds]
+    for n in ns:
+        data = [
+            (sample_iv(design, f, n, gen), sample_iv(design, f, n, gen))
+            for f, gen in zip(fs, gens, strict=True)
+        ]
+        fits = fit_dfiv_batched(config, [(o.x, o.z) for o, _ in data], [(t.z, t.y) for _, t in data], gens)
+        for s, (fit, (one, two), error) in enumerate(zip(fits, data, errors, strict=True)):
+            dfiv[s].append(error(fit))
+            drift[s] = max(drift[s], _late_drift(fit.stage2_losses))
+            sieve[s].append(_best_hat_sieve(one, two, n, error))
+    return [_dfiv_measurement(ns, *row) for row in zip(dfiv, sieve, drift, strict=True)]
+
+
 def dfiv_frozen_vs_sieve(design: IVDesign, seed: int, tier: Tier) -> Measurement:
     """Control: DFIV with its features frozen at initialisation (no feature learning, a random fixed
     ReLU-feature 2SLS), against the same oracle sieve."""
     return dfiv_vs_sieve(design, seed, tier, epochs=0)
+
+
+def dfiv_frozen_vs_sieve_batched(design: IVDesign, seeds: Sequence[int], tier: Tier) -> list[Measurement]:
+    """:func:`dfiv_frozen_vs_sieve` for several seeds (see :func:`dfiv_vs_sieve_batched`)."""
+    return dfiv_vs_sieve_batched(design, seeds, tier, epochs=0)
