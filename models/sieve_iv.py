@@ -73,8 +73,18 @@ def radial_frequencies(dim: int, radius: float) -> torch.Tensor:
 
 
 def cosine_features(x: torch.Tensor, frequencies: torch.Tensor) -> torch.Tensor:
-    """``prod_i cos(pi k_i x_i)`` for each row ``k`` of ``frequencies``: ``(n, d) -> (n, N)``."""
-    return torch.cos(math.pi * x.double()[:, None, :] * frequencies.double()[None, :, :]).prod(-1)
+    """``prod_i cos(pi k_i x_i)`` for each row ``k`` of ``frequencies``: ``(n, d) -> (n, N)``.
+
+    Each axis's cosines are computed once per distinct frequency and gathered (the same numbers as
+    ``cos(pi x[:, None, :] * k[None]).prod(-1)``, which repeats each of them many times for d > 1)."""
+    scaled = math.pi * x.double()
+    k = torch.arange(int(frequencies.max()) + 1 if frequencies.numel() else 1, dtype=torch.float64)
+    index = frequencies.long()
+    waves = [torch.cos(scaled[:, i : i + 1] * k).index_select(1, index[:, i]) for i in range(x.shape[1])]
+    out = waves[0]
+    for wave in waves[1:]:
+        out = out * wave
+    return out
 
 
 def sieve_path(

@@ -74,7 +74,11 @@ def test_batched_fit_equals_the_per_seed_fits() -> None:
     for max_rows in (64, 4096):
         gens = [torch.Generator().set_state(state) for state in states]
         fits = fit_dfiv_batched(
-            config, [(o.x, o.z) for o, _, _ in data], [(t.z, t.y) for _, t, _ in data], gens
+            config,
+            [(o.x, o.z) for o, _, _ in data],
+            [(t.z, t.y) for _, t, _ in data],
+            gens,
+            max_rows=max_rows,
         )
         for ref, fit, gen, (*_, used) in zip(reference, fits, gens, data, strict=True):
             assert torch.allclose(fit(grid), ref(grid), rtol=1e-9, atol=1e-10)

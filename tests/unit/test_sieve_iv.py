@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import math
+
+import pytest
 import torch
 
 from models.sieve_iv import (
@@ -16,6 +19,18 @@ from models.sieve_iv import (
     sieve_path,
 )
 from tasks.iv_regression import IVDesign, JumpTarget, draw_structural, grid_points, sample_iv
+
+
+@pytest.mark.parametrize(("dim", "radius", "count"), [(1, 200.0, 97), (2, 40.0, 321), (3, 12.0, 200)])
+def test_cosine_features_equal_the_previous_dense_formula(dim: int, radius: float, count: int) -> None:
+    """Oracle: the gathered per-axis cosines are bit for bit the earlier (n, N, d) cosine product."""
+    frequencies = radial_frequencies(dim, radius)[:count]
+    for n in (1, 7, 257, 4099):
+        gen = torch.Generator().manual_seed(n)
+        x = torch.rand(n, dim, dtype=torch.float64, generator=gen)
+        before = torch.cos(math.pi * x.double()[:, None, :] * frequencies.double()[None, :, :]).prod(-1)
+        assert torch.equal(cosine_features(x, frequencies), before)
+        assert torch.equal(cosine_features(x, frequencies[:5]), before[:, :5])
 
 
 def test_hat_basis_is_a_partition_of_unity_and_interpolates() -> None:
