@@ -238,3 +238,17 @@ def oracle_sieve(
         if value < best:
             best, best_size = value, size
     return best, best_size
+
+
+def hat_grid_error(grid: torch.Tensor, truth: torch.Tensor) -> Callable[[SieveFit], float]:
+    """``fit -> mean((fit(grid) - truth)^2)`` for hat-sieve fits, each size's grid features
+    ``hat_basis(size)(grid)`` computed once and reused (the same numbers as evaluating ``fit(grid)``)."""
+    features: dict[int, torch.Tensor] = {}
+
+    def error(fit: SieveFit) -> float:
+        size = fit.beta.shape[0]
+        if size not in features:
+            features[size] = hat_basis(size)(grid)
+        return float(((features[size] @ fit.beta - truth) ** 2).mean())
+
+    return error

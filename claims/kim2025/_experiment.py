@@ -24,7 +24,14 @@ import numpy as np
 import torch
 
 from models.dfiv import DFIVConfig, fit_dfiv, fit_dfiv_batched
-from models.sieve_iv import cosine_features, hat_sieve_2sls, radial_frequencies, sieve_path
+from models.sieve_iv import (
+    SieveFit,
+    cosine_features,
+    hat_grid_error,
+    hat_sieve_2sls,
+    radial_frequencies,
+    sieve_path,
+)
 from tasks.iv_regression import (
     IVDesign,
     IVSample,
@@ -130,7 +137,7 @@ def jump_sweep(design: IVDesign, seed: int, tier: Tier) -> Measurement:
     gen = torch.Generator().manual_seed(seed)
     f = draw_structural(design.target, gen)
     grid = grid_points(1, GRID)
-    error = _grid_error(f, grid, f(grid))
+    error = hat_grid_error(grid, f(grid))
     curves: dict[str, list[float]] = {"error": [], "naive_error": []}
     edge = 0.0
     best = 0
@@ -199,7 +206,8 @@ def dfiv_vs_sieve(design: IVDesign, seed: int, tier: Tier, *, epochs: int | None
     gen = torch.Generator().manual_seed(seed)
     f = draw_structural(design.target, gen)
     grid = grid_points(1, GRID)
-    error = _grid_error(f, grid, f(grid))
+    truth = f(grid)
+    error, hat_error = _grid_error(f, grid, truth), hat_grid_error(grid, truth)
     config = _dfiv_config(tier, epochs)
     dfiv, sieve, drift = [], [], -math.inf
     for n in ns:
@@ -207,7 +215,7 @@ def dfiv_vs_sieve(design: IVDesign, seed: int, tier: Tier, *, epochs: int | None
         fit = fit_dfiv(config, (one.x, one.z), (two.z, two.y), gen)
         dfiv.append(error(fit))
         drift = max(drift, _late_drift(fit.stage2_losses))
-        sieve.append(_best_hat_sieve(one, two, n, error))
+        sieve.append(_best_hat_sieve(one, two, n, hat_error))
     return _dfiv_measurement(ns, dfiv, sieve, drift)
 
 
@@ -215,7 +223,7 @@ def _dfiv_ns(tier: Tier) -> tuple[int, ...]:
     return tier.pick(smoke=(64, 128, 256), default=DFIV_NS, full=(*DFIV_NS, 4096))
 
 
-def _best_hat_sieve(one: IVSample, two: IVSample, n: int, error: Callable[..., float]) -> float:
+def _best_hat_sieve(one: IVSample, two: IVSample, n: int, error: Callable[[SieveFit], float]) -> float:
     """The oracle hat sieve's error on one dataset: the smallest over the sizes up to n / 8."""
     sizes = [j for j in HAT_SIZES if j <= n // 8]
     return min(error(hat_sieve_2sls((one.x, one.z), (two.z, two.y), j, 2 * j)) for j in sizes)
@@ -244,7 +252,9 @@ def dfiv_vs_sieve_batched(
     gens = [torch.Generator().manual_seed(seed) for seed in seeds]
     fs = [draw_structural(design.target, gen) for gen in gens]
     grid = grid_points(1, GRID)
-    errors = [_grid_error(f, grid, f(grid)) for f in fs]
+    truths = [f(grid) for f in fs]
+    errors = [_grid_error(f, grid, truth) for f, truth in zip(fs, truths, strict=True)]
+    hat_errors = [hat_grid_error(grid, truth) for truth in truths]
     config = _dfiv_config(tier, epochs)
     dfiv: list[list[float]] = [[] for _ in seeds]
     sieve: list[list[float]] = [[] for _ in seeds]
@@ -255,10 +265,10 @@ def dfiv_vs_sieve_batched(
             for f, gen in zip(fs, gens, strict=True)
         ]
         fits = fit_dfiv_batched(config, [(o.x, o.z) for o, _ in data], [(t.z, t.y) for _, t in data], gens)
-        for s, (fit, (one, two), error) in enumerate(zip(fits, data, errors, strict=True)):
-            dfiv[s].append(error(fit))
+        for s, (fit, (one, two)) in enumerate(zip(fits, data, strict=True)):
+            dfiv[s].append(errors[s](fit))
             drift[s] = max(drift[s], _late_drift(fit.stage2_losses))
-            sieve[s].append(_best_hat_sieve(one, two, n, error))
+            sieve[s].append(_best_hat_sieve(one, two, n, hat_errors[s]))
     return [_dfiv_measurement(ns, *row) for row in zip(dfiv, sieve, drift, strict=True)]
 
 

@@ -11,6 +11,7 @@ from models.sieve_iv import (
     cosine_basis,
     cosine_features,
     hat_basis,
+    hat_grid_error,
     hat_sieve_2sls,
     naive_sieve,
     oracle_sieve,
@@ -114,3 +115,20 @@ def test_oracle_sieve_picks_the_best_size() -> None:
         for j in (4, 8, 16, 32)
     ]
     assert best == min(each) and size == (4, 8, 16, 32)[each.index(best)]
+
+
+def test_hat_grid_error_equals_evaluating_each_fit() -> None:
+    """Oracle: the cached grid features give bit for bit the error of ``fit(grid)``."""
+    design = IVDesign(target=JumpTarget(location=0.4, height=1.5, amplitude=0.5))
+    f = draw_structural(design.target, torch.Generator())
+    gen = torch.Generator().manual_seed(3)
+    grid = grid_points(1, 2000)
+    truth = f(grid)
+    cached = hat_grid_error(grid, truth)
+    for n in (256, 1024):
+        one, two = sample_iv(design, f, n, gen), sample_iv(design, f, n, gen)
+        for size in (4, 17, 29, 4, 17):
+            for naive in (False, True):
+                second = two.x if naive else two.z
+                fit = hat_sieve_2sls((one.x, one.z), (second, two.y), size, 2 * size, naive=naive)
+                assert cached(fit) == float(((fit(grid) - truth) ** 2).mean())
