@@ -22,10 +22,13 @@ nets are tiny; no dtype conversions in the loop).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import torch
 from torch import nn
+
+from models.stacked import stack_parameters, unstack_into
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -154,3 +157,102 @@ def fit_dfiv(
         phi_z1, phi_z2 = _with_one(phi(z1)), _with_one(phi(z2))
         _, beta = _stage2(psi, phi_z1, phi_z2, x1, y2, config)
     return DFIVFit(psi, beta, losses)
+
+
+STACK_ROWS = 4096  # samples per stacked step (seeds x n): larger stacks leave the cache and step slower
+
+
+def _stacked_forward(net: nn.Sequential, params: dict[str, torch.Tensor], x: torch.Tensor) -> torch.Tensor:
+    """``net``'s architecture applied with stacked parameters (name -> (S, ...)) to ``x (S, n, inputs)``."""
+    for index, layer in enumerate(net):
+        if isinstance(layer, nn.Linear):
+            weight, bias = params[f"{index}.weight"], params[f"{index}.bias"]
+            x = torch.baddbmm(bias[:, None, :], x, weight.transpose(1, 2))
+        else:
+            x = torch.relu(x)
+    return x
+
+
+def _with_ones(features: torch.Tensor) -> torch.Tensor:
+    shape = (*features.shape[:-1], 1)
+    return torch.cat([features, torch.ones(shape, dtype=features.dtype)], dim=-1)
+
+
+def _ridge_stacked(features: torch.Tensor, target: torch.Tensor, penalty: float) -> torch.Tensor:
+    """:func:`ridge` for a stack ``(S, n, k)``, ``(S, n, t)``."""
+    eye = torch.eye(features.shape[-1], dtype=features.dtype)
+    gram = features.transpose(1, 2) @ features + penalty * eye
+    return torch.linalg.solve(gram, features.transpose(1, 2) @ target)
+
+
+def fit_dfiv_batched(
+    config: DFIVConfig,
+    stage1: Sequence[tuple[torch.Tensor, torch.Tensor]],
+    stage2: Sequence[tuple[torch.Tensor, torch.Tensor]],
+    generators: Sequence[torch.Generator],
+    *,
+    max_rows: int = STACK_ROWS,
+) -> list[DFIVFit]:
+    """:func:`fit_dfiv` for S seeds at once (the same m and n for all): seed s's nets are drawn from
+    ``generators[s]`` as :func:`fit_dfiv` draws them, then the seeds are trained as stacked models (one
+    Adam over the stacked parameters on the sum of the seeds' losses: each seed gets its own update),
+    at most ``max_rows // n`` seeds per stack (at least one). The same fits as S calls of
+    :func:`fit_dfiv`, up to float reduction order."""
+    group = max(1, max_rows // stage2[0][0].shape[0])
+    if len(generators) > group:
+        return [
+            fit
+            for start in range(0, len(generators), group)
+            for fit in fit_dfiv_batched(
+                config,
+                stage1[start : start + group],
+                stage2[start : start + group],
+                generators[start : start + group],
+                max_rows=max_rows,
+            )
+        ]
+    x1 = torch.stack([s[0].double() for s in stage1])
+    z1 = torch.stack([s[1].double() for s in stage1])
+    z2 = torch.stack([s[0].double() for s in stage2])
+    y2 = torch.stack([s[1].double() for s in stage2])[:, :, None]
+    psis, phis = [], []
+    for generator, (x, z) in zip(generators, stage1, strict=True):
+        psis.append(_mlp(x.shape[1], config, generator))
+        phis.append(_mlp(z.shape[1], config, generator))
+    psi, phi = stack_parameters(psis), stack_parameters(phis)
+    opt_psi = torch.optim.Adam(list(psi.values()), lr=config.lr)
+    opt_phi = torch.optim.Adam(list(phi.values()), lr=config.lr)
+    m, n = x1.shape[1], y2.shape[1]
+    losses: list[torch.Tensor] = []
+    for _ in range(config.epochs):
+        target = _stacked_forward(psis[0], psi, x1).detach()
+        for _ in range(config.stage1_iters):
+            opt_phi.zero_grad()
+            features = _with_ones(_stacked_forward(phis[0], phi, z1))
+            w1 = _ridge_stacked(features, target, config.lam1 * m)
+            loss1 = (target - features @ w1).pow(2).sum((1, 2)) + config.lam1 * m * w1.pow(2).sum((1, 2))
+            (loss1 / m).sum().backward()
+            opt_phi.step()
+        with torch.no_grad():
+            phi_z1 = _with_ones(_stacked_forward(phis[0], phi, z1))
+            phi_z2 = _with_ones(_stacked_forward(phis[0], phi, z2))
+        for _ in range(config.stage2_iters):
+            opt_psi.zero_grad()
+            w1 = _ridge_stacked(phi_z1, _stacked_forward(psis[0], psi, x1), config.lam1 * m)
+            predicted = _with_ones(phi_z2 @ w1)
+            beta = _ridge_stacked(predicted, y2, config.lam2 * n)
+            residual = y2 - predicted @ beta
+            loss2 = (residual.pow(2).sum((1, 2)) + config.lam2 * n * beta.pow(2).sum((1, 2))) / n
+            loss2.sum().backward()
+            opt_psi.step()
+        losses.append(loss2.detach())
+    unstack_into(psis, psi)
+    unstack_into(phis, phi)
+    record = torch.stack(losses).T.tolist() if losses else [[] for _ in psis]
+    fits = []
+    for s, (psi_s, phi_s) in enumerate(zip(psis, phis, strict=True)):
+        with torch.no_grad():
+            phi_z1_s, phi_z2_s = _with_one(phi_s(z1[s])), _with_one(phi_s(z2[s]))
+            _, beta_s = _stage2(psi_s, phi_z1_s, phi_z2_s, x1[s], y2[s, :, 0], config)
+        fits.append(DFIVFit(psi_s, beta_s, record[s]))
+    return fits

@@ -73,8 +73,18 @@ def radial_frequencies(dim: int, radius: float) -> torch.Tensor:
 
 
 def cosine_features(x: torch.Tensor, frequencies: torch.Tensor) -> torch.Tensor:
-    """``prod_i cos(pi k_i x_i)`` for each row ``k`` of ``frequencies``: ``(n, d) -> (n, N)``."""
-    return torch.cos(math.pi * x.double()[:, None, :] * frequencies.double()[None, :, :]).prod(-1)
+    """``prod_i cos(pi k_i x_i)`` for each row ``k`` of ``frequencies``: ``(n, d) -> (n, N)``.
+
+    Each axis's cosines are computed once per distinct frequency and gathered (the same numbers as
+    ``cos(pi x[:, None, :] * k[None]).prod(-1)``, which repeats each of them many times for d > 1)."""
+    scaled = math.pi * x.double()
+    k = torch.arange(int(frequencies.max()) + 1 if frequencies.numel() else 1, dtype=torch.float64)
+    index = frequencies.long()
+    waves = [torch.cos(scaled[:, i : i + 1] * k).index_select(1, index[:, i]) for i in range(x.shape[1])]
+    out = waves[0]
+    for wave in waves[1:]:
+        out = out * wave
+    return out
 
 
 def sieve_path(
@@ -228,3 +238,17 @@ def oracle_sieve(
         if value < best:
             best, best_size = value, size
     return best, best_size
+
+
+def hat_grid_error(grid: torch.Tensor, truth: torch.Tensor) -> Callable[[SieveFit], float]:
+    """``fit -> mean((fit(grid) - truth)^2)`` for hat-sieve fits, each size's grid features
+    ``hat_basis(size)(grid)`` computed once and reused (the same numbers as evaluating ``fit(grid)``)."""
+    features: dict[int, torch.Tensor] = {}
+
+    def error(fit: SieveFit) -> float:
+        size = fit.beta.shape[0]
+        if size not in features:
+            features[size] = hat_basis(size)(grid)
+        return float(((features[size] @ fit.beta - truth) ** 2).mean())
+
+    return error

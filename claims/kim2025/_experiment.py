@@ -18,14 +18,23 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import torch
 
-from models.dfiv import DFIVConfig, fit_dfiv
-from models.sieve_iv import cosine_features, hat_sieve_2sls, radial_frequencies, sieve_path
+from models.dfiv import DFIVConfig, fit_dfiv, fit_dfiv_batched
+from models.sieve_iv import (
+    SieveFit,
+    cosine_features,
+    hat_grid_error,
+    hat_sieve_2sls,
+    radial_frequencies,
+    sieve_path,
+)
 from tasks.iv_regression import (
     IVDesign,
+    IVSample,
     JumpTarget,
     StructuralFunction,
     cosine_norms,
@@ -128,7 +137,7 @@ def jump_sweep(design: IVDesign, seed: int, tier: Tier) -> Measurement:
     gen = torch.Generator().manual_seed(seed)
     f = draw_structural(design.target, gen)
     grid = grid_points(1, GRID)
-    error = _grid_error(f, grid, f(grid))
+    error = hat_grid_error(grid, f(grid))
     curves: dict[str, list[float]] = {"error": [], "naive_error": []}
     edge = 0.0
     best = 0
@@ -193,11 +202,12 @@ def dfiv_vs_sieve(design: IVDesign, seed: int, tier: Tier, *, epochs: int | None
     ``sieve_error``; scalars ``dfiv_slope``, ``sieve_slope`` (least-squares log-log slopes over all n),
     ``dfiv_drift`` (largest late relative loss drop over n) and ``ratio_last`` (DFIV / sieve error at the
     largest n)."""
-    ns = tier.pick(smoke=(64, 128, 256), default=DFIV_NS, full=(*DFIV_NS, 4096))
+    ns = _dfiv_ns(tier)
     gen = torch.Generator().manual_seed(seed)
     f = draw_structural(design.target, gen)
     grid = grid_points(1, GRID)
-    error = _grid_error(f, grid, f(grid))
+    truth = f(grid)
+    error, hat_error = _grid_error(f, grid, truth), hat_grid_error(grid, truth)
     config = _dfiv_config(tier, epochs)
     dfiv, sieve, drift = [], [], -math.inf
     for n in ns:
@@ -205,8 +215,23 @@ def dfiv_vs_sieve(design: IVDesign, seed: int, tier: Tier, *, epochs: int | None
         fit = fit_dfiv(config, (one.x, one.z), (two.z, two.y), gen)
         dfiv.append(error(fit))
         drift = max(drift, _late_drift(fit.stage2_losses))
-        sizes = [j for j in HAT_SIZES if j <= n // 8]
-        sieve.append(min(error(hat_sieve_2sls((one.x, one.z), (two.z, two.y), j, 2 * j)) for j in sizes))
+        sieve.append(_best_hat_sieve(one, two, n, hat_error))
+    return _dfiv_measurement(ns, dfiv, sieve, drift)
+
+
+def _dfiv_ns(tier: Tier) -> tuple[int, ...]:
+    return tier.pick(smoke=(64, 128, 256), default=DFIV_NS, full=(*DFIV_NS, 4096))
+
+
+def _best_hat_sieve(one: IVSample, two: IVSample, n: int, error: Callable[[SieveFit], float]) -> float:
+    """The oracle hat sieve's error on one dataset: the smallest over the sizes up to n / 8."""
+    sizes = [j for j in HAT_SIZES if j <= n // 8]
+    return min(error(hat_sieve_2sls((one.x, one.z), (two.z, two.y), j, 2 * j)) for j in sizes)
+
+
+def _dfiv_measurement(
+    ns: tuple[int, ...], dfiv: list[float], sieve: list[float], drift: float
+) -> Measurement:
     return Measurement.one(
         series={"dfiv_error": Curve.of(ns, dfiv), "sieve_error": Curve.of(ns, sieve)},
         scalars={
@@ -218,7 +243,41 @@ def dfiv_vs_sieve(design: IVDesign, seed: int, tier: Tier, *, epochs: int | None
     )
 
 
+def dfiv_vs_sieve_batched(
+    design: IVDesign, seeds: Sequence[int], tier: Tier, *, epochs: int | None = None
+) -> list[Measurement]:
+    """:func:`dfiv_vs_sieve` for several seeds, the DFIV fits of each n trained as stacked models (each
+    seed's target, data and init from its own generator, in the order :func:`dfiv_vs_sieve` draws them)."""
+    ns = _dfiv_ns(tier)
+    gens = [torch.Generator().manual_seed(seed) for seed in seeds]
+    fs = [draw_structural(design.target, gen) for gen in gens]
+    grid = grid_points(1, GRID)
+    truths = [f(grid) for f in fs]
+    errors = [_grid_error(f, grid, truth) for f, truth in zip(fs, truths, strict=True)]
+    hat_errors = [hat_grid_error(grid, truth) for truth in truths]
+    config = _dfiv_config(tier, epochs)
+    dfiv: list[list[float]] = [[] for _ in seeds]
+    sieve: list[list[float]] = [[] for _ in seeds]
+    drift = [-math.inf for _ in seeds]
+    for n in ns:
+        data = [
+            (sample_iv(design, f, n, gen), sample_iv(design, f, n, gen))
+            for f, gen in zip(fs, gens, strict=True)
+        ]
+        fits = fit_dfiv_batched(config, [(o.x, o.z) for o, _ in data], [(t.z, t.y) for _, t in data], gens)
+        for s, (fit, (one, two)) in enumerate(zip(fits, data, strict=True)):
+            dfiv[s].append(errors[s](fit))
+            drift[s] = max(drift[s], _late_drift(fit.stage2_losses))
+            sieve[s].append(_best_hat_sieve(one, two, n, hat_errors[s]))
+    return [_dfiv_measurement(ns, *row) for row in zip(dfiv, sieve, drift, strict=True)]
+
+
 def dfiv_frozen_vs_sieve(design: IVDesign, seed: int, tier: Tier) -> Measurement:
     """Control: DFIV with its features frozen at initialisation (no feature learning, a random fixed
     ReLU-feature 2SLS), against the same oracle sieve."""
     return dfiv_vs_sieve(design, seed, tier, epochs=0)
+
+
+def dfiv_frozen_vs_sieve_batched(design: IVDesign, seeds: Sequence[int], tier: Tier) -> list[Measurement]:
+    """:func:`dfiv_frozen_vs_sieve` for several seeds (see :func:`dfiv_vs_sieve_batched`)."""
+    return dfiv_vs_sieve_batched(design, seeds, tier, epochs=0)

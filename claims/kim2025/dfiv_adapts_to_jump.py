@@ -82,7 +82,12 @@ from tasks.iv_regression import jump_designs
 from theorycheck import Claim, Comparison, Control, Inequality, Mutant, Threshold, reference
 
 from . import PAPER
-from ._experiment import dfiv_frozen_vs_sieve, dfiv_vs_sieve
+from ._experiment import (
+    dfiv_frozen_vs_sieve,
+    dfiv_frozen_vs_sieve_batched,
+    dfiv_vs_sieve,
+    dfiv_vs_sieve_batched,
+)
 
 dfiv, sieve = sp.symbols("dfiv_slope sieve_slope")
 slack = sp.Symbol("slack", positive=True)
@@ -94,6 +99,11 @@ CLAIM = Claim(
     "best-tuned fixed-feature sieve's by at least 1/6.",
     instances=jump_designs(),
     experiment=dfiv_vs_sieve,
+    # Batched seeds (Dec 5): verdict, mutant and control identical to --no-batch at the default tier,
+    # per-seed numbers within 1.4e-9. Training is mildly sensitive to float-level changes: a 1e-7 nudge
+    # of every init parameter moved dfiv_slope by 1.6e-4 to 1.2e-3 on 4 seeds (1e-10: up to 2.7e-4 on
+    # one seed, 1e-13: <= 2e-8); the FLAKY verdict comes from seed-to-seed variation, not from this.
+    batched_experiment=dfiv_vs_sieve_batched,
     prediction=Comparison(sieve, dfiv, ">=", margin=1 / 6),
     mutants=[
         Mutant(
@@ -118,6 +128,7 @@ CLAIM = Claim(
         Control(
             "frozen_features",
             experiment=dfiv_frozen_vs_sieve,
+            batched_experiment=dfiv_frozen_vs_sieve_batched,
             why="without feature learning DFIV is a fixed random-feature 2SLS, capped like any linear method",
         )
     ],

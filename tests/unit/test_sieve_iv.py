@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import math
+
+import pytest
 import torch
 
 from models.sieve_iv import (
     cosine_basis,
     cosine_features,
     hat_basis,
+    hat_grid_error,
     hat_sieve_2sls,
     naive_sieve,
     oracle_sieve,
@@ -16,6 +20,18 @@ from models.sieve_iv import (
     sieve_path,
 )
 from tasks.iv_regression import IVDesign, JumpTarget, draw_structural, grid_points, sample_iv
+
+
+@pytest.mark.parametrize(("dim", "radius", "count"), [(1, 200.0, 97), (2, 40.0, 321), (3, 12.0, 200)])
+def test_cosine_features_equal_the_previous_dense_formula(dim: int, radius: float, count: int) -> None:
+    """Oracle: the gathered per-axis cosines are bit for bit the earlier (n, N, d) cosine product."""
+    frequencies = radial_frequencies(dim, radius)[:count]
+    for n in (1, 7, 257, 4099):
+        gen = torch.Generator().manual_seed(n)
+        x = torch.rand(n, dim, dtype=torch.float64, generator=gen)
+        before = torch.cos(math.pi * x.double()[:, None, :] * frequencies.double()[None, :, :]).prod(-1)
+        assert torch.equal(cosine_features(x, frequencies), before)
+        assert torch.equal(cosine_features(x, frequencies[:5]), before[:, :5])
 
 
 def test_hat_basis_is_a_partition_of_unity_and_interpolates() -> None:
@@ -99,3 +115,20 @@ def test_oracle_sieve_picks_the_best_size() -> None:
         for j in (4, 8, 16, 32)
     ]
     assert best == min(each) and size == (4, 8, 16, 32)[each.index(best)]
+
+
+def test_hat_grid_error_equals_evaluating_each_fit() -> None:
+    """Oracle: the cached grid features give bit for bit the error of ``fit(grid)``."""
+    design = IVDesign(target=JumpTarget(location=0.4, height=1.5, amplitude=0.5))
+    f = draw_structural(design.target, torch.Generator())
+    gen = torch.Generator().manual_seed(3)
+    grid = grid_points(1, 2000)
+    truth = f(grid)
+    cached = hat_grid_error(grid, truth)
+    for n in (256, 1024):
+        one, two = sample_iv(design, f, n, gen), sample_iv(design, f, n, gen)
+        for size in (4, 17, 29, 4, 17):
+            for naive in (False, True):
+                second = two.x if naive else two.z
+                fit = hat_sieve_2sls((one.x, one.z), (second, two.y), size, 2 * size, naive=naive)
+                assert cached(fit) == float(((fit(grid) - truth) ** 2).mean())
