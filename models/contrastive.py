@@ -300,12 +300,14 @@ def _cross_class_info_nce(
 
 
 def _still_running(
-    active: list[bool], encoders: Sequence[Encoder], stop: Callable[[Encoder], bool] | None
+    active: list[bool],
+    encoders: Sequence[Encoder],
+    stop: Callable[[Sequence[Encoder]], Sequence[bool]] | None,
 ) -> list[bool]:
     """The runs that take the next step: those not yet stopped whose ``stop`` is still false."""
     if stop is None:
         return active
-    return [a and not stop(e) for e, a in zip(encoders, active, strict=True)]
+    return [a and not bool(done) for a, done in zip(active, stop(encoders), strict=True)]
 
 
 def _step(coefficients: torch.Tensor, grad: torch.Tensor, lr: float, active: list[bool]) -> None:
@@ -324,10 +326,12 @@ def train_single_modal_batched(
     config: ContrastiveConfig,
     *,
     keep_noise: bool = True,
-    stop: Callable[[Encoder], bool] | None = None,
+    stop: Callable[[Sequence[Encoder]], Sequence[bool]] | None = None,
 ) -> list[Run]:
     """:func:`train_single_modal` for S encoders of one shape (``labels (S, n)``), stepped as one stacked
-    run; each run stops on its own ``stop``. One :class:`Run` per encoder, as the unbatched runs."""
+    run. ``stop(encoders)`` says which runs are done (one bool per run, checked every step, as the
+    unbatched ``stop`` on each); a done run is frozen. One :class:`Run` per encoder, as the unbatched
+    runs."""
     n = encoders[0].samples
     gram, initial, coefficients = _stacked(encoders)
     classes = _classes(labels)

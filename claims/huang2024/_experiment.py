@@ -77,6 +77,17 @@ def _first_stage_over(encoder: Encoder) -> bool:
     return _signal(encoder) >= 1.0 or memorised >= 1.0
 
 
+def _first_stage_over_all(encoders: Sequence[Encoder]) -> list[bool]:
+    """``_first_stage_over`` of each of the encoders (one shape), computed on their stacked state."""
+    n = encoders[0].samples
+    coefficients = torch.stack([e.coefficients for e in encoders])  # (S, m, n+1)
+    diagonal = torch.stack([e.gram.diagonal()[1 : n + 1] for e in encoders])  # (S, n)
+    scale = torch.stack([e.gram[0, 0] for e in encoders])  # (S,)
+    memorised = (coefficients[:, :, 1:] * diagonal[:, None, :]).abs().max(dim=1).values.median(dim=1).values
+    signal = (coefficients[:, :, 0] * scale[:, None]).abs().max(dim=1).values
+    return ((signal >= 1.0) | (memorised >= 1.0)).tolist()
+
+
 def compare_modalities(
     task: MultiModalTask,
     seed: int,
@@ -246,7 +257,7 @@ def first_stage_sweep_batched(
         encoders = [encoder for encoder, _, _ in draws]
         labels = torch.stack([labels for _, labels, _ in draws])
         train_single_modal_batched(
-            encoders, labels, draws[0][2], keep_noise=keep_noise, stop=_first_stage_over
+            encoders, labels, draws[0][2], keep_noise=keep_noise, stop=_first_stage_over_all
         )
         for s in range(len(seeds)):
             own = encoders[s * replicates : (s + 1) * replicates]

@@ -77,7 +77,9 @@ def test_single_modal_batched_stops_each_run_on_its_own() -> None:
     runs = [train_single_modal(e, d[2], config, stop=stop) for e, d in zip(alone, draws, strict=True)]
     assert len({len(r.losses) for r in runs}) > 1  # the runs stop at different steps
     labels = torch.stack([d[2] for d in draws])
-    runs_b = train_single_modal_batched([d[0] for d in draws], labels, config, stop=stop)
+    runs_b = train_single_modal_batched(
+        [d[0] for d in draws], labels, config, stop=lambda encoders: [stop(e) for e in encoders]
+    )
     for e, d, run, run_b in zip(alone, draws, runs, runs_b, strict=True):
         assert len(run_b.losses) == len(run.losses)
         torch.testing.assert_close(d[0].coefficients, e.coefficients, rtol=1e-10, atol=1e-12)
@@ -101,3 +103,13 @@ def test_multi_modal_batched_equals_the_per_seed_runs(shuffle: bool) -> None:
         torch.testing.assert_close(d[0].coefficients, h.coefficients, rtol=1e-10, atol=1e-12)
         torch.testing.assert_close(d[1].coefficients, g.coefficients, rtol=1e-10, atol=1e-12)
         assert run_b.losses == pytest.approx(run.losses, rel=1e-10)
+
+
+def test_first_stage_over_all_is_the_per_encoder_test() -> None:
+    from claims.huang2024._experiment import _first_stage_over, _first_stage_over_all
+
+    encoders = [_draw(seed, 12, rows=True)[0] for seed in (0, 1, 2, 3)]
+    for e, scale in zip(encoders, (0.0, 0.5, 2.0, 30.0), strict=True):
+        e.coefficients.normal_(generator=torch.Generator().manual_seed(7)).mul_(scale / 144)
+    assert _first_stage_over_all(encoders) == [_first_stage_over(e) for e in encoders]
+    assert len(set(_first_stage_over_all(encoders))) == 2
