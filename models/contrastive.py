@@ -27,7 +27,7 @@ memorisation ``rho``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import torch
@@ -67,7 +67,7 @@ class Encoder:
 
     @property
     def test_columns(self) -> slice:
-        return slice(1 + 2 * self.samples, self.gram.shape[0])
+        return slice(1 + 2 * self.samples, self.gram.shape[1])
 
     def products(self, columns: slice) -> torch.Tensor:
         """``<w_r, v>`` for the vectors ``v`` of ``columns``: ``(m, len)``."""
@@ -218,3 +218,191 @@ def full_space_single_modal(
         (grad,) = torch.autograd.grad(loss, w)
         w = (w - config.lr * grad).detach()
     return w
+
+
+# Batched seeds: S runs of one shape (same n, m, K and config) as one stacked run. Each run's GD is its
+# own: the loss stepped is the sum of the runs' losses, and a run that has stopped is frozen (masked).
+
+
+CROSS_CLASS_FROM = 128  # n from which the cross-class negatives' gathers pay (measured: slower at n = 75)
+
+
+def _stacked(encoders: Sequence[Encoder]) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """Stacked ``(S, n+1, K)`` Gram rows of ``[mu, xi]``, ``(S, m, K)`` initial products and ``(S, m, n+1)``
+    coefficients; each encoder's ``coefficients`` becomes a view of the stacked tensor (so the runs'
+    per-seed statistics read the stacked state without copies)."""
+    rows = encoders[0].samples + 1
+    gram = torch.stack([e.gram[:rows] for e in encoders])
+    initial = torch.stack([e.initial for e in encoders])
+    coefficients = torch.stack([e.coefficients for e in encoders])
+    for s, encoder in enumerate(encoders):
+        encoder.coefficients = coefficients[s]
+    return gram, initial, coefficients
+
+
+def _stacked_products(
+    gram: torch.Tensor, initial: torch.Tensor, coefficients: torch.Tensor, columns: slice
+) -> torch.Tensor:
+    """``<w_r, v>`` for the columns' vectors, per run: ``(S, m, len)``."""
+    return initial[:, :, columns] + coefficients @ gram[:, :, columns]
+
+
+def _stacked_patch_features(labels: torch.Tensor, products: torch.Tensor) -> tuple[torch.Tensor, ...]:
+    """``_patch_features`` per run: ``(S, n, m)`` each from ``labels (S, n)`` and ``products (S, m, n+1)``."""
+    signal = torch.relu(labels[:, :, None] * products[:, :, 0][:, None, :])
+    return signal, torch.relu(products[:, :, 1:].transpose(1, 2))
+
+
+def _stacked_info_nce(
+    positive: torch.Tensor, negative: torch.Tensor, mask: torch.Tensor, tau: float
+) -> torch.Tensor:
+    """``_info_nce`` per run: ``(S,)`` from ``positive (S, n)``, ``negative``/``mask (S, n, n)``."""
+    logits = torch.where(mask, negative / tau, torch.full_like(negative, -torch.inf))
+    all_logits = torch.cat([positive[:, :, None] / tau, logits], dim=2)
+    return (torch.logsumexp(all_logits, dim=2) - positive / tau).mean(dim=1)
+
+
+def _classes(labels: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """Per run, the indices ``(S, a)`` of the samples labelled -1 and ``(S, b)`` of those labelled +1
+    (every run of a batch has the same counts: balanced labels)."""
+    order = torch.argsort(labels, dim=1, stable=True)
+    counts = (labels < 0).sum(dim=1)
+    if not bool((counts == counts[0]).all()):
+        raise ValueError("the runs of a batch must have the same number of samples of each label")
+    a = int(counts[0])
+    return order[:, :a], order[:, a:]
+
+
+def _rows(x: torch.Tensor, index: torch.Tensor) -> torch.Tensor:
+    """Rows ``index (S, k)`` of ``x (S, n, m)``: ``(S, k, m)``."""
+    return x.gather(1, index[:, :, None].expand(-1, -1, x.shape[2]))
+
+
+def _cross_class_info_nce(
+    positive: torch.Tensor,
+    anchor: torch.Tensor,
+    partner: torch.Tensor,
+    classes: tuple[torch.Tensor, torch.Tensor],
+    m: int,
+    tau: float,
+) -> torch.Tensor:
+    """``_info_nce`` per run, ``(S,)``, with the negatives of eq. (6): anchor i against the partners of the
+    other label only. ``negative_ij = <anchor_i, partner_j> / m`` is computed on those pairs alone (the
+    masked-out pairs contribute exp(-inf) = 0 to the unbatched loss), at half the cost of the full
+    ``(n, n)`` matrix."""
+    total = torch.zeros(positive.shape[0], dtype=positive.dtype)
+    for own, other in (classes, classes[::-1]):
+        negative = _rows(anchor, own) @ _rows(partner, other).transpose(1, 2) / m
+        pos = positive.gather(1, own)
+        all_logits = torch.cat([pos[:, :, None] / tau, negative / tau], dim=2)
+        total = total + (torch.logsumexp(all_logits, dim=2) - pos / tau).sum(dim=1)
+    return total / positive.shape[1]
+
+
+def _still_running(
+    active: list[bool],
+    encoders: Sequence[Encoder],
+    stop: Callable[[Sequence[Encoder]], Sequence[bool]] | None,
+) -> list[bool]:
+    """The runs that take the next step: those not yet stopped whose ``stop`` is still false."""
+    if stop is None:
+        return active
+    return [a and not bool(done) for a, done in zip(active, stop(encoders), strict=True)]
+
+
+def _step(coefficients: torch.Tensor, grad: torch.Tensor, lr: float, active: list[bool]) -> None:
+    """GD on the running runs only (a stopped run keeps its coefficients)."""
+    with torch.no_grad():
+        if all(active):
+            coefficients -= lr * grad
+        else:
+            index = torch.tensor([s for s, a in enumerate(active) if a])
+            coefficients[index] -= lr * grad[index]
+
+
+def train_single_modal_batched(
+    encoders: Sequence[Encoder],
+    labels: torch.Tensor,
+    config: ContrastiveConfig,
+    *,
+    keep_noise: bool = True,
+    stop: Callable[[Sequence[Encoder]], Sequence[bool]] | None = None,
+) -> list[Run]:
+    """:func:`train_single_modal` for S encoders of one shape (``labels (S, n)``), stepped as one stacked
+    run. ``stop(encoders)`` says which runs are done (one bool per run, checked every step, as the
+    unbatched ``stop`` on each); a done run is frozen. One :class:`Run` per encoder, as the unbatched
+    runs."""
+    n = encoders[0].samples
+    gram, initial, coefficients = _stacked(encoders)
+    classes = _classes(labels)
+    mask = labels[:, :, None] != labels[:, None, :]
+    cross = n >= CROSS_CLASS_FROM
+    m, tau = config.neurons, config.temperature
+    runs = [Run((e,)) for e in encoders]
+    active = [True] * len(encoders)
+    train, augmentation = slice(0, n + 1), slice(n + 1, 2 * n + 1)
+    for _ in range(config.steps):
+        active = _still_running(active, encoders, stop)
+        if not any(active):
+            break
+        products = _stacked_products(gram, initial, coefficients, train).detach().requires_grad_(True)
+        with torch.no_grad():
+            fresh = _stacked_products(gram, initial, coefficients, augmentation)
+            augmented = torch.relu((products[:, :, 1:] + fresh if keep_noise else fresh).transpose(1, 2))
+        signal, noise = _stacked_patch_features(labels, products)
+        s_d, n_d = signal.detach(), noise.detach()
+        positive = ((signal * s_d).sum(2) + (noise * augmented).sum(2)) / m
+        # The signal patches' part of the negatives, <signal_i, s_d_j>, is left out: a negative j has the
+        # other label, and relu(y a) relu(-y a) = 0, so that part is exactly 0 (value and gradient) on
+        # every pair the unbatched mask keeps; the noise part is the whole negative logit there.
+        if cross:
+            losses = _cross_class_info_nce(positive, noise, n_d, classes, m, tau)
+        else:
+            losses = _stacked_info_nce(positive, noise @ n_d.transpose(1, 2) / m, mask, tau)
+        losses.sum().backward()
+        assert products.grad is not None
+        _step(coefficients, products.grad, config.lr, active)
+        for run, loss, a in zip(runs, losses.detach().tolist(), active, strict=True):
+            if a:
+                run.losses.append(loss)
+    return runs
+
+
+def train_multi_modal_batched(
+    hs: Sequence[Encoder],
+    gs: Sequence[Encoder],
+    labels: torch.Tensor,
+    config: ContrastiveConfig,
+    *,
+    partner_labels: torch.Tensor | None = None,
+) -> list[Run]:
+    """:func:`train_multi_modal` for S pairs of encoders of one shape (``labels``, ``partner_labels``
+    ``(S, n)``), stepped as one stacked run. One :class:`Run` per pair."""
+    n = hs[0].samples
+    other = labels if partner_labels is None else partner_labels
+    mask_h = labels[:, :, None] != labels[:, None, :]  # negatives by the anchor's label, as in eq. (9)
+    mask_g = other[:, :, None] != other[:, None, :]
+    m, tau = config.neurons, config.temperature
+    gram_h, initial_h, coef_h = _stacked(hs)
+    gram_g, initial_g, coef_g = _stacked(gs)
+    runs = [Run((h, g)) for h, g in zip(hs, gs, strict=True)]
+    train = slice(0, n + 1)
+    for _ in range(config.steps):
+        ph = _stacked_products(gram_h, initial_h, coef_h, train).detach().requires_grad_(True)
+        pg = _stacked_products(gram_g, initial_g, coef_g, train).detach().requires_grad_(True)
+        h1, h2 = _stacked_patch_features(labels, ph)
+        g1, g2 = _stacked_patch_features(other, pg)
+        h1_d, h2_d, g1_d, g2_d = h1.detach(), h2.detach(), g1.detach(), g2.detach()
+        pos_h = ((h1 * g1_d).sum(2) + (h2 * g2_d).sum(2)) / m
+        neg_h = (h1 @ g1_d.transpose(1, 2) + h2 @ g2_d.transpose(1, 2)) / m
+        pos_g = ((g1 * h1_d).sum(2) + (g2 * h2_d).sum(2)) / m
+        neg_g = (g1 @ h1_d.transpose(1, 2) + g2 @ h2_d.transpose(1, 2)) / m
+        losses = _stacked_info_nce(pos_h, neg_h, mask_h, tau) + _stacked_info_nce(pos_g, neg_g, mask_g, tau)
+        losses.sum().backward()
+        assert ph.grad is not None and pg.grad is not None
+        with torch.no_grad():
+            coef_h -= config.lr * ph.grad
+            coef_g -= config.lr * pg.grad
+        for run, loss in zip(runs, losses.detach().tolist(), strict=True):
+            run.losses.append(loss)
+    return runs

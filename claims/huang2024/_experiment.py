@@ -21,15 +21,19 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from collections.abc import Sequence
 
 import torch
 
 from models.contrastive import (
     ContrastiveConfig,
     Encoder,
+    Run,
     downstream_accuracy,
     train_multi_modal,
+    train_multi_modal_batched,
     train_single_modal,
+    train_single_modal_batched,
 )
 from tasks.multimodal_contrastive import Modality, MultiModalTask, balanced_labels, draw_modality
 from theorycheck import Curve, Measurement, Tier
@@ -73,6 +77,17 @@ def _first_stage_over(encoder: Encoder) -> bool:
     return _signal(encoder) >= 1.0 or memorised >= 1.0
 
 
+def _first_stage_over_all(encoders: Sequence[Encoder]) -> list[bool]:
+    """``_first_stage_over`` of each of the encoders (one shape), computed on their stacked state."""
+    n = encoders[0].samples
+    coefficients = torch.stack([e.coefficients for e in encoders])  # (S, m, n+1)
+    diagonal = torch.stack([e.gram.diagonal()[1 : n + 1] for e in encoders])  # (S, n)
+    scale = torch.stack([e.gram[0, 0] for e in encoders])  # (S,)
+    memorised = (coefficients[:, :, 1:] * diagonal[:, None, :]).abs().max(dim=1).values.median(dim=1).values
+    signal = (coefficients[:, :, 0] * scale[:, None]).abs().max(dim=1).values
+    return ((signal >= 1.0) | (memorised >= 1.0)).tolist()
+
+
 def compare_modalities(
     task: MultiModalTask,
     seed: int,
@@ -88,17 +103,79 @@ def compare_modalities(
     """
     steps = tier.pick(smoke=60, default=300, full=1000)
     gen = torch.Generator().manual_seed(seed)
-    n, d = task.samples, task.dim
-    partner = task.signal * task.partner_ratio if partner_signal is None else partner_signal
-    first = draw_modality(d, n, task.signal, task.noise, task.augmentation, TESTS, gen)
-    second = draw_modality(d, n, partner, task.noise, task.augmentation, TESTS, gen)
-    labels, test_labels = balanced_labels(n, gen), balanced_labels(TESTS, gen)
-    partner_labels = labels[torch.randperm(n, generator=gen)] if shuffle_pairs else labels
+    first, second, labels, test_labels, partner_labels = _compare_data(
+        task, gen, partner_signal, shuffle_pairs
+    )
     config = _config(task, steps)
     single = _encoder(first, config, gen)
     run_single = train_single_modal(single, labels, config)
     h, g = _encoder(first, config, gen), _encoder(second, config, gen)
     run_multi = train_multi_modal(h, g, labels, config, partner_labels=partner_labels)
+    return _compare_row(task, test_labels, single, run_single, h, run_multi)
+
+
+def compare_modalities_batched(
+    task: MultiModalTask,
+    seeds: Sequence[int],
+    tier: Tier,
+    *,
+    partner_signal: float | None = None,
+    shuffle_pairs: bool = False,
+) -> list[Measurement]:
+    """``compare_modalities`` for several seeds, each training stepped as one stacked run."""
+    steps = tier.pick(smoke=60, default=300, full=1000)
+    config = _config(task, steps)
+    draws = []
+    for seed in seeds:
+        gen = torch.Generator().manual_seed(seed)
+        first, second, labels, test_labels, partner_labels = _compare_data(
+            task, gen, partner_signal, shuffle_pairs, training_rows=True
+        )
+        single = _encoder(first, config, gen)
+        h, g = _encoder(first, config, gen), _encoder(second, config, gen)
+        draws.append((labels, test_labels, partner_labels, single, h, g))
+    labels = torch.stack([d[0] for d in draws])
+    runs_single = train_single_modal_batched([d[3] for d in draws], labels, config)
+    partner_labels = torch.stack([d[2] for d in draws])
+    runs_multi = train_multi_modal_batched(
+        [d[4] for d in draws], [d[5] for d in draws], labels, config, partner_labels=partner_labels
+    )
+    return [
+        _compare_row(task, d[1], d[3], run_single, d[4], run_multi)
+        for d, run_single, run_multi in zip(draws, runs_single, runs_multi, strict=True)
+    ]
+
+
+def _compare_data(
+    task: MultiModalTask,
+    gen: torch.Generator,
+    partner_signal: float | None,
+    shuffle_pairs: bool,
+    training_rows: bool = False,
+) -> tuple[Modality, Modality, torch.Tensor, torch.Tensor, torch.Tensor]:
+    """One seed's two modalities, training labels, downstream labels and partner labels, in draw order
+    (``training_rows``: only the Gram rows an encoder reads, see ``draw_modality``)."""
+    n, d = task.samples, task.dim
+    partner = task.signal * task.partner_ratio if partner_signal is None else partner_signal
+    first = draw_modality(
+        d, n, task.signal, task.noise, task.augmentation, TESTS, gen, training_rows=training_rows
+    )
+    second = draw_modality(
+        d, n, partner, task.noise, task.augmentation, TESTS, gen, training_rows=training_rows
+    )
+    labels, test_labels = balanced_labels(n, gen), balanced_labels(TESTS, gen)
+    partner_labels = labels[torch.randperm(n, generator=gen)] if shuffle_pairs else labels
+    return first, second, labels, test_labels, partner_labels
+
+
+def _compare_row(
+    task: MultiModalTask,
+    test_labels: torch.Tensor,
+    single: Encoder,
+    run_single: Run,
+    h: Encoder,
+    run_multi: Run,
+) -> Measurement:
     out = {"n_snr2": task.n_snr2}
     for tag, encoder, run in (("single", single, run_single), ("multi", h, run_multi)):
         out[f"acc_{tag}"] = downstream_accuracy(encoder, test_labels, task.test_signal)
@@ -117,6 +194,20 @@ def compare_shuffled_pairs(task: MultiModalTask, seed: int, tier: Tier) -> Measu
     return compare_modalities(task, seed, tier, shuffle_pairs=True)
 
 
+def compare_partner_without_signal_batched(
+    task: MultiModalTask, seeds: Sequence[int], tier: Tier
+) -> list[Measurement]:
+    """``compare_partner_without_signal`` for several seeds, batched."""
+    return compare_modalities_batched(task, seeds, tier, partner_signal=0.0)
+
+
+def compare_shuffled_pairs_batched(
+    task: MultiModalTask, seeds: Sequence[int], tier: Tier
+) -> list[Measurement]:
+    """``compare_shuffled_pairs`` for several seeds, batched."""
+    return compare_modalities_batched(task, seeds, tier, shuffle_pairs=True)
+
+
 def first_stage_sweep(
     task: MultiModalTask, seed: int, tier: Tier, *, keep_noise: bool = True, replicates: int | None = None
 ) -> Measurement:
@@ -129,40 +220,92 @@ def first_stage_sweep(
     over independent replicate runs (3 at the default tier) of ``max_r |gamma_r|`` then. Scalars:
     ``censored`` (runs in which neither reached 1 in the step budget), ``n_snr2``, ``dim_ratio``.
     """
+    ns, max_steps, replicates, ratio, dim = _sweep_sizes(task, tier, replicates)
+    gen = torch.Generator().manual_seed(seed)
+    signals, censored = [], 0.0
+    for n in ns:
+        logs = []
+        for _ in range(replicates):
+            encoder, labels, config = _first_stage_draw(task, n, dim, max_steps, keep_noise, gen)
+            train_single_modal(encoder, labels, config, keep_noise=keep_noise, stop=_first_stage_over)
+            logs.append(math.log(_signal(encoder)))
+            censored += float(not _first_stage_over(encoder))
+        signals.append(math.exp(sum(logs) / len(logs)))
+    return _sweep_row(task, ns, signals, censored, ratio)
+
+
+def first_stage_sweep_batched(
+    task: MultiModalTask,
+    seeds: Sequence[int],
+    tier: Tier,
+    *,
+    keep_noise: bool = True,
+    replicates: int | None = None,
+) -> list[Measurement]:
+    """``first_stage_sweep`` for several seeds: at each n, the runs of every seed and replicate are
+    stepped as one stacked run (each stopping at the end of its own first stage)."""
+    ns, max_steps, replicates, ratio, dim = _sweep_sizes(task, tier, replicates)
+    gens = [torch.Generator().manual_seed(seed) for seed in seeds]
+    signals: list[list[float]] = [[] for _ in seeds]
+    censored = [0.0 for _ in seeds]
+    for n in ns:
+        draws = [
+            _first_stage_draw(task, n, dim, max_steps, keep_noise, gen, training_rows=True)
+            for gen in gens
+            for _ in range(replicates)
+        ]
+        encoders = [encoder for encoder, _, _ in draws]
+        labels = torch.stack([labels for _, labels, _ in draws])
+        train_single_modal_batched(
+            encoders, labels, draws[0][2], keep_noise=keep_noise, stop=_first_stage_over_all
+        )
+        for s in range(len(seeds)):
+            own = encoders[s * replicates : (s + 1) * replicates]
+            signals[s].append(math.exp(sum(math.log(_signal(e)) for e in own) / replicates))
+            censored[s] += sum(float(not _first_stage_over(e)) for e in own)
+    return [_sweep_row(task, ns, signals[s], censored[s], ratio) for s in range(len(seeds))]
+
+
+def _sweep_sizes(
+    task: MultiModalTask, tier: Tier, replicates: int | None
+) -> tuple[tuple[int, ...], int, int, float, int]:
+    """The sweep's n, step budget, replicates per n, ratio d / n^2 and the dimension d."""
     ns = tier.pick(smoke=FIRST_STAGE_NS[:3], default=FIRST_STAGE_NS, full=(*FIRST_STAGE_NS, 1024, 2048))
     max_steps = tier.pick(smoke=100, default=200, full=800)
     if replicates is None:
         replicates = tier.pick(smoke=1, default=3, full=8)
     ratio = task.dim / task.samples**2
     dim = max(round(ratio * ns[-1] ** 2), 2 * ns[-1] + 1)
-    gen = torch.Generator().manual_seed(seed)
-    signals, censored = [], 0.0
-    for n in ns:
-        logs = []
-        for _ in range(replicates):
-            value, cut = _first_stage_signal(task, n, dim, max_steps, keep_noise, gen)
-            logs.append(math.log(value))
-            censored += cut
-        signals.append(math.exp(sum(logs) / len(logs)))
+    return ns, max_steps, replicates, ratio, dim
+
+
+def _sweep_row(
+    task: MultiModalTask, ns: Sequence[int], signals: list[float], censored: float, ratio: float
+) -> Measurement:
     return Measurement.one(
         series={"signal": Curve.of(ns, signals)},
         scalars={"censored": censored, "n_snr2": task.n_snr2, "dim_ratio": ratio},
     )
 
 
-def _first_stage_signal(
-    task: MultiModalTask, n: int, dim: int, max_steps: int, keep_noise: bool, gen: torch.Generator
-) -> tuple[float, float]:
-    """One single-modal run at n in dimension ``dim`` to the end of its first stage: (signal learning,
-    1.0 if censored)."""
+def _first_stage_draw(
+    task: MultiModalTask,
+    n: int,
+    dim: int,
+    max_steps: int,
+    keep_noise: bool,
+    gen: torch.Generator,
+    training_rows: bool = False,
+) -> tuple[Encoder, torch.Tensor, ContrastiveConfig]:
+    """One single-modal run's data, encoder and labels at n in dimension ``dim`` (in draw order)."""
     sized = dataclasses.replace(task, samples=n, dim=dim).with_n_snr2(task.n_snr2)
     augmentation = sized.augmentation if keep_noise else sized.noise
-    modality = draw_modality(sized.dim, n, sized.signal, sized.noise, augmentation, 0, gen)
+    modality = draw_modality(
+        sized.dim, n, sized.signal, sized.noise, augmentation, 0, gen, training_rows=training_rows
+    )
     config = _config(sized, max_steps, neurons=20)
     encoder = _encoder(modality, config, gen)
-    labels = balanced_labels(n, gen)
-    train_single_modal(encoder, labels, config, keep_noise=keep_noise, stop=_first_stage_over)
-    return _signal(encoder), float(not _first_stage_over(encoder))
+    return encoder, balanced_labels(n, gen), config
 
 
 def first_stage_fresh_noise(task: MultiModalTask, seed: int, tier: Tier) -> Measurement:
@@ -171,3 +314,10 @@ def first_stage_fresh_noise(task: MultiModalTask, seed: int, tier: Tier) -> Meas
     One run per n (not the claim's geometric mean of 3): the signal ends near 1 with little spread, and
     one run keeps the control's cost near the claim's."""
     return first_stage_sweep(task, seed, tier, keep_noise=False, replicates=1)
+
+
+def first_stage_fresh_noise_batched(
+    task: MultiModalTask, seeds: Sequence[int], tier: Tier
+) -> list[Measurement]:
+    """``first_stage_fresh_noise`` for several seeds, batched."""
+    return first_stage_sweep_batched(task, seeds, tier, keep_noise=False, replicates=1)

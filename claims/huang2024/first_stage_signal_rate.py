@@ -74,7 +74,13 @@ from tasks.multimodal_contrastive import first_stage_tasks
 from theorycheck import Claim, Control, Mutant, Rate, Threshold, reference
 
 from . import PAPER
-from ._experiment import FIRST_STAGE_NS, first_stage_fresh_noise, first_stage_sweep
+from ._experiment import (
+    FIRST_STAGE_NS,
+    first_stage_fresh_noise,
+    first_stage_fresh_noise_batched,
+    first_stage_sweep,
+    first_stage_sweep_batched,
+)
 
 n, C = sp.symbols("n C", positive=True)
 ALL = (float(FIRST_STAGE_NS[0]), float(FIRST_STAGE_NS[-1]))
@@ -91,6 +97,7 @@ CLAIM = Claim(
     "stage is O~(1/sqrt n): it decays at least like sqrt(log n / n).",
     instances=first_stage_tasks(),
     experiment=first_stage_sweep,
+    batched_experiment=first_stage_sweep_batched,
     prediction=_signal(C * sp.sqrt(sp.log(n)) / sp.sqrt(n), "at_most"),
     mutants=[
         Mutant(
@@ -121,6 +128,7 @@ CLAIM = Claim(
         Control(
             "fresh_noise_augmentation",
             experiment=first_stage_fresh_noise,
+            batched_experiment=first_stage_fresh_noise_batched,
             why="with no noise shared by the positive pair, memorisation cannot win the race",
         )
     ],

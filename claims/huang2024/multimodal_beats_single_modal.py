@@ -57,7 +57,14 @@ from tasks.multimodal_contrastive import multimodal_tasks
 from theorycheck import Claim, Comparison, Control, Inequality, Mutant, Threshold, reference
 
 from . import PAPER
-from ._experiment import compare_modalities, compare_partner_without_signal, compare_shuffled_pairs
+from ._experiment import (
+    compare_modalities,
+    compare_modalities_batched,
+    compare_partner_without_signal,
+    compare_partner_without_signal_batched,
+    compare_shuffled_pairs,
+    compare_shuffled_pairs_batched,
+)
 
 multi, single = sp.symbols("acc_multi acc_single")
 slack = sp.Symbol("slack", positive=True)
@@ -69,6 +76,7 @@ CLAIM = Claim(
     "encoder's downstream accuracy exceeds the single-modal encoder's by at least 0.05.",
     instances=multimodal_tasks(),
     experiment=compare_modalities,
+    batched_experiment=compare_modalities_batched,
     prediction=Comparison(multi, single, ">=", margin=0.05),
     mutants=[
         Mutant(
@@ -102,11 +110,13 @@ CLAIM = Claim(
         Control(
             "partner_without_signal",
             experiment=compare_partner_without_signal,
+            batched_experiment=compare_partner_without_signal_batched,
             why="the cooperation needs a signal shared across modalities; mu~ = 0 removes it",
         ),
         Control(
             "shuffled_pairs",
             experiment=compare_shuffled_pairs,
+            batched_experiment=compare_shuffled_pairs_batched,
             why="pairs across random labels share neither signal nor noise",
         ),
     ],

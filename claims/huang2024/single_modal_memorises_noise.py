@@ -59,7 +59,14 @@ from tasks.multimodal_contrastive import multimodal_tasks
 from theorycheck import Claim, Control, Inequality, Mutant, Threshold, reference
 
 from . import PAPER
-from ._experiment import compare_modalities, compare_partner_without_signal, compare_shuffled_pairs
+from ._experiment import (
+    compare_modalities,
+    compare_modalities_batched,
+    compare_partner_without_signal,
+    compare_partner_without_signal_batched,
+    compare_shuffled_pairs,
+    compare_shuffled_pairs_batched,
+)
 
 sn_multi, sn_single = sp.symbols("log_sn_multi log_sn_single")
 gap = sp.Symbol("gap", positive=True)
@@ -71,6 +78,7 @@ CLAIM = Claim(
     "multi-modal signal learning exceeds its noise memorisation.",
     instances=multimodal_tasks(),
     experiment=compare_modalities,
+    batched_experiment=compare_modalities_batched,
     prediction=Threshold(sp.Min(sn_multi, -sn_single), ">=", 0.0),
     mutants=[
         Mutant(
@@ -107,11 +115,13 @@ CLAIM = Claim(
         Control(
             "partner_without_signal",
             experiment=compare_partner_without_signal,
+            batched_experiment=compare_partner_without_signal_batched,
             why="with mu~ = 0 the partner gives the signal no gradient: multi-modal signal learning vanishes",
         ),
         Control(
             "shuffled_pairs",
             experiment=compare_shuffled_pairs,
+            batched_experiment=compare_shuffled_pairs_batched,
             why="pairs across random labels share no signal to learn",
         ),
     ],
