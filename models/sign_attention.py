@@ -285,6 +285,50 @@ def compress(xs: list[torch.Tensor]) -> Compressed:
     return Compressed(columns=columns, count=tuple(len(c) for c in cols), x=x)
 
 
+def readout(config: SignAttentionConfig, h: torch.Tensor) -> torch.Tensor:
+    """Scores ``f (...)`` of the embeddings ``h = x @ w.T (..., L, 2 m_k + 2 m_v)`` (any leading dims)."""
+    k, v = config.m_k, config.m_v
+    q, key = h[..., :k], h[..., k : 2 * k]
+    vals = h[..., 2 * k : 2 * k + v].mean(-1) - h[..., 2 * k + v :].mean(-1)  # (..., L)
+    attn = torch.softmax(q @ key.transpose(-1, -2), dim=-1)  # (..., L, L)
+    return (attn.sum(-2) * vals).sum(-1)
+
+
+def attention_scores(config: SignAttentionConfig, h: torch.Tensor) -> torch.Tensor:
+    """The softmax scores ``S (..., L, L)`` from the embeddings ``h (..., L, 2 m_k + 2 m_v)``."""
+    k = config.m_k
+    return torch.softmax(h[..., :k] @ h[..., k : 2 * k].transpose(-1, -2), dim=-1)
+
+
+@dataclass(frozen=True)
+class SparseInputs:
+    """Inputs ``x (N, L, d)`` as each token's non-zero coordinates: ``index, value (N, L, K)`` (0-padded).
+
+    :meth:`embed` is ``x @ w.T`` summed over the K kept coordinates instead of all d (the same
+    numbers up to float reduction order), for evaluating many sparse inputs cheaply.
+    """
+
+    index: torch.Tensor  # (N, L, K) long
+    value: torch.Tensor  # (N, L, K)
+
+    @classmethod
+    def of(cls, x: torch.Tensor) -> SparseInputs:
+        flat = x.reshape(-1, x.shape[-1])
+        rows, cols = torch.nonzero(flat, as_tuple=True)
+        counts = torch.bincount(rows, minlength=flat.shape[0])
+        width = max(1, int(counts.max())) if len(rows) else 1
+        pos = torch.arange(len(rows)) - (torch.cumsum(counts, 0) - counts)[rows]
+        index = torch.zeros(flat.shape[0], width, dtype=torch.long)
+        value = torch.zeros(flat.shape[0], width, dtype=x.dtype)
+        index[rows, pos] = cols
+        value[rows, pos] = flat[rows, cols]
+        return cls(index.reshape(*x.shape[:-1], width), value.reshape(*x.shape[:-1], width))
+
+    def embed(self, w: torch.Tensor) -> torch.Tensor:
+        """``x @ w.T (N, L, R)`` for weights ``w (R, d)``."""
+        return (w.T[self.index] * self.value.unsqueeze(-1)).sum(-2)
+
+
 class StackedSignAttention:
     """S copies of :class:`TwoLayerSoftmaxAttnClassifier` (one config) over stacked weights ``(S, R, D)``."""
 
@@ -297,13 +341,9 @@ class StackedSignAttention:
 
     def forward(self, w: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
         """Scores ``f (S, N)`` of ``x (S, N, L, D)``."""
-        k, v = self.config.m_k, self.config.m_v
         s, n, length, dim = x.shape
         h = torch.bmm(x.reshape(s, n * length, dim), w.transpose(1, 2)).reshape(s, n, length, -1)
-        q, key = h[..., :k], h[..., k : 2 * k]
-        vals = h[..., 2 * k : 2 * k + v].mean(-1) - h[..., 2 * k + v :].mean(-1)  # (S, N, L)
-        attn = torch.softmax(q @ key.transpose(-1, -2), dim=-1)  # (S, N, L, L)
-        return (attn.sum(-2) * vals).sum(-1)
+        return readout(self.config, h)
 
     def losses(self, w: torch.Tensor, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
         """Each seed's mean logistic loss ``(S,)``."""

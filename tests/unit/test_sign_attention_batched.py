@@ -9,9 +9,12 @@ import torch
 from models.sign_attention import (
     Optimizer,
     SignAttentionConfig,
+    SparseInputs,
     StackedSignAttention,
     TwoLayerSoftmaxAttnClassifier,
+    attention_scores,
     compress,
+    readout,
     trajectory,
 )
 from tasks.signal_sparse_noise import SignalSparseNoise, sample
@@ -89,3 +92,19 @@ def test_batched_trajectory_refuses_adam() -> None:
     comp = compress(xs)
     with pytest.raises(ValueError, match="stateless"):
         StackedSignAttention(config).train(comp.weights(torch.stack(ws)), comp.x, torch.stack(ys), 5, every=1)
+
+
+def test_sparse_inputs_embed_like_the_dense_matmul_and_give_the_models_scores() -> None:
+    config = SignAttentionConfig(d=PROBLEM.d)
+    gen = torch.Generator().manual_seed(9)
+    x, _ = sample(PROBLEM, 50, gen)
+    w = TwoLayerSoftmaxAttnClassifier(config).init(gen)
+    sparse = SparseInputs.of(x)
+    assert sparse.index.shape == (50, 2, PROBLEM.s)  # the widest token: a noise token's s coordinates
+    torch.testing.assert_close(sparse.embed(w), x @ w.T, rtol=1e-5, atol=1e-7)
+    model = TwoLayerSoftmaxAttnClassifier(config)
+    h = sparse.embed(w)
+    torch.testing.assert_close(readout(config, h), model.forward(w, x), rtol=1e-5, atol=1e-7)
+    torch.testing.assert_close(attention_scores(config, h), model.scores(w, x), rtol=1e-5, atol=1e-7)
+    empty = SparseInputs.of(torch.zeros(3, 2, 5))
+    assert torch.equal(empty.embed(torch.ones(4, 5)), torch.zeros(3, 2, 4))
