@@ -108,3 +108,17 @@ def test_sparse_inputs_embed_like_the_dense_matmul_and_give_the_models_scores() 
     torch.testing.assert_close(attention_scores(config, h), model.scores(w, x), rtol=1e-5, atol=1e-7)
     empty = SparseInputs.of(torch.zeros(3, 2, 5))
     assert torch.equal(empty.embed(torch.ones(4, 5)), torch.zeros(3, 2, 4))
+
+
+def test_written_out_gradient_equals_autograd() -> None:
+    config = SignAttentionConfig(d=PROBLEM.d, m_k=3, m_v=5)
+    xs, ys, ws = _seeds((0, 1), config)
+    comp = compress(xs)
+    stacked = StackedSignAttention(config)
+    w = comp.weights(torch.stack(ws)) * 30  # away from the near-uniform softmax of the init
+    loss, grad = stacked.loss_and_grad(w, comp.x, torch.stack(ys))
+    leaf = w.clone().requires_grad_(True)
+    ref = stacked.losses(leaf, comp.x, torch.stack(ys))
+    (ref_grad,) = torch.autograd.grad(ref.sum(), leaf)
+    torch.testing.assert_close(loss, ref.detach(), rtol=1e-6, atol=1e-7)
+    torch.testing.assert_close(grad, ref_grad, rtol=1e-5, atol=1e-8)
