@@ -234,3 +234,231 @@ def sign_alignment(a: np.ndarray, b: np.ndarray) -> np.ndarray:
         raise ValueError(f"need two arrays of one shape with a leading axis, got {a.shape} and {b.shape}")
     same = np.sign(a) == np.sign(b)  # (K, ...)
     return same.reshape(len(same), -1).mean(1)
+
+
+# ------------------------------------------------------------------ batched seeds
+
+
+@dataclass(frozen=True)
+class Compressed:
+    """S seeds' inputs restricted to the coordinates where some token of that seed is non-zero.
+
+    ``columns[s, :count[s]]`` are seed s's non-zero coordinates (ascending; the rest pad with 0);
+    ``x (S, N, L, D)`` holds those columns of the inputs (zero in the padding). A coordinate where
+    every input is zero gets an exactly zero gradient (every optimiser here leaves it at its
+    initial value) and adds nothing to any projection, so training on the kept columns is the same
+    run as on all ``d`` up to float reduction order (the matmuls sum over fewer zeros).
+    """
+
+    columns: torch.Tensor  # (S, D) long
+    count: tuple[int, ...]  # (S,)
+    x: torch.Tensor  # (S, N, L, D)
+
+    def weights(self, w: torch.Tensor) -> torch.Tensor:
+        """Full weights ``(S, R, d)`` restricted to the kept columns: ``(S, R, D)`` (zero in the padding)."""
+        out = torch.zeros(w.shape[0], w.shape[1], self.x.shape[-1], dtype=w.dtype)
+        for s, c in enumerate(self.count):
+            out[s, :, :c] = w[s][:, self.columns[s, :c]]
+        return out
+
+    def expand(self, w: torch.Tensor, full: torch.Tensor) -> list[torch.Tensor]:
+        """Per seed, ``full[s] (R, d)`` with the kept columns replaced by those of ``w (S, R, D)``."""
+        out = []
+        for s, c in enumerate(self.count):
+            ws = full[s].clone()
+            ws[:, self.columns[s, :c]] = w[s, :, :c]
+            out.append(ws)
+        return out
+
+
+def compress(xs: list[torch.Tensor]) -> Compressed:
+    """The non-zero columns of each seed's inputs ``xs[s] (N, L, d)`` (one shape for all seeds)."""
+    if not xs or any(x.shape != xs[0].shape for x in xs):
+        raise ValueError("need one or more input batches of one shape")
+    cols = [torch.nonzero((x != 0).flatten(0, -2).any(0)).flatten() for x in xs]
+    width = max(1, max(len(c) for c in cols))
+    columns = torch.zeros(len(xs), width, dtype=torch.long)
+    x = torch.zeros(len(xs), *xs[0].shape[:-1], width)
+    for s, (c, xs_s) in enumerate(zip(cols, xs, strict=True)):
+        columns[s, : len(c)] = c
+        x[s, ..., : len(c)] = xs_s[..., c]
+    return Compressed(columns=columns, count=tuple(len(c) for c in cols), x=x)
+
+
+def readout(config: SignAttentionConfig, h: torch.Tensor) -> torch.Tensor:
+    """Scores ``f (...)`` of the embeddings ``h = x @ w.T (..., L, 2 m_k + 2 m_v)`` (any leading dims)."""
+    k, v = config.m_k, config.m_v
+    q, key = h[..., :k], h[..., k : 2 * k]
+    vals = h[..., 2 * k : 2 * k + v].mean(-1) - h[..., 2 * k + v :].mean(-1)  # (..., L)
+    attn = torch.softmax(q @ key.transpose(-1, -2), dim=-1)  # (..., L, L)
+    return (attn.sum(-2) * vals).sum(-1)
+
+
+def attention_scores(config: SignAttentionConfig, h: torch.Tensor) -> torch.Tensor:
+    """The softmax scores ``S (..., L, L)`` from the embeddings ``h (..., L, 2 m_k + 2 m_v)``."""
+    k = config.m_k
+    return torch.softmax(h[..., :k] @ h[..., k : 2 * k].transpose(-1, -2), dim=-1)
+
+
+@dataclass(frozen=True)
+class SparseInputs:
+    """Inputs ``x (N, L, d)`` as each token's non-zero coordinates: ``index, value (N, L, K)`` (0-padded).
+
+    :meth:`embed` is ``x @ w.T`` summed over the K kept coordinates instead of all d (the same
+    numbers up to float reduction order), for evaluating many sparse inputs cheaply.
+    """
+
+    index: torch.Tensor  # (N, L, K) long
+    value: torch.Tensor  # (N, L, K)
+
+    @classmethod
+    def of(cls, x: torch.Tensor) -> SparseInputs:
+        flat = x.reshape(-1, x.shape[-1])
+        rows, cols = torch.nonzero(flat, as_tuple=True)
+        counts = torch.bincount(rows, minlength=flat.shape[0])
+        width = max(1, int(counts.max())) if len(rows) else 1
+        pos = torch.arange(len(rows)) - (torch.cumsum(counts, 0) - counts)[rows]
+        index = torch.zeros(flat.shape[0], width, dtype=torch.long)
+        value = torch.zeros(flat.shape[0], width, dtype=x.dtype)
+        index[rows, pos] = cols
+        value[rows, pos] = flat[rows, cols]
+        return cls(index.reshape(*x.shape[:-1], width), value.reshape(*x.shape[:-1], width))
+
+    def embed(self, w: torch.Tensor) -> torch.Tensor:
+        """``x @ w.T (N, L, R)`` for weights ``w (R, d)``."""
+        return (w.T[self.index] * self.value.unsqueeze(-1)).sum(-2)
+
+
+class StackedSignAttention:
+    """S copies of :class:`TwoLayerSoftmaxAttnClassifier` (one config) over stacked weights ``(S, R, D)``."""
+
+    def __init__(self, config: SignAttentionConfig) -> None:
+        self.config = config
+
+    def _blocks(self, w: torch.Tensor) -> tuple[torch.Tensor, ...]:
+        k, v = self.config.m_k, self.config.m_v
+        return w[:, :k], w[:, k : 2 * k], w[:, 2 * k : 2 * k + v], w[:, 2 * k + v :]
+
+    def forward(self, w: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
+        """Scores ``f (S, N)`` of ``x (S, N, L, D)``."""
+        s, n, length, dim = x.shape
+        h = torch.bmm(x.reshape(s, n * length, dim), w.transpose(1, 2)).reshape(s, n, length, -1)
+        return readout(self.config, h)
+
+    def losses(self, w: torch.Tensor, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+        """Each seed's mean logistic loss ``(S,)``."""
+        return torch.nn.functional.softplus(-y * self.forward(w, x)).mean(-1)
+
+    def loss_and_grad(
+        self, w: torch.Tensor, x: torch.Tensor, y: torch.Tensor
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """Each seed's mean loss ``(S,)`` and its gradient in that seed's weights ``(S, R, D)``.
+
+        The backward pass written out (half the per-step cost of autograd at these sizes): with
+        ``P = softmax(q k^T)``, ``f = sum_a (sum_l P[l, a]) vals[a]`` and ``g_f = -y sigmoid(-y f) / N``,
+        ``vals`` gets ``g_f sum_l P[l, a]``, the logits ``P (g_P - sum_b P g_P)`` with ``g_P[l, a] =
+        g_f vals[a]``, and ``w`` the embeddings' gradient times ``x``.
+        """
+        k, v = self.config.m_k, self.config.m_v
+        s, n, length, dim = x.shape
+        xf = x.reshape(s, n * length, dim)
+        h = torch.bmm(xf, w.transpose(1, 2)).reshape(s, n, length, -1)
+        q, key = h[..., :k], h[..., k : 2 * k]
+        vals = h[..., 2 * k : 2 * k + v].mean(-1) - h[..., 2 * k + v :].mean(-1)  # (S, N, L)
+        attn = torch.softmax(q @ key.transpose(-1, -2), dim=-1)  # (S, N, L, L)
+        weight = attn.sum(-2)  # (S, N, L): each key's total weight
+        z = -y * (weight * vals).sum(-1)
+        g_f = -y * torch.sigmoid(z) / n  # (S, N)
+        g_vals = (g_f.unsqueeze(-1) * weight / v).unsqueeze(-1).expand(s, n, length, v)
+        g_attn = (g_f.unsqueeze(-1) * vals).unsqueeze(-2)  # (S, N, 1, L): the same for every query
+        g_logits = attn * (g_attn - (attn * g_attn).sum(-1, keepdim=True))  # (S, N, L, L)
+        g_h = torch.cat([g_logits @ key, g_logits.transpose(-1, -2) @ q, g_vals, -g_vals], -1)
+        grad = torch.bmm(g_h.reshape(s, n * length, -1).transpose(1, 2), xf)
+        return torch.nn.functional.softplus(z).mean(-1), grad
+
+    def log_scores(self, w: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
+        """``log S (S, N, L, L)``."""
+        wq, wk, _, _ = self._blocks(w)
+        q = x @ wq.unsqueeze(1).transpose(-1, -2)  # (S, N, L, m_k)
+        k = x @ wk.unsqueeze(1).transpose(-1, -2)
+        return torch.log_softmax(q @ k.transpose(-1, -2), dim=-1)
+
+    def projections(self, w: torch.Tensor, x: torch.Tensor, y: torch.Tensor) -> Projections:
+        """:meth:`TwoLayerSoftmaxAttnClassifier.projections` of every seed, stacked on a leading axis."""
+        wq, wk, vp, vm = self._blocks(w)
+        xi, mu = x[:, :, 1], x[:, 0, 0] * y[:, :1]  # (S, N, D), (S, D)
+        dv = (vp - vm).mean(1)  # (S, D)
+        return Projections(
+            value_noise=(xi @ dv.unsqueeze(-1)).squeeze(-1) * y,
+            value_signal=(mu * dv).sum(-1),
+            query_noise=xi @ wq.transpose(1, 2),
+            key_noise=xi @ wk.transpose(1, 2),
+            query_signal=(wq @ mu.unsqueeze(-1)).squeeze(-1),
+            key_signal=(wk @ mu.unsqueeze(-1)).squeeze(-1),
+        )
+
+    def train(
+        self,
+        w: torch.Tensor,
+        x: torch.Tensor,
+        y: torch.Tensor,
+        steps: int,
+        every: int | None = None,
+    ) -> tuple[np.ndarray, torch.Tensor, list[Trajectory]]:
+        """:meth:`TwoLayerSoftmaxAttnClassifier.train` of S seeds at once, on stacked ``w (S, R, D)``.
+
+        Each seed's gradient (:meth:`loss_and_grad`, the gradient of the sum of the S mean
+        losses) is its own slice, and every optimiser here is elementwise, so each seed gets its
+        own update. Returns the losses ``(S, steps + 1)``, the final weights and, when ``every``
+        is given, each seed's :func:`trajectory` (logged at ``0, every, ..., steps``).
+        """
+        c = self.config
+        if every is not None and (c.optimizer == "adam" or every < 1):
+            raise ValueError("a trajectory needs a stateless optimiser (GD, SignGD) and every >= 1")
+        w = w.clone()
+        m = torch.zeros_like(w)
+        v = torch.zeros_like(w)
+        losses = np.empty((w.shape[0], steps + 1))
+        marks = set() if every is None else {*range(0, steps, every), steps}
+        logs: dict[str, list[np.ndarray]] = {k: [] for k in ("value", "key", "query", "scores")}
+        for t in range(steps + 1):
+            loss, g = self.loss_and_grad(w, x, y)
+            losses[:, t] = loss.numpy()
+            if t in marks:
+                with torch.no_grad():
+                    p = self.projections(w, x, y)
+                    logs["value"].append(p.value_noise.numpy())
+                    logs["key"].append(p.key_noise.numpy())
+                    logs["query"].append(p.query_noise.numpy())
+                    logs["scores"].append(self.log_scores(w, x).numpy())
+            if t == steps:
+                break
+            if c.freeze_values:
+                g[:, 2 * c.m_k :] = 0.0
+            with torch.no_grad():
+                if c.optimizer == "gd":
+                    w -= c.lr * g
+                elif c.optimizer == "signgd":
+                    w -= c.lr * torch.sign(g)
+                else:
+                    m.mul_(c.beta1).add_(g, alpha=1 - c.beta1)
+                    v.mul_(c.beta2).addcmul_(g, g, value=1 - c.beta2)
+                    m_hat = m / (1 - c.beta1 ** (t + 1))
+                    v_hat = v / (1 - c.beta2 ** (t + 1))
+                    w -= c.lr * m_hat / (v_hat.sqrt() + c.eps)
+        if every is None:
+            return losses, w, []
+        at = sorted(marks)
+        trajs = [
+            Trajectory(
+                steps=np.asarray(at, dtype=float),
+                loss=losses[s, at],
+                value_noise=np.stack([a[s] for a in logs["value"]]),
+                key_noise=np.stack([a[s] for a in logs["key"]]),
+                query_noise=np.stack([a[s] for a in logs["query"]]),
+                log_scores=np.stack([a[s] for a in logs["scores"]]),
+                weights=w[s],
+            )
+            for s in range(w.shape[0])
+        ]
+        return losses, w, trajs

@@ -12,6 +12,7 @@ key, ``attn_noise_sig`` the noise query's.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -22,7 +23,13 @@ from hypothesis.errors import InvalidArgument
 from models.sign_attention import (
     Optimizer,
     SignAttentionConfig,
+    SparseInputs,
+    StackedSignAttention,
+    Trajectory,
     TwoLayerSoftmaxAttnClassifier,
+    attention_scores,
+    compress,
+    readout,
     sign_alignment,
     trajectory,
 )
@@ -41,6 +48,101 @@ def _steps(tier: Tier) -> int:
 # Controls replace one arm's training by another: the arm keeps its name (its scalars' suffix).
 ArmSetting = tuple[Optimizer, float, float]  # optimiser, learning rate, Adam eps
 ADAM_LARGE_EPS: ArmSetting = ("adam", 0.1, 0.1)  # the spec's GD-like Adam: eps far above the gradients
+
+
+def _draw(
+    problem: SignalSparseNoise, seed: int, tier: Tier
+) -> tuple[tuple[torch.Tensor, ...], dict[str, float]]:
+    """One seed's training set, test set and init (in that order from its generator); the overlap mask."""
+    gen = torch.Generator().manual_seed(seed)
+    x, y = sample(problem, problem.n, gen)
+    n_test = tier.pick(smoke=min(500, problem.n_test), default=problem.n_test)
+    xt, yt = sample(problem, n_test, gen)
+    steps = _steps(tier)
+    init = TwoLayerSoftmaxAttnClassifier(SignAttentionConfig(d=problem.d, m_k=WIDTH, m_v=WIDTH)).init(gen)
+    # test samples whose noise support meets a coordinate memorised from the training noise
+    memorised = (x[:, 1] != 0).any(0)  # (d,)
+    overlap = ((xt[:, 1] != 0) & memorised).any(1)  # (n_test,)
+    scalars: dict[str, float] = {
+        "steps": float(steps),
+        "noise_l1_ratio": problem.noise_l1_ratio,
+        "overlap_share": float(overlap.float().mean()),
+    }
+    return (x, y, xt, yt, init, overlap), scalars
+
+
+def _arms(
+    optimizers: tuple[Optimizer, ...], replace: dict[Optimizer, ArmSetting] | None
+) -> list[tuple[str, ArmSetting, str | None]]:
+    """Per arm: its tag, (optimiser, lr, eps) and the tag of an earlier arm of that setting (or None)."""
+    trained: dict[ArmSetting, str] = {}  # setting -> tag of the arm already trained with it
+    out: list[tuple[str, ArmSetting, str | None]] = []
+    for opt in optimizers:
+        setting = (replace or {}).get(opt, (opt, LR[opt], 1e-8))
+        tag = "sign" if opt == "signgd" else opt
+        out.append((tag, setting, trained.get(setting)))
+        trained.setdefault(setting, tag)
+    return out
+
+
+def _arm_config(problem: SignalSparseNoise, setting: ArmSetting) -> SignAttentionConfig:
+    actual, lr, eps = setting
+    return SignAttentionConfig(
+        d=problem.d, m_k=WIDTH, m_v=WIDTH, sigma_0=SIGMA_0, optimizer=actual, lr=lr, eps=eps
+    )
+
+
+def _alias(scalars: dict[str, float], done: str, tag: str) -> dict[str, float]:
+    """The same training from the same init is the same run (controls): ``done``'s scalars as ``tag``'s."""
+    return {k[: -len(done)] + tag: v for k, v in list(scalars.items()) if k.endswith(f"_{done}")}
+
+
+def _arm_scalars(
+    model: TwoLayerSoftmaxAttnClassifier,
+    tag: str,
+    w_half: torch.Tensor,
+    w: torch.Tensor,
+    full_loss: np.ndarray,
+    data: tuple[torch.Tensor, ...],
+    test: SparseInputs | None = None,
+) -> dict[str, float]:
+    """One trained arm's scalars (weights at T/2 and T, the training losses of the second half).
+
+    ``test`` (the batched path) evaluates the test set from its sparse form, each score once; without
+    it the test set is evaluated by the model's own methods (the reference).
+    """
+    x, y, xt, yt, _, overlap = data
+    with torch.no_grad():
+        proj = model.projections(w, x, y)
+        if test is None:
+            scores = model.scores(w, xt)  # (N, 2, 2)
+            test_loss, test_loss_half = float(model.loss(w, xt, yt)), float(model.loss(w_half, xt, yt))
+            acc = model.accuracy(w, xt, yt)
+            acc_overlap = _accuracy(model, w, xt, yt, overlap)
+            acc_clean = _accuracy(model, w, xt, yt, ~overlap)
+        else:
+            h = test.embed(w)
+            scores = attention_scores(model.config, h)
+            f, f_half = readout(model.config, h), readout(model.config, test.embed(w_half))
+            loss = torch.nn.functional.softplus
+            test_loss, test_loss_half = float(loss(-yt * f).mean()), float(loss(-yt * f_half).mean())
+            right = f * yt > 0
+            acc = float(right.float().mean())
+            acc_overlap = float(right[overlap].float().mean()) if bool(overlap.any()) else 1.0
+            acc_clean = float(right[~overlap].float().mean()) if bool((~overlap).any()) else 1.0
+        return {
+            f"train_loss_{tag}": float(full_loss[-20:].mean()),
+            f"train_acc_{tag}": model.accuracy(w, x, y),
+            f"test_loss_{tag}": test_loss,
+            f"test_loss_half_{tag}": test_loss_half,
+            f"acc_{tag}": acc,
+            f"acc_overlap_{tag}": acc_overlap,
+            f"acc_clean_{tag}": acc_clean,
+            f"attn_sig_sig_{tag}": float(scores[:, 0, 0].mean()),
+            f"attn_noise_sig_{tag}": float(scores[:, 1, 0].mean()),
+            f"value_noise_{tag}": float(proj.value_noise.mean()),
+            f"value_signal_{tag}": float(proj.value_signal),
+        }
 
 
 def run(
@@ -63,54 +165,56 @@ def run(
     maps). ``replace`` (controls) trains an arm with another
     (optimiser, lr, eps) under the same name.
     """
-    gen = torch.Generator().manual_seed(seed)
-    x, y = sample(problem, problem.n, gen)
-    n_test = tier.pick(smoke=min(500, problem.n_test), default=problem.n_test)
-    xt, yt = sample(problem, n_test, gen)
+    data, scalars = _draw(problem, seed, tier)
+    x, y, _, _, init, _ = data
     steps = _steps(tier)
-    init = TwoLayerSoftmaxAttnClassifier(SignAttentionConfig(d=problem.d, m_k=WIDTH, m_v=WIDTH)).init(gen)
-    # test samples whose noise support meets a coordinate memorised from the training noise
-    memorised = (x[:, 1] != 0).any(0)  # (d,)
-    overlap = ((xt[:, 1] != 0) & memorised).any(1)  # (n_test,)
-    scalars: dict[str, float] = {
-        "steps": float(steps),
-        "noise_l1_ratio": problem.noise_l1_ratio,
-        "overlap_share": float(overlap.float().mean()),
-    }
-    trained: dict[ArmSetting, str] = {}  # setting -> tag of the arm already trained with it
-    for opt in optimizers:
-        actual, lr, eps = setting = (replace or {}).get(opt, (opt, LR[opt], 1e-8))
-        tag = "sign" if opt == "signgd" else opt
-        if setting in trained:  # the same training from the same init: the same run (controls)
-            done = trained[setting]
-            scalars |= {k[: -len(done)] + tag: v for k, v in list(scalars.items()) if k.endswith(f"_{done}")}
+    for tag, setting, done in _arms(optimizers, replace):
+        if done is not None:
+            scalars |= _alias(scalars, done, tag)
             continue
-        trained[setting] = tag
-        model = TwoLayerSoftmaxAttnClassifier(
-            SignAttentionConfig(
-                d=problem.d, m_k=WIDTH, m_v=WIDTH, sigma_0=SIGMA_0, optimizer=actual, lr=lr, eps=eps
-            )
-        )
+        model = TwoLayerSoftmaxAttnClassifier(_arm_config(problem, setting))
         half = model.train(init, x, y, steps // 2)
         full = model.train(half.weights, x, y, steps - steps // 2)
-        w = full.weights
-        with torch.no_grad():
-            scores = model.scores(w, xt)  # (N, 2, 2)
-            proj = model.projections(w, x, y)
-            scalars |= {
-                f"train_loss_{tag}": float(full.loss[-20:].mean()),
-                f"train_acc_{tag}": model.accuracy(w, x, y),
-                f"test_loss_{tag}": float(model.loss(w, xt, yt)),
-                f"test_loss_half_{tag}": float(model.loss(half.weights, xt, yt)),
-                f"acc_{tag}": model.accuracy(w, xt, yt),
-                f"acc_overlap_{tag}": _accuracy(model, w, xt, yt, overlap),
-                f"acc_clean_{tag}": _accuracy(model, w, xt, yt, ~overlap),
-                f"attn_sig_sig_{tag}": float(scores[:, 0, 0].mean()),
-                f"attn_noise_sig_{tag}": float(scores[:, 1, 0].mean()),
-                f"value_noise_{tag}": float(proj.value_noise.mean()),
-                f"value_signal_{tag}": float(proj.value_signal),
-            }
+        scalars |= _arm_scalars(model, tag, half.weights, full.weights, full.loss, data)
     return Measurement.one(scalars=scalars)
+
+
+def run_batched(
+    problem: SignalSparseNoise,
+    seeds: Sequence[int],
+    tier: Tier,
+    optimizers: tuple[Optimizer, ...],
+    replace: dict[Optimizer, ArmSetting] | None = None,
+) -> list[Measurement]:
+    """:func:`run` for several seeds at once: each arm trains the seeds as one stacked model.
+
+    Each seed draws its data and init from its own generator as :func:`run` does; training runs
+    on the coordinates where that seed's training inputs are non-zero (:func:`compress`; the others
+    keep their init under every optimiser here), and each seed's test set is evaluated on its full
+    weights from the test inputs' non-zero coordinates (:class:`SparseInputs`). The numbers are
+    :func:`run`'s up to float reduction order.
+    """
+    drawn = [_draw(problem, seed, tier) for seed in seeds]
+    comp = compress([data[0] for data, _ in drawn])
+    inits = torch.stack([data[4] for data, _ in drawn])
+    w0, ys = comp.weights(inits), torch.stack([data[1] for data, _ in drawn])
+    tests = [SparseInputs.of(data[2]) for data, _ in drawn]
+    steps = _steps(tier)
+    rows = [scalars for _, scalars in drawn]
+    for tag, setting, done in _arms(optimizers, replace):
+        if done is not None:
+            for scalars in rows:
+                scalars |= _alias(scalars, done, tag)
+            continue
+        config = _arm_config(problem, setting)
+        stacked = StackedSignAttention(config)
+        _, w_half, _ = stacked.train(w0, comp.x, ys, steps // 2)
+        full_loss, w_full, _ = stacked.train(w_half, comp.x, ys, steps - steps // 2)
+        model = TwoLayerSoftmaxAttnClassifier(config)
+        halves, fulls = comp.expand(w_half, inits), comp.expand(w_full, inits)
+        for s, (data, scalars) in enumerate(drawn):
+            scalars |= _arm_scalars(model, tag, halves[s], fulls[s], full_loss[s], data, tests[s])
+    return [Measurement.one(scalars=scalars) for scalars in rows]
 
 
 def _accuracy(
@@ -147,6 +251,30 @@ def adam_large_eps_vs_gd(problem: SignalSparseNoise, seed: int, tier: Tier) -> M
 def adam_large_eps_sign_gd(problem: SignalSparseNoise, seed: int, tier: Tier) -> Measurement:
     """Control of :func:`adam_sign_gd`: the Adam arm with eps = 0.1 (and lr 0.1), far above the gradients."""
     return run(problem, seed, tier, ("adam", "signgd", "gd"), replace={"adam": ADAM_LARGE_EPS})
+
+
+def sign_vs_gd_batched(problem: SignalSparseNoise, seeds: Sequence[int], tier: Tier) -> list[Measurement]:
+    """:func:`sign_vs_gd` for the seeds of one look, batched (:func:`run_batched`)."""
+    return run_batched(problem, seeds, tier, ("signgd", "gd"))
+
+
+def adam_sign_gd_batched(problem: SignalSparseNoise, seeds: Sequence[int], tier: Tier) -> list[Measurement]:
+    """:func:`adam_sign_gd` for the seeds of one look, batched (:func:`run_batched`)."""
+    return run_batched(problem, seeds, tier, ("adam", "signgd", "gd"))
+
+
+def adam_large_eps_vs_gd_batched(
+    problem: SignalSparseNoise, seeds: Sequence[int], tier: Tier
+) -> list[Measurement]:
+    """:func:`adam_large_eps_vs_gd` for the seeds of one look, batched (:func:`run_batched`)."""
+    return run_batched(problem, seeds, tier, ("signgd", "gd"), replace={"signgd": ADAM_LARGE_EPS})
+
+
+def adam_large_eps_sign_gd_batched(
+    problem: SignalSparseNoise, seeds: Sequence[int], tier: Tier
+) -> list[Measurement]:
+    """:func:`adam_large_eps_sign_gd` for the seeds of one look, batched (:func:`run_batched`)."""
+    return run_batched(problem, seeds, tier, ("adam", "signgd", "gd"), replace={"adam": ADAM_LARGE_EPS})
 
 
 # The drawn problems of every li2025 claim: the paper's regime (d >= 10 n s, noise l1 mass >= 2 ||mu||),
@@ -222,6 +350,63 @@ def _at(curve: np.ndarray, t: float) -> float:
     return float(np.interp(t, np.arange(len(curve)), curve))
 
 
+def _stage_one_draw(run: SignGDStageRun, seed: int) -> tuple[torch.Tensor, ...]:
+    """One seed's training set, fresh noise tokens and the init at the largest width, in that order."""
+    problem = run.problem
+    gen = torch.Generator().manual_seed(seed)
+    x, y = sample(problem, problem.n, gen)
+    fresh = sample(problem, STAGE_ONE_FRESH, gen)[0][:, 1]  # (F, d) noise tokens for the initial spreads
+    top = STAGE_ONE_WIDTHS[-1]
+    big = TwoLayerSoftmaxAttnClassifier(SignAttentionConfig(d=problem.d, m_k=WIDTH, m_v=top, sigma_0=SIGMA_0))
+    w_big = big.init(gen)
+    return x, y, fresh, w_big[: 2 * WIDTH], w_big[2 * WIDTH : 2 * WIDTH + top], w_big[2 * WIDTH + top :]
+
+
+def _stage_one_horizon(run: SignGDStageRun, m_v: int) -> int:
+    # sign steps move the mean value noise by 2 eta ||xi||_1 a step from an initial spread of about
+    # sigma_0 ||xi||_2 sqrt(2 / m_v) sqrt(2 / pi): stage I takes about STAGE_ONE_FACTOR / per_step steps
+    per_step = run.lr_over_sigma0 * math.sqrt(2 * run.problem.s * m_v)
+    return min(400, math.ceil(2 * STAGE_ONE_FACTOR / per_step) + 2)
+
+
+def _stage_one_config(run: SignGDStageRun, m_v: int, optimizer: Optimizer, lr: float) -> SignAttentionConfig:
+    return SignAttentionConfig(
+        d=run.problem.d, m_k=WIDTH, m_v=m_v, sigma_0=SIGMA_0, optimizer=optimizer, lr=lr
+    )
+
+
+def _stage_one_width(
+    traj: Trajectory, drawn: tuple[torch.Tensor, ...], m_v: int, horizon: int, lr: float
+) -> tuple[float | None, float, dict[str, float]]:
+    """One width's run: T1 (None if not reached), the key drift there (at the horizon if not), scalars."""
+    x, _, fresh, qk, vp, vm = drawn
+    # moved: over the training samples; initial spread / size: over fresh noise tokens (the init's
+    # spread over the noise distribution, not a mean of only n = 10-16 draws)
+    value_spread = float((fresh @ (vp[:m_v] - vm[:m_v]).mean(0)).abs().mean())
+    key_size = float((fresh @ qk[WIDTH:].T).abs().mean())
+    value = np.abs(traj.value_noise - traj.value_noise[:1]).mean(1) / value_spread
+    key = np.abs(traj.key_noise - traj.key_noise[:1]).reshape(len(traj.key_noise), -1).mean(1) / key_size
+    t1 = _crossing(value, STAGE_ONE_FACTOR)
+    drift = _at(key, t1) if t1 is not None else float(key[-1])  # not reached: at the horizon
+    if m_v != WIDTH:
+        return t1, drift, {}
+    # the paper's width: per-step speeds and the per-neuron picture
+    step = lr * float(x[:, 1].abs().sum(1).mean())
+    per_neuron_value = (traj.value_noise[1] - traj.value_noise[0]).mean() / (2 * step)
+    return (
+        t1,
+        drift,
+        {
+            "t1_at_width16": t1 if t1 is not None else float(horizon),
+            "key_drift_at_width16": drift,
+            # mean |k_r(1) - k_r(0)| over (sample, neuron) in units of the full sign step eta ||xi||_1
+            "key_speed": float(np.abs(traj.key_noise[1] - traj.key_noise[0]).mean()) / step,
+            # mean value noise's first step, signed by y_i, in units of the coherent step 2 eta ||xi||_1
+            "value_speed": float(per_neuron_value),
+        },
+    )
+
+
 def _stage_one_run(
     run: SignGDStageRun, seed: int, optimizer: Optimizer, lr: float
 ) -> tuple[list[float], dict[str, float]]:
@@ -235,50 +420,56 @@ def _stage_one_run(
     spread, and the key noise's relative drift is read there (both linearly
     interpolated between steps). Returns that drift per width and scalars.
     """
-    problem = run.problem
-    gen = torch.Generator().manual_seed(seed)
-    x, y = sample(problem, problem.n, gen)
-    fresh = sample(problem, STAGE_ONE_FRESH, gen)[0][:, 1]  # (F, d) noise tokens for the initial spreads
-    top = STAGE_ONE_WIDTHS[-1]
-    big = TwoLayerSoftmaxAttnClassifier(SignAttentionConfig(d=problem.d, m_k=WIDTH, m_v=top, sigma_0=SIGMA_0))
-    w_big = big.init(gen)
-    qk, vp, vm = w_big[: 2 * WIDTH], w_big[2 * WIDTH : 2 * WIDTH + top], w_big[2 * WIDTH + top :]
-    l1 = float(x[:, 1].abs().sum(1).mean())
+    drawn = _stage_one_draw(run, seed)
+    x, y, _, qk, vp, vm = drawn
     drifts: list[float] = []
     scalars: dict[str, float] = {}
     resolved = True
     for m_v in STAGE_ONE_WIDTHS:
-        model = TwoLayerSoftmaxAttnClassifier(
-            SignAttentionConfig(d=problem.d, m_k=WIDTH, m_v=m_v, sigma_0=SIGMA_0, optimizer=optimizer, lr=lr)
-        )
-        w0 = torch.cat([qk, vp[:m_v], vm[:m_v]])
-        # sign steps move the mean value noise by 2 eta ||xi||_1 a step from an initial spread of about
-        # sigma_0 ||xi||_2 sqrt(2 / m_v) sqrt(2 / pi): stage I takes about STAGE_ONE_FACTOR / per_step steps
-        per_step = run.lr_over_sigma0 * math.sqrt(2 * problem.s * m_v)
-        horizon = min(400, math.ceil(2 * STAGE_ONE_FACTOR / per_step) + 2)
-        traj = trajectory(model, w0, x, y, horizon)
-        # moved: over the training samples; initial spread / size: over fresh noise tokens (the init's
-        # spread over the noise distribution, not a mean of only n = 10-16 draws)
-        value_spread = float((fresh @ (vp[:m_v] - vm[:m_v]).mean(0)).abs().mean())
-        key_size = float((fresh @ qk[WIDTH:].T).abs().mean())
-        value = np.abs(traj.value_noise - traj.value_noise[:1]).mean(1) / value_spread
-        key = np.abs(traj.key_noise - traj.key_noise[:1]).reshape(len(traj.key_noise), -1).mean(1) / key_size
-        t1 = _crossing(value, STAGE_ONE_FACTOR)
+        model = TwoLayerSoftmaxAttnClassifier(_stage_one_config(run, m_v, optimizer, lr))
+        horizon = _stage_one_horizon(run, m_v)
+        traj = trajectory(model, torch.cat([qk, vp[:m_v], vm[:m_v]]), x, y, horizon)
+        t1, drift, more = _stage_one_width(traj, drawn, m_v, horizon, lr)
         resolved = resolved and t1 is not None
-        drifts.append(_at(key, t1) if t1 is not None else float(key[-1]))  # not reached: at the horizon
-        if m_v == WIDTH:  # the paper's width: per-step speeds and the per-neuron picture
-            step = lr * l1
-            per_neuron_value = (traj.value_noise[1] - traj.value_noise[0]).mean() / (2 * step)
-            scalars |= {
-                "t1_at_width16": t1 if t1 is not None else float(horizon),
-                "key_drift_at_width16": drifts[-1],
-                # mean |k_r(1) - k_r(0)| over (sample, neuron) in units of the full sign step eta ||xi||_1
-                "key_speed": float(np.abs(traj.key_noise[1] - traj.key_noise[0]).mean()) / step,
-                # mean value noise's first step, signed by y_i, in units of the coherent step 2 eta ||xi||_1
-                "value_speed": float(per_neuron_value),
-            }
+        drifts.append(drift)
+        scalars |= more
     scalars["stage1_resolved"] = float(resolved)
     return drifts, scalars
+
+
+def _stage_one_batched(
+    run: SignGDStageRun, seeds: Sequence[int], optimizer: Optimizer, lr: float
+) -> list[Measurement]:
+    """:func:`_stage_one_run` for several seeds (each width's runs as one stacked model), as measurements."""
+    drawn = [_stage_one_draw(run, seed) for seed in seeds]
+    comp = compress([d[0] for d in drawn])
+    ys = torch.stack([d[1] for d in drawn])
+    drifts: list[list[float]] = [[] for _ in seeds]
+    scalars: list[dict[str, float]] = [{} for _ in seeds]
+    resolved = [True for _ in seeds]
+    for m_v in STAGE_ONE_WIDTHS:
+        stacked = StackedSignAttention(_stage_one_config(run, m_v, optimizer, lr))
+        horizon = _stage_one_horizon(run, m_v)
+        w0 = torch.stack([torch.cat([qk, vp[:m_v], vm[:m_v]]) for _, _, _, qk, vp, vm in drawn])
+        _, _, trajs = stacked.train(comp.weights(w0), comp.x, ys, horizon, every=1)
+        for s, traj in enumerate(trajs):
+            t1, drift, more = _stage_one_width(traj, drawn[s], m_v, horizon, lr)
+            resolved[s] = resolved[s] and t1 is not None
+            drifts[s].append(drift)
+            scalars[s] |= more
+    return [
+        _stage_one_measurement(run, drifts[s], scalars[s] | {"stage1_resolved": float(resolved[s])})
+        for s in range(len(seeds))
+    ]
+
+
+def _stage_one_measurement(
+    run: SignGDStageRun, drifts: list[float], scalars: dict[str, float]
+) -> Measurement:
+    return Measurement.one(
+        series={"key_drift": (list(map(float, STAGE_ONE_WIDTHS)), drifts)},
+        scalars=scalars | {"lr_over_sigma0": run.lr_over_sigma0},
+    )
 
 
 def stage_one(run: SignGDStageRun, seed: int, tier: Tier) -> Measurement:
@@ -297,21 +488,25 @@ def stage_one(run: SignGDStageRun, seed: int, tier: Tier) -> Measurement:
     not change this experiment (a few dozen steps per width).
     """
     del tier
-    drifts, scalars = _stage_one_run(run, seed, "signgd", run.lr_over_sigma0 * SIGMA_0)
-    return Measurement.one(
-        series={"key_drift": (list(map(float, STAGE_ONE_WIDTHS)), drifts)},
-        scalars=scalars | {"lr_over_sigma0": run.lr_over_sigma0},
-    )
+    return _stage_one_measurement(run, *_stage_one_run(run, seed, "signgd", run.lr_over_sigma0 * SIGMA_0))
+
+
+def stage_one_batched(run: SignGDStageRun, seeds: Sequence[int], tier: Tier) -> list[Measurement]:
+    """:func:`stage_one` for the seeds of one look, each width's runs as one stacked model."""
+    del tier
+    return _stage_one_batched(run, seeds, "signgd", run.lr_over_sigma0 * SIGMA_0)
 
 
 def stage_one_gd(run: SignGDStageRun, seed: int, tier: Tier) -> Measurement:
     """Control of :func:`stage_one`: the same runs with plain GD (lr ``LR["gd"]``) instead of SignGD."""
     del tier
-    drifts, scalars = _stage_one_run(run, seed, "gd", LR["gd"])
-    return Measurement.one(
-        series={"key_drift": (list(map(float, STAGE_ONE_WIDTHS)), drifts)},
-        scalars=scalars | {"lr_over_sigma0": run.lr_over_sigma0},
-    )
+    return _stage_one_measurement(run, *_stage_one_run(run, seed, "gd", LR["gd"]))
+
+
+def stage_one_gd_batched(run: SignGDStageRun, seeds: Sequence[int], tier: Tier) -> list[Measurement]:
+    """:func:`stage_one_gd` for the seeds of one look, each width's runs as one stacked model."""
+    del tier
+    return _stage_one_batched(run, seeds, "gd", LR["gd"])
 
 
 def score_decay(problem: SignalSparseNoise, seed: int, tier: Tier) -> Measurement:
@@ -336,17 +531,55 @@ def score_decay_gd(problem: SignalSparseNoise, seed: int, tier: Tier) -> Measure
     return _score_decay(problem, seed, tier, "gd")
 
 
-def _score_decay(problem: SignalSparseNoise, seed: int, tier: Tier, optimizer: Optimizer) -> Measurement:
-    gen = torch.Generator().manual_seed(seed)
-    x, y = sample(problem, problem.n, gen)
+def score_decay_batched(problem: SignalSparseNoise, seeds: Sequence[int], tier: Tier) -> list[Measurement]:
+    """:func:`score_decay` for the seeds of one look, trained as one stacked model."""
+    return _score_decay_batched(problem, seeds, tier, "signgd")
+
+
+def score_decay_gd_batched(problem: SignalSparseNoise, seeds: Sequence[int], tier: Tier) -> list[Measurement]:
+    """:func:`score_decay_gd` for the seeds of one look, trained as one stacked model."""
+    return _score_decay_batched(problem, seeds, tier, "gd")
+
+
+def _score_decay_setup(
+    problem: SignalSparseNoise, optimizer: Optimizer
+) -> tuple[TwoLayerSoftmaxAttnClassifier, int]:
     model = TwoLayerSoftmaxAttnClassifier(
         SignAttentionConfig(
             d=problem.d, m_k=WIDTH, m_v=WIDTH, sigma_0=SIGMA_0, optimizer=optimizer, lr=LR[optimizer]
         )
     )
     l1 = problem.s * problem.sigma_p * L1_PER_COORD
-    steps = math.ceil(2.5 / (LR["signgd"] * l1))
+    return model, math.ceil(2.5 / (LR["signgd"] * l1))
+
+
+def _score_decay(problem: SignalSparseNoise, seed: int, tier: Tier, optimizer: Optimizer) -> Measurement:
+    gen = torch.Generator().manual_seed(seed)
+    x, y = sample(problem, problem.n, gen)
+    model, steps = _score_decay_setup(problem, optimizer)
     traj = trajectory(model, model.init(gen), x, y, steps, every=tier.pick(smoke=10, default=5))
+    return _score_decay_measurement(traj)
+
+
+def _score_decay_batched(
+    problem: SignalSparseNoise, seeds: Sequence[int], tier: Tier, optimizer: Optimizer
+) -> list[Measurement]:
+    model, steps = _score_decay_setup(problem, optimizer)
+    xs, ys, inits = [], [], []
+    for seed in seeds:
+        gen = torch.Generator().manual_seed(seed)
+        x, y = sample(problem, problem.n, gen)
+        xs.append(x)
+        ys.append(y)
+        inits.append(model.init(gen))
+    comp = compress(xs)
+    stacked = StackedSignAttention(model.config)
+    every = tier.pick(smoke=10, default=5)
+    _, _, trajs = stacked.train(comp.weights(torch.stack(inits)), comp.x, torch.stack(ys), steps, every=every)
+    return [_score_decay_measurement(traj) for traj in trajs]
+
+
+def _score_decay_measurement(traj: Trajectory) -> Measurement:
     log21 = traj.log_scores[:, :, 1, 0].astype(float)  # (K, N)
     s21 = np.exp(log21.mean(1))  # (K,)
     s11 = np.exp(traj.log_scores[:, :, 0, 0].astype(float).mean(1))  # (K,)
@@ -409,9 +642,23 @@ def stage_two_frozen_values(problem: SignalSparseNoise, seed: int, tier: Tier) -
     return _stage_two(problem, seed, freeze_values=True)
 
 
-def _stage_two(problem: SignalSparseNoise, seed: int, *, freeze_values: bool) -> Measurement:
-    gen = torch.Generator().manual_seed(seed)
-    x, y = sample(problem, problem.n, gen)
+def stage_two_batched(problem: SignalSparseNoise, seeds: Sequence[int], tier: Tier) -> list[Measurement]:
+    """:func:`stage_two` for the seeds of one look, trained as one stacked model."""
+    del tier
+    return _stage_two_batched(problem, seeds, freeze_values=False)
+
+
+def stage_two_frozen_values_batched(
+    problem: SignalSparseNoise, seeds: Sequence[int], tier: Tier
+) -> list[Measurement]:
+    """:func:`stage_two_frozen_values` for the seeds of one look, trained as one stacked model."""
+    del tier
+    return _stage_two_batched(problem, seeds, freeze_values=True)
+
+
+def _stage_two_setup(
+    problem: SignalSparseNoise, freeze_values: bool
+) -> tuple[TwoLayerSoftmaxAttnClassifier, int]:
     lr = LR["signgd"]
     model = TwoLayerSoftmaxAttnClassifier(
         SignAttentionConfig(
@@ -424,8 +671,34 @@ def _stage_two(problem: SignalSparseNoise, seed: int, *, freeze_values: bool) ->
             freeze_values=freeze_values,
         )
     )
-    steps = math.ceil(1.0 / (lr * problem.s * problem.sigma_p * L1_PER_COORD))
-    traj = trajectory(model, model.init(gen), x, y, steps)
+    return model, math.ceil(1.0 / (lr * problem.s * problem.sigma_p * L1_PER_COORD))
+
+
+def _stage_two(problem: SignalSparseNoise, seed: int, *, freeze_values: bool) -> Measurement:
+    gen = torch.Generator().manual_seed(seed)
+    x, y = sample(problem, problem.n, gen)
+    model, steps = _stage_two_setup(problem, freeze_values)
+    return _stage_two_measurement(trajectory(model, model.init(gen), x, y, steps), steps)
+
+
+def _stage_two_batched(
+    problem: SignalSparseNoise, seeds: Sequence[int], *, freeze_values: bool
+) -> list[Measurement]:
+    model, steps = _stage_two_setup(problem, freeze_values)
+    xs, ys, inits = [], [], []
+    for seed in seeds:
+        gen = torch.Generator().manual_seed(seed)
+        x, y = sample(problem, problem.n, gen)
+        xs.append(x)
+        ys.append(y)
+        inits.append(model.init(gen))
+    comp = compress(xs)
+    stacked = StackedSignAttention(model.config)
+    _, _, trajs = stacked.train(comp.weights(torch.stack(inits)), comp.x, torch.stack(ys), steps, every=1)
+    return [_stage_two_measurement(traj, steps) for traj in trajs]
+
+
+def _stage_two_measurement(traj: Trajectory, steps: int) -> Measurement:
     q, k = traj.query_noise, traj.key_noise  # (T + 1, N, m_k)
     align = sign_alignment(q, k)  # (T + 1,)
     s21 = np.exp(traj.log_scores[:, :, 1, 0].astype(float).mean(1))  # (T + 1,)

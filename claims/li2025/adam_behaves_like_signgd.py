@@ -28,7 +28,13 @@ import sympy as sp
 from theorycheck import Claim, Comparison, Control, Identity, Mutant, Threshold, reference
 
 from . import PAPER
-from ._experiment import PROBLEMS, adam_large_eps_sign_gd, adam_sign_gd
+from ._experiment import (
+    PROBLEMS,
+    adam_large_eps_sign_gd,
+    adam_large_eps_sign_gd_batched,
+    adam_sign_gd,
+    adam_sign_gd_batched,
+)
 
 L_adam, L_sign, L_gd = sp.symbols("test_loss_adam test_loss_sign test_loss_gd")
 
@@ -41,6 +47,7 @@ CLAIM = Claim(
     ),
     instances=PROBLEMS,
     experiment=adam_sign_gd,
+    batched_experiment=adam_sign_gd_batched,  # the seeds of a look as one stacked model
     prediction=Comparison(sp.Abs(L_adam - L_gd), sp.Abs(L_adam - L_sign), ">=", margin=0.2),
     mutants=[
         Mutant(
@@ -67,6 +74,7 @@ CLAIM = Claim(
         Control(
             "adam_large_eps",
             adam_large_eps_sign_gd,
+            batched_experiment=adam_large_eps_sign_gd_batched,
             why="the sign-like behaviour needs eps far below the gradient scale; with eps = 0.1 (lr 0.1, "
             "the spec's GD-like arm) Adam's step is a rescaled gradient step and it generalises like GD",
         )

@@ -59,7 +59,13 @@ import sympy as sp
 from theorycheck import Claim, Control, Mutant, Rate, Threshold, reference
 
 from . import PAPER
-from ._experiment import WEAK_SIGNAL_PROBLEMS, score_decay, score_decay_gd
+from ._experiment import (
+    WEAK_SIGNAL_PROBLEMS,
+    score_decay,
+    score_decay_batched,
+    score_decay_gd,
+    score_decay_gd_batched,
+)
 
 t, C, c = sp.symbols("t C c", positive=True)
 
@@ -73,6 +79,7 @@ CLAIM = Claim(
     ),
     instances=WEAK_SIGNAL_PROBLEMS,
     experiment=score_decay,
+    batched_experiment=score_decay_batched,  # the seeds of a look as one stacked model
     prediction=Rate(C * sp.exp(-c * t), sweep=t, series="s21", sense="at_most", values=(1e-6, 1e-2)),
     mutants=[
         Mutant(
@@ -93,6 +100,7 @@ CLAIM = Claim(
         Control(
             "gd_instead_of_signgd",
             score_decay_gd,
+            batched_experiment=score_decay_gd_batched,
             why="the collapse comes from sign steps growing query and key noise linearly; GD (lr 0.5, the "
             "same steps) leaves s_21 at 0.06-0.07 after T, so it never reaches the judged window",
         )

@@ -47,7 +47,13 @@ import sympy as sp
 from theorycheck import Claim, Comparison, Control, Mutant, Threshold, reference
 
 from . import PAPER
-from ._experiment import PROBLEMS, adam_large_eps_vs_gd, sign_vs_gd
+from ._experiment import (
+    PROBLEMS,
+    adam_large_eps_vs_gd,
+    adam_large_eps_vs_gd_batched,
+    sign_vs_gd,
+    sign_vs_gd_batched,
+)
 
 CLAIM = Claim(
     paper=PAPER,
@@ -59,6 +65,7 @@ CLAIM = Claim(
     ),
     instances=PROBLEMS,
     experiment=sign_vs_gd,
+    batched_experiment=sign_vs_gd_batched,  # the seeds of a look as one stacked model
     prediction=Comparison("acc_overlap_gd", "acc_overlap_sign", ">=", margin=0.1),
     mutants=[
         Mutant(
@@ -84,6 +91,7 @@ CLAIM = Claim(
         Control(
             "gd_like_adam_instead_of_signgd",
             adam_large_eps_vs_gd,
+            batched_experiment=adam_large_eps_vs_gd_batched,
             why="the memorisation comes from sign steps moving every noise coordinate as fast as the signal; "
             "Adam with eps = 0.1 (far above the gradients) steps along the gradient like GD, so in the "
             "SignGD arm it should classify the overlapping samples like the others",

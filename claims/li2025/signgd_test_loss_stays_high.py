@@ -37,7 +37,13 @@ import math
 from theorycheck import Claim, Comparison, Control, Mutant, Threshold, reference
 
 from . import PAPER
-from ._experiment import PROBLEMS, adam_large_eps_vs_gd, sign_vs_gd
+from ._experiment import (
+    PROBLEMS,
+    adam_large_eps_vs_gd,
+    adam_large_eps_vs_gd_batched,
+    sign_vs_gd,
+    sign_vs_gd_batched,
+)
 
 CLAIM = Claim(
     paper=PAPER,
@@ -49,6 +55,7 @@ CLAIM = Claim(
     ),
     instances=PROBLEMS,
     experiment=sign_vs_gd,
+    batched_experiment=sign_vs_gd_batched,  # the seeds of a look as one stacked model
     prediction=Comparison("test_loss_sign", "test_loss_gd", ">=", margin=0.2),
     mutants=[
         Mutant(
@@ -68,6 +75,7 @@ CLAIM = Claim(
         Control(
             "gd_like_adam_instead_of_signgd",
             adam_large_eps_vs_gd,
+            batched_experiment=adam_large_eps_vs_gd_batched,
             why="the constant test loss comes from sign steps memorising the noise; Adam with eps = 0.1 "
             "(far above the gradients) steps along the gradient like GD and should generalise like it",
         )

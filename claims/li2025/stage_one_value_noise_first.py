@@ -60,7 +60,14 @@ import sympy as sp
 from theorycheck import Claim, Control, Mutant, Scaling, Threshold, reference
 
 from . import PAPER
-from ._experiment import PROBLEMS, signgd_stage_runs, stage_one, stage_one_gd
+from ._experiment import (
+    PROBLEMS,
+    signgd_stage_runs,
+    stage_one,
+    stage_one_batched,
+    stage_one_gd,
+    stage_one_gd_batched,
+)
 
 m_v = sp.Symbol("m_v", positive=True)
 
@@ -80,6 +87,7 @@ CLAIM = Claim(
     ),
     instances=signgd_stage_runs(problems=PROBLEMS, max_lr_over_sigma0=0.5),
     experiment=stage_one,
+    batched_experiment=stage_one_batched,  # the seeds of a look as one stacked model
     prediction=_law(m_v ** sp.Rational(-1, 2)),
     mutants=[
         Mutant(
@@ -112,6 +120,7 @@ CLAIM = Claim(
         Control(
             "gd_instead_of_signgd",
             stage_one_gd,
+            batched_experiment=stage_one_gd_batched,
             why="the law comes from sign updates (fixed speeds); under GD the key gradient is second order "
             "at small init and the keys barely move, with no m_v^(-1/2) law",
         )

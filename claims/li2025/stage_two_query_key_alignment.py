@@ -43,7 +43,14 @@ import sympy as sp
 from theorycheck import Claim, Comparison, Control, Mutant, Threshold, reference
 
 from . import PAPER
-from ._experiment import ALIGNED, PROBLEMS, stage_two, stage_two_frozen_values
+from ._experiment import (
+    ALIGNED,
+    PROBLEMS,
+    stage_two,
+    stage_two_batched,
+    stage_two_frozen_values,
+    stage_two_frozen_values_batched,
+)
 
 CLAIM = Claim(
     paper=PAPER,
@@ -55,6 +62,7 @@ CLAIM = Claim(
     ),
     instances=PROBLEMS,
     experiment=stage_two,
+    batched_experiment=stage_two_batched,  # the seeds of a look as one stacked model
     prediction=Threshold("qk_sign_alignment", ">=", ALIGNED),
     mutants=[
         Mutant(
@@ -86,6 +94,7 @@ CLAIM = Claim(
         Control(
             "values_frozen",
             stage_two_frozen_values,
+            batched_experiment=stage_two_frozen_values_batched,
             why="the alignment is driven by the memorised value noise (it fixes the sign of the noise "
             "query's logit gradient on its own key); with both value maps frozen at init that sign is "
             "random per sample and the query/key noise signs stay near chance (measured 0.41-0.75)",

@@ -60,8 +60,15 @@ def _numbers(value: Any) -> list[float]:
 
 def _forget(fn: Callable[..., Any]) -> None:
     """Reload the module that defines ``fn``: its module-level memos start empty again (the claim's
-    functions keep working: they read the reloaded globals)."""
-    importlib.reload(sys.modules[fn.__module__])
+    functions keep working: they read the reloaded globals). The classes it defines are put back,
+    so that instances drawn before (li2025's SignGDStageRun) still equal those rebuilt from JSON by
+    later tests (a dataclass equals only an instance of the very same class)."""
+    module = sys.modules[fn.__module__]
+    classes = {
+        k: v for k, v in vars(module).items() if isinstance(v, type) and v.__module__ == module.__name__
+    }
+    importlib.reload(module)
+    vars(module).update(classes)
 
 
 @pytest.mark.parametrize(("claim_id", "control"), BATCHED, ids=[f"{c}:{n or 'claim'}" for c, n in BATCHED])
