@@ -86,7 +86,7 @@ from tasks.noisy_samples import non_gaussian_perturbations
 from theorycheck import Claim, Control, Identity, Mutant, Threshold, reference
 
 from . import PAPER
-from ._experiment import gaussian_instability, instability
+from ._experiment import gaussian_instabilities, gaussian_instability, instabilities, instability
 
 adjusted, minimal, standard, resolution, leading = sp.symbols(
     "instability_adjusted instability_min instability_standard resolution instability_leading"
@@ -102,6 +102,7 @@ CLAIM = Claim(
     ),
     instances=non_gaussian_perturbations(),
     experiment=instability,
+    batched_experiment=instabilities,  # every KL by the blocked convolution (the sums reordered)
     prediction=Threshold(ABOVE_FLOOR, ">=", 1),
     requires=[Threshold(sp.log(leading / resolution, 10), ">=", 2)],
     mutants=[
@@ -135,6 +136,7 @@ CLAIM = Claim(
             "gaussian_perturbation",
             gaussian_instability,
             why="the Gaussian case's minimum is 0: the optimiser must find it down to the floor",
+            batched_experiment=gaussian_instabilities,
         )
     ],
     reference=reference(
