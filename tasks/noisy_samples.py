@@ -19,14 +19,11 @@ Two instance types:
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import partial
 
 import numpy as np
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
-from numpy.lib.stride_tricks import as_strided
 from scipy import special
 from scipy.optimize import minimize_scalar
 
@@ -107,79 +104,6 @@ def _kl_to_perturbed(
     return float(np.trapezoid(clean[keep] * ratio, y[keep]))
 
 
-class _ToeplitzBlocks:
-    """``np.convolve(a, k, mode="same")`` for one fixed ``a`` (odd length n) and any kernel ``k`` of
-    length n, as one matrix product: the same products a[j] k[i + (n-1)/2 - j], summed in another order.
-
-    Output i = I B + u and kernel index m = M B + w: out[I B + u] = sum_{s, w} A[u, (s, w)] H[(s, w), I]
-    with s = I - M, A[u, (s, w)] = a[s B + u - w + (n-1)/2] (Toeplitz blocks of ``a``, zero outside,
-    built once) and H[(s, w), I] = k[(I - s) B + w] (Hankel blocks of ``k``, zero outside, per call);
-    both store w reversed, so that building A reads rows forwards.
-    """
-
-    def __init__(self, a: np.ndarray, block: int = 64) -> None:
-        n = len(a)
-        if n % 2 == 0 or block < 1:
-            raise ValueError(f"need an odd length (got {n}) and a positive block (got {block})")
-        half, b = (n - 1) // 2, block
-        self.n, self.block, self.blocks = n, b, -(-n // b)
-        # s = I - M over every value where some a index s B + u - w + half falls in [0, n)
-        self.s_min = -((half + b - 1) // b) - 1
-        self.s_count = (n - 1 - half + b - 1) // b + 1 - self.s_min + 1
-        low = max(0, -(self.s_min * b - (b - 1) + half))
-        padded = np.zeros(low + (self.s_min + self.s_count) * b + half + n)
-        padded[low : low + n] = a
-        item = padded.itemsize
-        start = low + self.s_min * b + half - (b - 1)  # A[u, s, B - 1 - w'] at u + s B + w' from here
-        view = as_strided(padded[start:], shape=(b, self.s_count, b), strides=(item, b * item, item))
-        self.toeplitz = np.ascontiguousarray(view).reshape(b, self.s_count * b)
-
-    def __call__(self, k: np.ndarray) -> np.ndarray:
-        b, blocks, s_count = self.block, self.blocks, self.s_count
-        offset = (s_count - self.s_min + 1) * b  # kernel block M = 0 starts here: (I - s) B + w >= 0
-        padded = np.zeros(offset + (blocks - self.s_min + 1) * b + self.n)
-        padded[offset : offset + self.n] = k
-        item = padded.itemsize
-        start = offset - self.s_min * b + (b - 1)  # H[(s, B - 1 - w'), I] at -s B - w' + I B from here
-        hankel = as_strided(
-            padded[start:], shape=(s_count, b, blocks), strides=(-b * item, -item, b * item)
-        ).reshape(s_count * b, blocks)
-        return (self.toeplitz @ hankel).T.reshape(-1)[: self.n]
-
-
-class PerturbedKL:
-    """``_kl_to_perturbed(p, alpha, sigma, v)`` as a function of the injected level v at one time, with
-    the perturbation's density, its Toeplitz blocks and the clean density built once: the same numbers up
-    to the summation order of the convolution (one blocked matrix product, :class:`_ToeplitzBlocks`,
-    instead of np.convolve's dot product per output point; every term is positive, so both sums are
-    within n ulps of the exact one). Several times faster per call."""
-
-    def __init__(self, p: Perturbation, alpha: float, sigma: float, cells: int = 4001) -> None:
-        spread = max(sigma, alpha * p.risk)
-        self.y = np.linspace(-10.0 * spread, 10.0 * spread, cells)
-        self.h = self.y[1] - self.y[0]
-        noise = perturbation_density(Perturbation(shape=p.shape, risk=alpha * p.risk), self.y)
-        self.convolve = _ToeplitzBlocks(noise / (noise.sum() * self.h))
-        clean = np.exp(-0.5 * (self.y / sigma) ** 2)
-        clean = clean / (clean.sum() * self.h)
-        self.keep = clean > 1e-300
-        self.clean = clean[self.keep]
-        self.log_clean = np.log(self.clean)
-        self.y_keep = self.y[self.keep]
-
-    def __call__(self, injected: float) -> float:
-        kernel = np.exp(-0.5 * (self.y / injected) ** 2)
-        kernel = kernel / (kernel.sum() * self.h)
-        perturbed = self.convolve(kernel) * self.h
-        ratio = self.log_clean - np.log(np.maximum(perturbed[self.keep], 1e-300))
-        return float(np.trapezoid(self.clean * ratio, self.y_keep))
-
-
-def perturbed_kls(p: Perturbation, grid: InstabilityGrid) -> list[PerturbedKL]:
-    """One :class:`PerturbedKL` per grid time."""
-    return [PerturbedKL(p, float(a), float(s)) for a, s in zip(grid.alpha, grid.sigma, strict=True)]
-
-
 def adjusted_noise(
     risk: float, alpha: np.ndarray, sigma: np.ndarray, *, signal_scaled: bool = True
 ) -> np.ndarray:
@@ -189,17 +113,8 @@ def adjusted_noise(
     return np.sqrt(np.maximum(sigma**2 - shrink, (0.02 * sigma) ** 2))
 
 
-def instability_curve(
-    p: Perturbation,
-    grid: InstabilityGrid,
-    injected: np.ndarray,
-    *,
-    kls: Sequence[PerturbedKL] | None = None,
-) -> np.ndarray:
-    """KL at each grid time for the given injected noise levels (one per time); with ``kls`` (from
-    :func:`perturbed_kls` for the same ``p`` and grid) by the blocked convolution."""
-    if kls is not None:
-        return np.array([kl(float(i)) for kl, i in zip(kls, injected, strict=True)])
+def instability_curve(p: Perturbation, grid: InstabilityGrid, injected: np.ndarray) -> np.ndarray:
+    """KL at each grid time for the given injected noise levels (one per time)."""
     return np.array(
         [
             _kl_to_perturbed(p, float(a), float(s), float(i))
@@ -208,16 +123,12 @@ def instability_curve(
     )
 
 
-def minimal_instability_curve(
-    p: Perturbation, grid: InstabilityGrid, *, kls: Sequence[PerturbedKL] | None = None
-) -> tuple[np.ndarray, np.ndarray]:
-    """Per time, the smallest KL over injected levels in [0.02 sigma, sigma], and the minimising level
-    (with ``kls``, as in :func:`instability_curve`, by the blocked convolution)."""
+def minimal_instability_curve(p: Perturbation, grid: InstabilityGrid) -> tuple[np.ndarray, np.ndarray]:
+    """Per time, the smallest KL over injected levels in [0.02 sigma, sigma], and the minimising level."""
     values, levels = [], []
-    for index, (a, s) in enumerate(zip(grid.alpha, grid.sigma, strict=True)):
-        kl = kls[index] if kls is not None else partial(_kl_to_perturbed, p, float(a), float(s))
+    for a, s in zip(grid.alpha, grid.sigma, strict=True):
         res = minimize_scalar(
-            lambda v, kl=kl: kl(float(v)),
+            lambda v, a=a, s=s: _kl_to_perturbed(p, float(a), float(s), float(v)),
             bounds=(0.02 * float(s), float(s)),
             method="bounded",
             options={"xatol": 1e-7 * float(s)},

@@ -31,7 +31,6 @@ from tasks.noisy_samples import (
     leading_order_instability,
     minimal_instability_curve,
     noisy_law,
-    perturbed_kls,
     time_integral,
 )
 from tasks.sde import VPSchedule, reverse_diffusion
@@ -40,7 +39,7 @@ from theorycheck import Measurement, Tier
 SCHEDULE = VPSchedule()
 
 
-def instability(p: Perturbation, seed: int, tier: Tier, *, blocked: bool = False) -> Measurement:
+def instability(p: Perturbation, seed: int, tier: Tier) -> Measurement:
     """Time-integrated instability of ``p`` under four choices of the injected noise level.
 
     Scalars: ``instability_adjusted`` (sigma_r^2 = sigma^2 - alpha^2 r^2, the
@@ -51,27 +50,23 @@ def instability(p: Perturbation, seed: int, tier: Tier, *, blocked: bool = False
     computation for a Gaussian perturbation of the same risk at its exact level, whose true value is 0,
     integrated in absolute value) and ``instability_leading`` (the fourth-cumulant term of the minimum,
     the predicted scale near shape 2). The seed draws the times (one per cell of the window).
-    ``blocked``: every KL by the blocked convolution (tasks.noisy_samples.PerturbedKL: the same sums in
-    another order, the floor included, since it is the same computation).
     """
     rng = np.random.default_rng(seed)
     grid = instability_grid(p.risk, SCHEDULE, points=tier.pick(smoke=6, default=24, full=48), rng=rng)
-    kls = perturbed_kls(p, grid) if blocked else None
-    minimal, _ = minimal_instability_curve(p, grid, kls=kls)
+    minimal, _ = minimal_instability_curve(p, grid)
     levels = {
         "adjusted": adjusted_noise(p.risk, grid.alpha, grid.sigma),
         "standard": grid.sigma,
         "unscaled": adjusted_noise(p.risk, grid.alpha, grid.sigma, signal_scaled=False),
     }
-    curves = {k: instability_curve(p, grid, v, kls=kls) for k, v in levels.items()}
+    curves = {k: instability_curve(p, grid, v) for k, v in levels.items()}
     scalars = {f"instability_{k}": time_integral(grid, curve) for k, curve in curves.items()}
     scalars["instability_min"] = time_integral(grid, minimal)
     gaussian = Perturbation(shape=2.0, risk=p.risk)
     if gaussian == p:  # the floor's curve is the adjusted one (the Gaussian control): the same numbers
         floor_curve = curves["adjusted"]
     else:
-        kls = perturbed_kls(gaussian, grid) if blocked else None
-        floor_curve = instability_curve(gaussian, grid, levels["adjusted"], kls=kls)
+        floor_curve = instability_curve(gaussian, grid, levels["adjusted"])
     floor = time_integral(grid, np.abs(floor_curve))
     scalars["resolution"] = max(floor, float(np.finfo(float).tiny))
     scalars["instability_leading"] = time_integral(grid, leading_order_instability(p, grid))
@@ -81,17 +76,6 @@ def instability(p: Perturbation, seed: int, tier: Tier, *, blocked: bool = False
 def gaussian_instability(p: Perturbation, seed: int, tier: Tier) -> Measurement:
     """Control: the same risk, Gaussian perturbation."""
     return instability(replace(p, shape=2.0), seed, tier)
-
-
-def instabilities(p: Perturbation, seeds: Sequence[int], tier: Tier) -> list[Measurement]:
-    """:func:`instability` for the seeds of one look, by the blocked convolution (each seed's numbers
-    :func:`instability`'s up to the convolution's summation order; no model, so nothing is stacked)."""
-    return [instability(p, seed, tier, blocked=True) for seed in seeds]
-
-
-def gaussian_instabilities(p: Perturbation, seeds: Sequence[int], tier: Tier) -> list[Measurement]:
-    """:func:`gaussian_instability` for the seeds of one look, by the blocked convolution."""
-    return instabilities(replace(p, shape=2.0), seeds, tier)
 
 
 def _score_config(tier: Tier) -> ScoreConfig:

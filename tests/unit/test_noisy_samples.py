@@ -13,9 +13,6 @@ from tasks.gaussians import mixture, mixture_cov, mixture_mean, wasserstein1_bet
 from tasks.noisy_samples import (
     NoisyDataset,
     Perturbation,
-    PerturbedKL,
-    _kl_to_perturbed,
-    _ToeplitzBlocks,
     adjusted_noise,
     draw,
     excess_kurtosis,
@@ -28,7 +25,6 @@ from tasks.noisy_samples import (
     non_gaussian_perturbations,
     perturbation_density,
     perturbations,
-    perturbed_kls,
     time_integral,
 )
 from tasks.sde import VPSchedule
@@ -172,49 +168,3 @@ def test_leading_order_term_predicts_the_minimum_near_the_gaussian_shape() -> No
 def test_non_gaussian_perturbations_cover_both_sides_of_the_gaussian_shape(p: Perturbation) -> None:
     assert 0.5 <= p.shape <= 8.0 and abs(p.shape - 2.0) >= 1e-5 * (1 - 1e-9)
     assert 0.2 <= p.risk <= 2.0
-
-
-# --- the blocked convolution (the batched path of li2024's instability) ----------------------
-
-
-@pytest.mark.parametrize("n", [1, 3, 5, 63, 65, 129, 4001])
-@pytest.mark.parametrize("block", [1, 3, 64])
-def test_toeplitz_blocks_is_np_convolve_same(n: int, block: int) -> None:
-    rng = np.random.default_rng(n + block)
-    a, k = rng.random(n), rng.random(n)
-    blocks = _ToeplitzBlocks(a, block)
-    for kernel in (k, rng.random(n)):  # the Toeplitz blocks of a are reused across kernels
-        np.testing.assert_allclose(blocks(kernel), np.convolve(a, kernel, mode="same"), rtol=1e-13, atol=0)
-
-
-def test_toeplitz_blocks_rejects_even_lengths() -> None:
-    with pytest.raises(ValueError, match="odd length"):
-        _ToeplitzBlocks(np.ones(4))
-
-
-@pytest.mark.parametrize(
-    ("shape", "risk", "alpha", "sigma"), [(2.0 - 1e-5, 0.2, 0.6, 0.3), (1.0, 1.2, 0.5, 0.9)]
-)
-def test_perturbed_kl_is_the_convolution_kl_up_to_summation_order(
-    shape: float, risk: float, alpha: float, sigma: float
-) -> None:
-    p = Perturbation(shape=shape, risk=risk)
-    kl = PerturbedKL(p, alpha, sigma)
-    for v in (0.02 * sigma, 0.3 * sigma, sigma):
-        assert kl(v) == pytest.approx(_kl_to_perturbed(p, alpha, sigma, v), rel=1e-9, abs=1e-15)
-
-
-def test_curves_by_the_blocked_convolution_match_the_reference() -> None:
-    p = Perturbation(shape=1.5, risk=0.6)
-    grid = instability_grid(p.risk, SCHEDULE, points=4, rng=np.random.default_rng(1))
-    kls = perturbed_kls(p, grid)
-    level = adjusted_noise(p.risk, grid.alpha, grid.sigma)
-    np.testing.assert_allclose(
-        instability_curve(p, grid, level, kls=kls), instability_curve(p, grid, level), rtol=1e-9
-    )
-    (got, got_levels), (ref, ref_levels) = (
-        minimal_instability_curve(p, grid, kls=kls),
-        minimal_instability_curve(p, grid),
-    )
-    np.testing.assert_allclose(got, ref, rtol=1e-6)
-    np.testing.assert_allclose(got_levels, ref_levels, rtol=1e-5)
