@@ -36,7 +36,7 @@ control held fixed (as in the authors' code):
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -122,27 +122,83 @@ def reparameterisation(system: LinearSystem, steps: int, family: Family) -> tupl
     return expm(h * gen), gen
 
 
-def matching_targets(system: LinearSystem, paths: Paths, family: Family = "identity") -> np.ndarray:
+class MatchingCache:
+    """The per-system constants of the matching field, sigma^{-T} and each family's (E, L)
+    (:func:`reparameterisation`), computed once and reused at every iteration of a trainer (the same
+    arrays as computing them at each call)."""
+
+    def __init__(self, system: LinearSystem, steps: int) -> None:
+        self.system, self.steps = system, steps
+        self.sigma_inv_t = np.linalg.inv(system.sigma).T
+        self._factors: dict[Family, tuple[np.ndarray, np.ndarray]] = {}
+
+    def factors(self, family: Family) -> tuple[np.ndarray, np.ndarray]:
+        if family not in self._factors:
+            self._factors[family] = reparameterisation(self.system, self.steps, family)
+        return self._factors[family]
+
+
+def _matching_drivers(
+    system: LinearSystem, paths: Paths, sigma_inv_t: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The family-free parts of the matching field: h grad f(X_k) and sigma^{-1} (sqrt(lam h) xi + v h)."""
+    grad_f = paths.h * paths.states[:-1] @ (system.P + system.P.T).T
+    driving = (math.sqrt(system.lam * paths.h) * paths.noises + paths.h * paths.controls) @ sigma_inv_t.T
+    return grad_f, driving
+
+
+def _matching_field(
+    system: LinearSystem,
+    paths: Paths,
+    drivers: tuple[np.ndarray, np.ndarray],
+    factors: tuple[np.ndarray, np.ndarray],
+) -> np.ndarray:
+    grad_f, driving = drivers
+    one_step, gen = factors
+    y = grad_f - driving @ (system.A.T - gen).T
+    s = np.empty_like(y)
+    acc = paths.states[-1] @ (system.Q + system.Q.T).T
+    for k in range(y.shape[0] - 1, -1, -1):
+        acc = y[k] + acc @ one_step.T
+        s[k] = acc
+    return -s @ system.sigma
+
+
+def _matching_fields(
+    system: LinearSystem,
+    paths: Paths,
+    drivers: tuple[np.ndarray, np.ndarray],
+    factors: Sequence[tuple[np.ndarray, np.ndarray]],
+) -> np.ndarray:
+    """:func:`_matching_field` for several families at once, (F, n, B, d): the same products per family
+    (each a slice of one stacked matrix product), one backward loop instead of F."""
+    grad_f, driving = drivers
+    one_step = np.stack([f[0] for f in factors])  # (F, d, d)
+    drift = np.stack([system.A.T - f[1] for f in factors])
+    y = grad_f[None] - driving[None] @ drift.transpose(0, 2, 1)[:, None]
+    s = np.empty_like(y)
+    acc = np.broadcast_to(paths.states[-1] @ (system.Q + system.Q.T).T, y.shape[:1] + y.shape[2:])
+    for k in range(y.shape[1] - 1, -1, -1):
+        acc = y[:, k] + acc @ one_step.transpose(0, 2, 1)
+        s[:, k] = acc
+    return -s @ system.sigma
+
+
+def matching_targets(
+    system: LinearSystem, paths: Paths, family: Family = "identity", *, cache: MatchingCache | None = None
+) -> np.ndarray:
     """The SOCM matching vector field w at grid times 0 .. n-1, (n, B, d):
 
     w_k = -sigma' [ sum_{j>=k} M_k(s_j) grad f(X_j) h + M_k(T) grad g(X_n)
                     - sum_{j>=k} (M_k(s_j) grad b - dM_k/ds(s_j)) sigma^{-T} (sqrt(lam h) xi_j + v_j h) ],
 
     grad b = A', grad f = 2 P x, grad g = 2 Q x, for M_k(s_j) = E^{j-k} (:func:`reparameterisation`),
-    so that dM/ds = M L and the sums obey S_k = y_k + E S_{k+1} from S_n = grad g(X_n).
+    so that dM/ds = M L and the sums obey S_k = y_k + E S_{k+1} from S_n = grad g(X_n). ``cache``: the
+    system's constants (for n steps) from a :class:`MatchingCache`.
     """
-    n = paths.noises.shape[0]
-    one_step, gen = reparameterisation(system, n, family)
-    sigma_inv_t = np.linalg.inv(system.sigma).T
-    grad_f = paths.h * paths.states[:-1] @ (system.P + system.P.T).T
-    driving = (math.sqrt(system.lam * paths.h) * paths.noises + paths.h * paths.controls) @ sigma_inv_t.T
-    y = grad_f - driving @ (system.A.T - gen).T
-    s = np.empty_like(y)
-    acc = paths.states[-1] @ (system.Q + system.Q.T).T
-    for k in range(n - 1, -1, -1):
-        acc = y[k] + acc @ one_step.T
-        s[k] = acc
-    return -s @ system.sigma
+    cache = cache if cache is not None else MatchingCache(system, paths.noises.shape[0])
+    drivers = _matching_drivers(system, paths, cache.sigma_inv_t)
+    return _matching_field(system, paths, drivers, cache.factors(family))
 
 
 Loss = tuple[float, np.ndarray]
@@ -160,18 +216,27 @@ def socm_loss(
     family: Family = "identity",
     *,
     weighted: bool = True,
+    cache: MatchingCache | None = None,
 ) -> Loss:
     """(1/T) sum_k h mean_b[alpha_b |K_k x_kb - w_kb|^2] and its gradient (``weighted=False``: alpha = 1)."""
-    w = matching_targets(system, paths, family)
+    w = matching_targets(system, paths, family, cache=cache)
     x = paths.states[:-1]
     resid = apply(gains, x) - w
     alpha = np.exp(paths.log_weight) if weighted else np.ones_like(paths.log_weight)
-    batch = len(alpha)
-    scale = paths.h / system.T
-    loss = scale * float((alpha * (resid**2).sum(axis=(0, 2))).mean())
+    return _socm_value(system, paths, resid, alpha), _socm_grad(system, paths, gains, resid, alpha)
+
+
+def _socm_value(system: LinearSystem, paths: Paths, resid: np.ndarray, alpha: np.ndarray) -> float:
+    return paths.h / system.T * float((alpha * (resid**2).sum(axis=(0, 2))).mean())
+
+
+def _socm_grad(
+    system: LinearSystem, paths: Paths, gains: np.ndarray, resid: np.ndarray, alpha: np.ndarray
+) -> np.ndarray:
     grad = np.zeros_like(gains)
-    grad[:-1] = 2.0 * scale / batch * _outer(resid * alpha[None, :, None], x)
-    return loss, grad
+    scale = paths.h / system.T
+    grad[:-1] = 2.0 * scale / len(alpha) * _outer(resid * alpha[None, :, None], paths.states[:-1])
+    return grad
 
 
 def _girsanov(system: LinearSystem, gains: np.ndarray, paths: Paths) -> tuple[np.ndarray, np.ndarray]:
@@ -240,32 +305,48 @@ M_CANDIDATES: tuple[Family, ...] = (
 
 
 def socm_optimised_m(
-    system: LinearSystem, gains: np.ndarray, paths: Paths
+    system: LinearSystem, gains: np.ndarray, paths: Paths, *, cache: MatchingCache | None = None
 ) -> tuple[float, np.ndarray, Family]:
     """SOCM with the reparameterisation chosen on each batch: the candidate family whose batch loss (at
-    the current control: the variance of the matching field plus a term free of M) is smallest."""
+    the current control: the variance of the matching field plus a term free of M) is smallest.
+
+    The same numbers as :func:`socm_loss` per candidate, with the family-free parts (the control on the
+    paths, the weights, the matching field's drivers) computed once and the gradient only for the chosen one.
+    """
+    cache = cache if cache is not None else MatchingCache(system, paths.noises.shape[0])
+    drivers = _matching_drivers(system, paths, cache.sigma_inv_t)
+    u = apply(gains, paths.states[:-1])
+    alpha = np.exp(paths.log_weight)
+    fields = _matching_fields(system, paths, drivers, [cache.factors(f) for f in M_CANDIDATES])
     best: tuple[float, np.ndarray, Family] | None = None
-    for family in M_CANDIDATES:
-        loss, grad = socm_loss(system, gains, paths, family)
+    for family, field in zip(M_CANDIDATES, fields, strict=True):
+        resid = u - field
+        loss = _socm_value(system, paths, resid, alpha)
         if best is None or loss < best[0]:
-            best = (loss, grad, family)
+            best = (loss, resid, family)
     assert best is not None
-    return best
+    loss, resid, family = best
+    return loss, _socm_grad(system, paths, gains, resid, alpha), family
 
 
 def _loss_and_grad(
-    method: str, system: LinearSystem, gains: np.ndarray, batch: int, rng: np.random.Generator
+    method: str,
+    system: LinearSystem,
+    gains: np.ndarray,
+    batch: int,
+    rng: np.random.Generator,
+    cache: MatchingCache,
 ) -> Loss:
     if method == "relative_entropy":
         return relative_entropy_loss(system, gains, rng, batch)
     paths = simulate(system, gains, batch, rng)
     if method == "socm":
-        loss, grad, _ = socm_optimised_m(system, gains, paths)
+        loss, grad, _ = socm_optimised_m(system, gains, paths, cache=cache)
         return loss, grad
     if method == "socm_const_m":
-        return socm_loss(system, gains, paths, "identity")
+        return socm_loss(system, gains, paths, "identity", cache=cache)
     if method == "socm_adjoint":
-        return socm_loss(system, gains, paths, "adjoint")
+        return socm_loss(system, gains, paths, "adjoint", cache=cache)
     if method == "cross_entropy":
         return cross_entropy_loss(system, gains, paths)
     return log_variance_loss(system, gains, paths)
@@ -314,9 +395,10 @@ def train_control(
     d = system.dim
     gains = np.zeros((steps + 1, d, d)) if init is None else np.array(init, dtype=float)
     opt = Adam(lr)
+    cache = MatchingCache(system, steps)
     history = []
     for i in range(iterations):
-        loss, grad = _loss_and_grad(method, system, gains, batch, rng)
+        loss, grad = _loss_and_grad(method, system, gains, batch, rng, cache)
         gains = opt.step(gains, grad)
         history.append(loss)
         if callback is not None:

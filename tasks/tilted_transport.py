@@ -27,6 +27,7 @@ Everything here is numpy; instances are frozen dataclasses of tuples.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 from dataclasses import dataclass
@@ -205,8 +206,10 @@ def slc_margin(problem: InverseProblem, t: float, *, susceptibility: bool = True
     return float(np.linalg.eigvalsh(q_t)[0] + 1.0 / t - chi / t**2)
 
 
+@functools.lru_cache(maxsize=256)
 def best_boost(problem: InverseProblem, *, grid: int = 200, max_fraction: float = 0.99) -> float:
-    """The t in (0, max_fraction T*] with the largest margin (grid search)."""
+    """The t in (0, max_fraction T*] with the largest margin (grid search; memoised per problem: every seed
+    of an instance asks for the same t)."""
     ts = problem.horizon() * max_fraction * np.arange(1, grid + 1) / grid
     return float(ts[int(np.argmax([slc_margin(problem, float(t)) for t in ts]))])
 

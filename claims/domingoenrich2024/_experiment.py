@@ -9,7 +9,9 @@ with the authors' 50 steps on [0, 1] (models/control_net.py).
 
 from __future__ import annotations
 
+import functools
 import math
+from typing import Any
 
 import numpy as np
 
@@ -27,13 +29,38 @@ from theorycheck import Measurement, Tier
 STEPS = 50  # the authors' configs/soc.yaml num_steps
 
 
+@functools.lru_cache(maxsize=64)
 def _setup(problem: LQProblem) -> tuple[LinearSystem, np.ndarray, np.ndarray, float]:
-    """The system, the time grid, the optimal gains K* on it and Z = exp(-V(x0, 0) / lam)."""
+    """The system, the time grid, the optimal gains K* on it and Z = exp(-V(x0, 0) / lam).
+
+    Memoised per problem (every seed of an instance shares them; the arrays are made read-only)."""
     times = np.linspace(0.0, problem.horizon, STEPS + 1)
     solution = riccati(problem, times)
     system = LinearSystem(*problem.arrays(), problem.lam, problem.horizon)
     z = math.exp(-float(solution.value(np.asarray(problem.x0), 0)[0]) / problem.lam)
-    return system, times, optimal_gains(problem, solution), z
+    return _frozen(system, times, optimal_gains(problem, solution), z)
+
+
+def _frozen(*values: Any) -> Any:
+    """``values`` with every array in them (also a LinearSystem's) made read-only: a memo's answers."""
+    for value in values:
+        arrays = vars(value).values() if isinstance(value, LinearSystem) else [value]
+        for array in arrays:
+            if isinstance(array, np.ndarray):
+                array.setflags(write=False)
+    return values
+
+
+@functools.lru_cache(maxsize=64)
+def _closed_forms(instance: MatchingInstance) -> tuple[float, float]:
+    """``l2_optimal`` and ``l2_sampling`` of :func:`_decomposition` (closed form, per instance: memoised)."""
+    problem = instance.problem
+    _, times, k_star, _ = _setup(problem)
+    delta = instance.scale * np.broadcast_to(np.asarray(instance.perturbation), k_star.shape)
+    return (
+        control_gap(problem, times, k_star, delta),
+        control_gap(problem, times, instance.sampling * k_star, delta),
+    )
 
 
 def _decomposition(
@@ -46,7 +73,7 @@ def _decomposition(
     M = exp(-gamma (s - t)) I (the conditional-variance term of the matching field).
     """
     problem = instance.problem
-    system, times, k_star, z = _setup(problem)
+    system, _, k_star, z = _setup(problem)
     delta = instance.scale * np.broadcast_to(np.asarray(instance.perturbation), k_star.shape)
     rng = np.random.default_rng(seed)
     paths = simulate(system, instance.sampling * k_star, tier.pick(smoke=512, default=2048, full=8192), rng)
@@ -55,12 +82,13 @@ def _decomposition(
     loss_star, _ = socm_loss(system, k_star, paths, family, weighted=weighted)
     if constant:  # the unweighted losses times E_v[alpha] = Z
         loss_u, loss_star = z * loss_u, z * loss_star
+    l2_optimal, l2_sampling = _closed_forms(instance)
     return Measurement.one(
         scalars={
             "loss_gap": loss_u - loss_star,
             "Z": z,
-            "l2_optimal": control_gap(problem, times, k_star, delta),
-            "l2_sampling": control_gap(problem, times, instance.sampling * k_star, delta),
+            "l2_optimal": l2_optimal,
+            "l2_sampling": l2_sampling,
             "var_identity": socm_loss(system, k_star, paths, "identity", weighted=weighted)[0],
             "var_exp": socm_loss(system, k_star, paths, ("exp", instance.gamma), weighted=weighted)[0],
         }
@@ -88,6 +116,14 @@ LR = 0.05  # Adam on the gain table (the authors: 1e-4 on a [256, 128, 64] netwo
 BASELINES = ("cross_entropy", "log_variance", "relative_entropy")
 
 
+@functools.lru_cache(maxsize=64)
+def _second_moments(problem: LQProblem) -> np.ndarray:
+    """E_{u*} X_k X_k' at the grid times k < n (closed form, per problem: memoised, read-only)."""
+    _, times, k_star, _ = _setup(problem)
+    mean, cov = linear_control_moments(problem, times, k_star)
+    return _frozen((cov + np.einsum("ni,nj->nij", mean, mean))[:-1])[0]
+
+
 def _race(problem: LQProblem, seed: int, tier: Tier, socm_method: str) -> Measurement:
     """Train ``socm_method`` and each baseline from zero gains with the same iterations, batch and Adam step.
 
@@ -95,9 +131,8 @@ def _race(problem: LQProblem, seed: int, tier: Tier, socm_method: str) -> Measur
     E_{u*} int |u - u*|^2 dt / E_{u*} int |u*|^2 dt, averaged over the last quarter of the iterations
     (the level the iterates fluctuate at, less noisy than the last iterate alone).
     """
-    system, times, k_star, _ = _setup(problem)
-    mean, cov = linear_control_moments(problem, times, k_star)
-    second = (cov + np.einsum("ni,nj->nij", mean, mean))[:-1]  # E_{u*} X_k X_k', k < n
+    system, _, k_star, _ = _setup(problem)
+    second = _second_moments(problem)
     h = problem.horizon / STEPS
 
     def error(gains: np.ndarray) -> float:

@@ -59,12 +59,15 @@ def instability(p: Perturbation, seed: int, tier: Tier) -> Measurement:
         "standard": grid.sigma,
         "unscaled": adjusted_noise(p.risk, grid.alpha, grid.sigma, signal_scaled=False),
     }
-    scalars = {
-        f"instability_{k}": time_integral(grid, instability_curve(p, grid, v)) for k, v in levels.items()
-    }
+    curves = {k: instability_curve(p, grid, v) for k, v in levels.items()}
+    scalars = {f"instability_{k}": time_integral(grid, curve) for k, curve in curves.items()}
     scalars["instability_min"] = time_integral(grid, minimal)
     gaussian = Perturbation(shape=2.0, risk=p.risk)
-    floor = time_integral(grid, np.abs(instability_curve(gaussian, grid, levels["adjusted"])))
+    if gaussian == p:  # the floor's curve is the adjusted one (the Gaussian control): the same numbers
+        floor_curve = curves["adjusted"]
+    else:
+        floor_curve = instability_curve(gaussian, grid, levels["adjusted"])
+    floor = time_integral(grid, np.abs(floor_curve))
     scalars["resolution"] = max(floor, float(np.finfo(float).tiny))
     scalars["instability_leading"] = time_integral(grid, leading_order_instability(p, grid))
     return Measurement.one(scalars=scalars)

@@ -206,3 +206,12 @@ def test_prior_weight_shift_is_zero_without_information() -> None:
         prior=PRIOR, operator=as_matrix(1e-4 * np.eye(2)), noise=1.0, observation=(0.0, 0.0)
     )
     assert prior_weight_shift(vague) < 1e-3
+
+
+@settings(max_examples=5, deadline=None)
+@given(slc_problems())
+def test_best_boost_memo_serves_the_grid_search(problem: InverseProblem) -> None:
+    """Oracle: the memoised best_boost is the grid search it wraps (the same float), first call or later."""
+    expected = best_boost.__wrapped__(problem)
+    assert best_boost(problem) == expected and best_boost(problem) == expected
+    assert best_boost(problem, grid=50) == best_boost.__wrapped__(problem, grid=50)
