@@ -34,7 +34,7 @@ def test_stacked_gradients_equal_the_numpy_ones() -> None:
     for i in range(3):
         alone = loss_and_grads_numpy(w[i], u[i], emb, mask, query, y)
         for got, want in zip(stacked, alone, strict=True):
-            np.testing.assert_allclose(got[i], want, rtol=1e-12, atol=1e-14)
+            np.testing.assert_allclose(np.asarray(got[i]), np.asarray(want), rtol=1e-12, atol=1e-14)
 
 
 def _redraw_loop(
