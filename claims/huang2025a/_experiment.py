@@ -22,6 +22,11 @@ the evaluation prompts are drawn from it.
 Controls: ``cot_without_cot_training`` (the same LSA trained to output w* in
 one step, as in ``no_cot``, then run autoregressively like the CoT model) and
 ``no_cot_shuffled_targets`` (``no_cot`` trained on another prompt's w*).
+
+Batched seeds: each ``*_batched`` experiment trains the seeds of one look as
+one stacked LSA (``models.linear_transformer.train_batched``), every seed's
+init and batches from its own generator in the unbatched order; the
+evaluation then runs per seed on its unstacked model.
 """
 
 from __future__ import annotations

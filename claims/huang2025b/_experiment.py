@@ -26,6 +26,11 @@ Controls (the premise removed; one try each, no re-draws):
   has a floor.
 * ``even_pairs_frozen_readout``: u is not trained (lr_u = 0), so nothing takes
   over the loss in phase 2 and the attention must keep doing all the work.
+
+Batched seeds: each ``*_batched`` experiment steps the GD runs of all its
+seeds (for ``phase_one_escape`` every start of every seed) together with
+``models.attention.train_batched``; a run that gives up re-draws its start
+from its own generator while the others go on, as the per-seed loop does.
 """
 
 from __future__ import annotations
