@@ -51,7 +51,7 @@ from tasks.strings import parity_problems
 from theorycheck import Claim, Comparison, Control, Mutant, Threshold, reference
 
 from . import PAPER
-from ._experiment import parity, parity_batched, parity_untrained_cot, parity_untrained_cot_batched
+from ._experiment import parity, parity_batched, parity_untrained_cot
 
 CLAIM = Claim(
     paper=PAPER,
@@ -83,8 +83,7 @@ CLAIM = Claim(
     controls=[
         Control(
             "untrained_cot",
-            experiment=parity_untrained_cot,
-            batched_experiment=parity_untrained_cot_batched,
+            experiment=parity_untrained_cot,  # no batched_experiment: it trains only the direct arm
             why="the chain of thought needs the even-pairs comparison the training puts in the model",
         ),
     ],
