@@ -184,8 +184,15 @@ def _teacher_forced_losses(
     return ((pred - targets) ** 2).sum(-1).mean(dim=(1, 2))
 
 
+Targets = Callable[[torch.Tensor, torch.Tensor, torch.Tensor], torch.Tensor]  # (x, y, drawn) -> targets
+
+
 def train_batched(
-    models: Sequence[LinearSelfAttention], samples: Sequence[Sampler], config: TrainConfig
+    models: Sequence[LinearSelfAttention],
+    samples: Sequence[Sampler],
+    config: TrainConfig,
+    *,
+    targets: Targets | None = None,
 ) -> np.ndarray:
     """:func:`train` for S models at once, model s on batches of ``samples[s]`` (drawn in the order
     :func:`train` draws them); returns the losses ``(S, steps)`` and leaves the trained weights in
@@ -193,6 +200,8 @@ def train_batched(
 
     One Adam over the stacked weights on the sum of the S losses gives each model its own update; the
     gradient norm is clipped per model (``clip_grad_norm_``'s formula), the cosine schedule is shared.
+    With ``targets``, the samplers return ``(x, y, drawn)`` and the targets are ``targets(x, y, drawn)``
+    computed once on all S batches together (it must act prompt by prompt, as ``gd_iterates`` does).
     """
     dim = models[0].config.dim
     params = stack_parameters(models)
@@ -204,8 +213,11 @@ def train_batched(
     losses = np.empty((len(models), config.steps))
     for step in range(config.steps):
         drawn = [sample(config.batch) for sample in samples]  # each model's batch from its own sampler
-        x, y, targets = (torch.stack([batch[i] for batch in drawn]) for i in range(3))
-        loss = _teacher_forced_losses(params, dim, x, y, targets)  # (S,)
+        x, y, wanted = (torch.stack([batch[i] for batch in drawn]) for i in range(3))
+        if targets is not None:  # (S, B, ...) -> (S*B, ...) -> (S, B, ...)
+            flat = targets(x.flatten(0, 1), y.flatten(0, 1), wanted.flatten(0, 1))
+            wanted = flat.unflatten(0, (len(models), config.batch))
+        loss = _teacher_forced_losses(params, dim, x, y, wanted)  # (S,)
         opt.zero_grad(set_to_none=True)
         loss.sum().backward()
         grads = [p.grad for p in leaves if p.grad is not None]

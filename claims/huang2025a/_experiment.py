@@ -172,16 +172,17 @@ def _cot_measurement(
 
 
 def _cot_run(
-    problem: RegressionPrompt, seed: int, k_max: int
+    problem: RegressionPrompt, seed: int, k_max: int, *, targets: bool = True
 ) -> tuple[torch.Generator, LinearSelfAttention, Sampler]:
-    """The generator, the initialised LSA and the teacher-forced GD-path batches of a CoT run."""
+    """The generator, the initialised LSA and the teacher-forced GD-path batches of a CoT run
+    (with ``targets=False`` the batches hold the prompts' w* instead: see :func:`cot_batched`)."""
     eta = gd_step_size(problem)
     gen = torch.Generator().manual_seed(seed)
     model = LinearSelfAttention(LSAConfig(dim=problem.dim), gen)
 
     def batch(size: int) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-        x, y, _ = sample_prompts(problem, size, gen)
-        return x, y, gd_iterates(x, y, eta, k_max)  # teacher-forced targets w_1..w_K
+        x, y, w = sample_prompts(problem, size, gen)
+        return x, y, gd_iterates(x, y, eta, k_max) if targets else w  # teacher-forced targets w_1..w_K
 
     return gen, model, batch
 
@@ -199,11 +200,19 @@ def cot(problem: RegressionPrompt, seed: int, tier: Tier) -> Measurement:
 
 
 def cot_batched(problem: RegressionPrompt, seeds: Sequence[int], tier: Tier) -> list[Measurement]:
-    """:func:`cot` for several seeds, trained as one batched model."""
-    steps = tier.pick(smoke=300, default=600)
-    runs = [_cot_run(problem, seed, tier.pick(smoke=8, default=12)) for seed in seeds]
+    """:func:`cot` for several seeds, trained as one batched model (the GD-path targets of all the
+    seeds' batches computed together)."""
+    steps, k_max, eta = (
+        tier.pick(smoke=300, default=600),
+        tier.pick(smoke=8, default=12),
+        gd_step_size(problem),
+    )
+    runs = [_cot_run(problem, seed, k_max, targets=False) for seed in seeds]
     losses = train_batched(
-        [m for _, m, _ in runs], [b for _, _, b in runs], TrainConfig(steps=steps, batch=BATCH, lr=LR)
+        [m for _, m, _ in runs],
+        [b for _, _, b in runs],
+        TrainConfig(steps=steps, batch=BATCH, lr=LR),
+        targets=lambda x, y, _: gd_iterates(x, y, eta, k_max),
     )
     return [
         _cot_measurement(m, problem, g, tier, _tf_rel_loss(ls, steps))

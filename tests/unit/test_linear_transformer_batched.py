@@ -44,3 +44,23 @@ def test_batched_training_equals_the_per_seed_runs() -> None:
         torch.testing.assert_close(model.w_kq, ref.w_kq, rtol=1e-5, atol=1e-7)
         torch.testing.assert_close(model.w_pv, ref.w_pv, rtol=1e-5, atol=1e-7)
         assert torch.equal(torch.randn(4, generator=gen), after)  # each generator drew what train draws
+
+
+def test_targets_computed_together_equal_the_per_seed_targets() -> None:
+    problem = RegressionPrompt(dim=3, length=7)
+    config = TrainConfig(steps=10, batch=16, lr=0.05, clip=0.05)
+    alone = []
+    for seed in (3, 4):
+        _, model, batch = _run(seed, problem)
+        alone.append((train(model, batch, config), model))
+    runs = []
+    for seed in (3, 4):
+        gen = torch.Generator().manual_seed(seed)
+        model = LinearSelfAttention(LSAConfig(dim=problem.dim, init_scale=0.3), gen)
+        runs.append((model, lambda size, gen=gen: sample_prompts(problem, size, gen)))
+    losses = train_batched(
+        [m for m, _ in runs], [b for _, b in runs], config, targets=lambda x, y, _: gd_iterates(x, y, 0.5, 3)
+    )
+    for (model, _), got, (want, ref) in zip(runs, losses, alone, strict=True):
+        np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-7)
+        torch.testing.assert_close(model.w_kq, ref.w_kq, rtol=1e-5, atol=1e-7)
