@@ -163,21 +163,30 @@ def pair_features(batch: Batch) -> np.ndarray:
 
 
 def loss_and_grads_stacked(
-    w: np.ndarray, u: np.ndarray, emb: np.ndarray, mask: np.ndarray, pairs: np.ndarray, y: np.ndarray
+    w: np.ndarray,
+    u: np.ndarray,
+    emb: np.ndarray,
+    mask: np.ndarray,
+    pairs: np.ndarray,
+    y: np.ndarray,
+    pairs_t: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """:func:`loss_and_grads_numpy` for S models on the same data: ``w (S, D, D)``, ``u (S, D)``.
 
-    ``pairs`` is :func:`pair_features` of the batch. Every contraction over the
-    data is one matrix product over all S models (``s_{nl} = <q_n (x) e_{nl},
-    W>``, ``dL/dW = sum_{nl} ds_{nl} q_n (x) e_{nl}``, ``dL/du = sum_{nl} dz_n
-    p_{nl} e_{nl}``), not N small ones. Returns the losses ``(S,)``,
-    accuracies ``(S,)``, ``dL/dW (S, D, D)``, ``dL/du (S, D)`` and the attention
-    ``(S, N, T)``: model s's numbers are those of :func:`loss_and_grads_numpy`
+    ``pairs`` is :func:`pair_features` of the batch (``pairs_t``, optional: its transpose made
+    contiguous, which multiplies about 3x faster than the transposed view). Every contraction
+    over the data is one matrix product over all S models (``s_{nl} = <q_n (x) e_{nl}, W>``,
+    ``dL/dW = sum_{nl} ds_{nl} q_n (x) e_{nl}``, ``dL/du = sum_{nl} dz_n p_{nl} e_{nl}``), not
+    N small ones. Returns the losses ``(S,)``, accuracies ``(S,)``, ``dL/dW (S, D, D)``,
+    ``dL/du (S, D)`` and the attention ``(S, N, T)``: model s's numbers are those of
+    :func:`loss_and_grads_numpy`
     on ``w[s], u[s]`` up to float summation order.
     """
     runs, (n, t, d) = len(w), emb.shape
     flat = emb.reshape(n * t, d)
-    scores = (w.reshape(runs, d * d) @ pairs.T).reshape(runs, n, t)  # (S, N, T)
+    if pairs_t is None:
+        pairs_t = np.ascontiguousarray(pairs.T)
+    scores = (w.reshape(runs, d * d) @ pairs_t).reshape(runs, n, t)  # (S, N, T)
     scores[:, ~mask] = -np.inf
     scores -= scores.max(axis=-1, keepdims=True)
     np.exp(scores, out=scores)
@@ -277,6 +286,7 @@ def train_batched(
     if tries > 1 and len({id(g) for g in generators}) < len(generators):
         raise ValueError("runs that re-draw their starts need generators of their own")
     emb, mask, pairs = batch.emb.numpy(), batch.mask.numpy(), pair_features(batch)
+    pairs_t = np.ascontiguousarray(pairs.T)
     labels = y.numpy().astype(np.float64)
     marks = set(checkpoints(steps).tolist())
     runs, dim = len(generators), config.dim
@@ -295,7 +305,7 @@ def train_batched(
     for s in range(runs):
         start(s)
     while any(r is None for r in out):
-        loss, acc, grad_w, grad_u, p = loss_and_grads_stacked(w, u, emb, mask, pairs, labels)
+        loss, acc, grad_w, grad_u, p = loss_and_grads_stacked(w, u, emb, mask, pairs, labels, pairs_t)
         redraw = []
         for s in range(runs):
             t = step[s]
