@@ -16,6 +16,7 @@ Padding tokens are negative and masked out.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -153,6 +154,54 @@ def loss_and_grads_numpy(
     return loss, float(np.mean(margin > 0)), grad_w, grad_u, p
 
 
+def pair_features(batch: Batch) -> np.ndarray:
+    """``q_n (x) e_{n,l}`` for every sequence n and position l: ``(N*T, D*D)``, so that the scores of
+    all positions are one product with ``W`` flattened (see :func:`loss_and_grads_stacked`)."""
+    emb, query = batch.emb.numpy(), batch.query.numpy()
+    n, t, d = emb.shape
+    return (query[:, None, :, None] * emb[:, :, None, :]).reshape(n * t, d * d)
+
+
+def loss_and_grads_stacked(
+    w: np.ndarray,
+    u: np.ndarray,
+    emb: np.ndarray,
+    mask: np.ndarray,
+    pairs: np.ndarray,
+    y: np.ndarray,
+    pairs_t: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`loss_and_grads_numpy` for S models on the same data: ``w (S, D, D)``, ``u (S, D)``.
+
+    ``pairs`` is :func:`pair_features` of the batch (``pairs_t``, optional: its transpose made
+    contiguous, which multiplies about 3x faster than the transposed view). Every contraction
+    over the data is one matrix product over all S models (``s_{nl} = <q_n (x) e_{nl}, W>``,
+    ``dL/dW = sum_{nl} ds_{nl} q_n (x) e_{nl}``, ``dL/du = sum_{nl} dz_n p_{nl} e_{nl}``), not
+    N small ones. Returns the losses ``(S,)``, accuracies ``(S,)``, ``dL/dW (S, D, D)``,
+    ``dL/du (S, D)`` and the attention ``(S, N, T)``: model s's numbers are those of
+    :func:`loss_and_grads_numpy`
+    on ``w[s], u[s]`` up to float summation order.
+    """
+    runs, (n, t, d) = len(w), emb.shape
+    flat = emb.reshape(n * t, d)
+    if pairs_t is None:
+        pairs_t = np.ascontiguousarray(pairs.T)
+    scores = (w.reshape(runs, d * d) @ pairs_t).reshape(runs, n, t)  # (S, N, T)
+    scores[:, ~mask] = -np.inf
+    scores -= scores.max(axis=-1, keepdims=True)
+    np.exp(scores, out=scores)
+    p = scores / scores.sum(axis=-1, keepdims=True)  # (S, N, T)
+    eu = (u @ flat.T).reshape(runs, n, t)  # u^T e_{nl}
+    margin = y * (p * eu).sum(axis=-1)  # (S, N)
+    loss = np.mean(np.logaddexp(0.0, -margin), axis=1)
+    dz = -y / (1.0 + np.exp(margin)) / len(y)  # (S, N)  dL/dz
+    grad_u = (p * dz[..., None]).reshape(runs, n * t) @ flat  # (S, D)
+    dp = eu * dz[..., None]  # (S, N, T)
+    ds = p * (dp - (p * dp).sum(axis=-1, keepdims=True))
+    grad_w = (ds.reshape(runs, n * t) @ pairs).reshape(runs, d, d)
+    return loss, np.mean(margin > 0, axis=1), grad_w, grad_u, p
+
+
 def checkpoints(steps: int, count: int = 60) -> np.ndarray:
     """About ``count`` log-spaced integer steps in ``[1, steps]``, always including ``steps``."""
     return np.unique(np.geomspace(1, steps, count).round().astype(np.int64))
@@ -202,5 +251,97 @@ def train(
         w_norm=np.asarray(rec["w_norm"]),
         attention=np.stack(rec["attention"]),
         params=params,
+        u_path=np.stack(rec["u"]),
+    )
+
+
+def train_batched(
+    batch: Batch,
+    y: torch.Tensor,
+    config: AttentionConfig,
+    steps: int,
+    generators: Sequence[torch.Generator],
+    *,
+    give_up_at: int | None = None,
+    tries: int = 1,
+) -> list[tuple[TrainResult, int]]:
+    """Several :func:`train` runs stepped together (stacked parameters), with stuck starts re-drawn.
+
+    Run s is, with its own generator ``generators[s]``::
+
+        for attempt in 1..tries:
+            run = train(batch, y, config, steps, generators[s],
+                        give_up_at=None if attempt == tries else give_up_at)
+            if run.steps[-1] == steps: break
+
+    and ``(run, attempt)`` is returned for it, with the numbers of that loop up to
+    float reduction order. The runs step in lockstep: a run that gives up draws
+    its next start and begins again at step 0 while the others go on; the loop
+    ends when every run has reached ``steps``. Runs may share a generator only
+    with ``tries = 1`` (they then draw their starts in the order of ``generators``,
+    as a loop over them would).
+    """
+    if tries < 1:
+        raise ValueError(f"tries must be >= 1, got {tries}")
+    if tries > 1 and len({id(g) for g in generators}) < len(generators):
+        raise ValueError("runs that re-draw their starts need generators of their own")
+    emb, mask, pairs = batch.emb.numpy(), batch.mask.numpy(), pair_features(batch)
+    pairs_t = np.ascontiguousarray(pairs.T)
+    labels = y.numpy().astype(np.float64)
+    marks = set(checkpoints(steps).tolist())
+    runs, dim = len(generators), config.dim
+    w, u = np.empty((runs, dim, dim)), np.empty((runs, dim))
+    step, attempt = [0] * runs, [0] * runs
+    recs: list[dict[str, list]] = [{} for _ in range(runs)]
+    out: list[tuple[TrainResult, int] | None] = [None] * runs
+    live = np.ones(runs)  # 0 for a finished run: it is carried along but no longer moves
+
+    def start(s: int) -> None:
+        params = init_params(config, generators[s])
+        w[s], u[s] = params.W.numpy(), params.u.numpy()
+        step[s], attempt[s] = 0, attempt[s] + 1
+        recs[s] = {k: [] for k in ("steps", "loss", "acc", "u_norm", "w_norm", "attention", "u")}
+
+    for s in range(runs):
+        start(s)
+    while any(r is None for r in out):
+        loss, acc, grad_w, grad_u, p = loss_and_grads_stacked(w, u, emb, mask, pairs, labels, pairs_t)
+        redraw = []
+        for s in range(runs):
+            t = step[s]
+            if out[s] is not None:
+                continue
+            if t in marks:
+                rec = recs[s]
+                rec["steps"].append(t)
+                rec["loss"].append(float(loss[s]))
+                rec["acc"].append(float(acc[s]))
+                rec["u_norm"].append(float(np.linalg.norm(u[s])))
+                rec["w_norm"].append(float(np.linalg.norm(w[s])))
+                rec["attention"].append(p[s].copy())
+                rec["u"].append(u[s].copy())
+            if t == steps:
+                out[s] = (_result(recs[s], w[s].copy(), u[s].copy()), attempt[s])
+                live[s] = 0.0
+            elif attempt[s] < tries and t == give_up_at and acc[s] < 1.0:
+                redraw.append(s)
+            else:
+                step[s] = t + 1
+        w -= config.lr_w * grad_w * live[:, None, None]  # x * 1.0 == x: the live runs' own update
+        u -= config.lr_u * (grad_u + config.weight_decay_u * u) * live[:, None]
+        for s in redraw:
+            start(s)
+    return [r for r in out if r is not None]
+
+
+def _result(rec: dict[str, list], w: np.ndarray, u: np.ndarray) -> TrainResult:
+    return TrainResult(
+        steps=np.asarray(rec["steps"], dtype=float),
+        loss=np.asarray(rec["loss"]),
+        acc=np.asarray(rec["acc"]),
+        u_norm=np.asarray(rec["u_norm"]),
+        w_norm=np.asarray(rec["w_norm"]),
+        attention=np.stack(rec["attention"]),
+        params=Params(W=torch.from_numpy(w), u=torch.from_numpy(u)),
         u_path=np.stack(rec["u"]),
     )

@@ -22,12 +22,14 @@ the gradient ``S w_k - h``, so multi-step GD is exactly representable.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import torch
 from torch import nn
+
+from models.stacked import stack_parameters, unstack_into
 
 __all__ = [
     "LSAConfig",
@@ -37,6 +39,7 @@ __all__ = [
     "embed_prompt",
     "teacher_forced_loss",
     "train",
+    "train_batched",
 ]
 
 
@@ -146,4 +149,85 @@ def train(model: LinearSelfAttention, sample: Sampler, config: TrainConfig) -> n
         opt.step()
         sched.step()
         losses[step] = float(loss.detach())
+    return losses
+
+
+def _forward_stacked(
+    w_kq: torch.Tensor, w_pv: torch.Tensor, dim: int, examples: torch.Tensor, cot: torch.Tensor
+) -> torch.Tensor:
+    """:meth:`LinearSelfAttention.forward` of S models at once: ``w_* (S, D, D)``, ``examples (S, B, n, D)``,
+    ``cot (S, B, K, D)`` -> ``(S, B, K, d)``."""
+    s, b, n, width = examples.shape
+    k = cot.shape[2]
+    tokens = torch.cat([examples, cot], dim=2)  # (S, B, T, D)
+    keys = torch.bmm(tokens.reshape(s, b * (n + k), width), w_kq).reshape(s, b, n + k, width)
+    scores = keys @ cot.transpose(-1, -2)  # (S, B, T, K)
+    visible = torch.arange(n + k).unsqueeze(1) <= n + torch.arange(k).unsqueeze(0)  # (T, K) causal
+    scores = scores * visible.to(scores.dtype)
+    mixed = scores.transpose(-1, -2) @ tokens / n  # (S, B, K, D)
+    out = cot + torch.bmm(mixed.reshape(s, b * k, width), w_pv.transpose(1, 2)).reshape(s, b, k, width)
+    return out[..., dim + 1 : 2 * dim + 1]
+
+
+def _teacher_forced_losses(
+    params: dict[str, torch.Tensor], dim: int, x: torch.Tensor, y: torch.Tensor, targets: torch.Tensor
+) -> torch.Tensor:
+    """:func:`teacher_forced_loss` of S models, each on its own batch: ``x (S, B, n, d)``, ``y (S, B, n)``,
+    ``targets (S, B, K, d)`` -> ``(S,)``."""
+    s, b, n, d = x.shape
+    k = targets.shape[2]
+    flat = targets.reshape(s * b, k, d)
+    inputs = torch.cat([flat.new_zeros(s * b, 1, d), flat[:, :-1]], dim=1)
+    examples = embed_prompt(x.reshape(s * b, n, d), y.reshape(s * b, n)).reshape(s, b, n, -1)
+    cot = cot_tokens(inputs).reshape(s, b, k, -1)
+    pred = _forward_stacked(params["w_kq"], params["w_pv"], dim, examples, cot)  # (S, B, K, d)
+    return ((pred - targets) ** 2).sum(-1).mean(dim=(1, 2))
+
+
+Targets = Callable[[torch.Tensor, torch.Tensor, torch.Tensor], torch.Tensor]  # (x, y, drawn) -> targets
+
+
+def train_batched(
+    models: Sequence[LinearSelfAttention],
+    samples: Sequence[Sampler],
+    config: TrainConfig,
+    *,
+    targets: Targets | None = None,
+) -> np.ndarray:
+    """:func:`train` for S models at once, model s on batches of ``samples[s]`` (drawn in the order
+    :func:`train` draws them); returns the losses ``(S, steps)`` and leaves the trained weights in
+    ``models``.
+
+    One Adam over the stacked weights on the sum of the S losses gives each model its own update; the
+    gradient norm is clipped per model (``clip_grad_norm_``'s formula), the cosine schedule is shared.
+    With ``targets``, the samplers return ``(x, y, drawn)`` and the targets are ``targets(x, y, drawn)``
+    computed once on all S batches together (it must act prompt by prompt, as ``gd_iterates`` does).
+    """
+    dim = models[0].config.dim
+    params = stack_parameters(models)
+    leaves = list(params.values())
+    opt = torch.optim.Adam(leaves, lr=config.lr)
+    sched = torch.optim.lr_scheduler.CosineAnnealingLR(
+        opt, T_max=config.steps, eta_min=config.lr * config.final_lr_ratio
+    )
+    losses = np.empty((len(models), config.steps))
+    for step in range(config.steps):
+        drawn = [sample(config.batch) for sample in samples]  # each model's batch from its own sampler
+        x, y, wanted = (torch.stack([batch[i] for batch in drawn]) for i in range(3))
+        if targets is not None:  # (S, B, ...) -> (S*B, ...) -> (S, B, ...)
+            flat = targets(x.flatten(0, 1), y.flatten(0, 1), wanted.flatten(0, 1))
+            wanted = flat.unflatten(0, (len(models), config.batch))
+        loss = _teacher_forced_losses(params, dim, x, y, wanted)  # (S,)
+        opt.zero_grad(set_to_none=True)
+        loss.sum().backward()
+        grads = [p.grad for p in leaves if p.grad is not None]
+        with torch.no_grad():
+            norms = torch.stack([torch.linalg.vector_norm(g.flatten(1), dim=1) for g in grads], dim=1)
+            coef = (config.clip / (torch.linalg.vector_norm(norms, dim=1) + 1e-6)).clamp(max=1.0)  # (S,)
+            for g in grads:
+                g.mul_(coef.view(-1, *([1] * (g.dim() - 1))))
+        opt.step()
+        sched.step()
+        losses[:, step] = loss.detach().numpy()
+    unstack_into(models, params)
     return losses

@@ -22,14 +22,28 @@ the evaluation prompts are drawn from it.
 Controls: ``cot_without_cot_training`` (the same LSA trained to output w* in
 one step, as in ``no_cot``, then run autoregressively like the CoT model) and
 ``no_cot_shuffled_targets`` (``no_cot`` trained on another prompt's w*).
+
+Batched seeds: each ``*_batched`` experiment trains the seeds of one look as
+one stacked LSA (``models.linear_transformer.train_batched``), every seed's
+init and batches from its own generator in the unbatched order; the
+evaluation then runs per seed on its unstacked model.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import torch
 
-from models.linear_transformer import LinearSelfAttention, LSAConfig, TrainConfig, train
+from models.linear_transformer import (
+    LinearSelfAttention,
+    LSAConfig,
+    Sampler,
+    TrainConfig,
+    train,
+    train_batched,
+)
 from tasks.linear_regression_prompts import (
     RegressionPrompt,
     gd_iterates,
@@ -52,10 +66,10 @@ def _late_drift(losses: np.ndarray) -> float:
     return (before - last) / last
 
 
-def no_cot(problem: RegressionPrompt, seed: int, tier: Tier, *, shuffle: bool = False) -> Measurement:
-    """Train the LSA to output w* directly; measure its relative error on fresh prompts."""
-    steps = tier.pick(smoke=300, default=400)
-    n_eval = tier.pick(smoke=4096, default=16384)
+def _one_step_run(
+    problem: RegressionPrompt, seed: int, *, shuffle: bool = False
+) -> tuple[torch.Generator, LinearSelfAttention, Sampler]:
+    """The generator, the initialised LSA and the training batches of a run trained to output w*."""
     gen = torch.Generator().manual_seed(seed)
     model = LinearSelfAttention(LSAConfig(dim=problem.dim), gen)
 
@@ -65,7 +79,17 @@ def no_cot(problem: RegressionPrompt, seed: int, tier: Tier, *, shuffle: bool = 
             w = w.roll(1, dims=0)
         return x, y, w.unsqueeze(1)  # target: w* itself, one step
 
-    losses = train(model, batch, TrainConfig(steps=steps, batch=BATCH, lr=LR))
+    return gen, model, batch
+
+
+def _no_cot_measurement(
+    model: LinearSelfAttention,
+    problem: RegressionPrompt,
+    gen: torch.Generator,
+    tier: Tier,
+    losses: np.ndarray,
+) -> Measurement:
+    n_eval = tier.pick(smoke=4096, default=16384)
     x, y, w = sample_prompts(problem, n_eval, gen)
     w_hat = model.rollout(x, y, 1)[:, 0]  # (B, d)
     h = torch.einsum("bni,bn->bi", x, y) / problem.length  # (B, d): one GD step direction
@@ -78,6 +102,27 @@ def no_cot(problem: RegressionPrompt, seed: int, tier: Tier, *, shuffle: bool = 
             "loss_drift": _late_drift(losses),
         }
     )
+
+
+def _one_step_steps(tier: Tier) -> int:
+    return tier.pick(smoke=300, default=400)
+
+
+def no_cot(problem: RegressionPrompt, seed: int, tier: Tier, *, shuffle: bool = False) -> Measurement:
+    """Train the LSA to output w* directly; measure its relative error on fresh prompts."""
+    gen, model, batch = _one_step_run(problem, seed, shuffle=shuffle)
+    losses = train(model, batch, TrainConfig(steps=_one_step_steps(tier), batch=BATCH, lr=LR))
+    return _no_cot_measurement(model, problem, gen, tier, losses)
+
+
+def no_cot_batched(
+    problem: RegressionPrompt, seeds: Sequence[int], tier: Tier, *, shuffle: bool = False
+) -> list[Measurement]:
+    """:func:`no_cot` for several seeds, trained as one batched model."""
+    runs = [_one_step_run(problem, seed, shuffle=shuffle) for seed in seeds]
+    config = TrainConfig(steps=_one_step_steps(tier), batch=BATCH, lr=LR)
+    losses = train_batched([m for _, m, _ in runs], [b for _, _, b in runs], config)
+    return [_no_cot_measurement(m, problem, g, tier, ls) for (g, m, _), ls in zip(runs, losses, strict=True)]
 
 
 def _contraction(x: torch.Tensor, eta: float) -> torch.Tensor:
@@ -126,21 +171,53 @@ def _cot_measurement(
     )
 
 
-def cot(problem: RegressionPrompt, seed: int, tier: Tier) -> Measurement:
-    """Train the LSA on GD chains of thought; compare its autoregressive rollout with exact GD."""
-    steps = tier.pick(smoke=300, default=600)
-    k_max = tier.pick(smoke=8, default=12)
+def _cot_run(
+    problem: RegressionPrompt, seed: int, k_max: int, *, targets: bool = True
+) -> tuple[torch.Generator, LinearSelfAttention, Sampler]:
+    """The generator, the initialised LSA and the teacher-forced GD-path batches of a CoT run
+    (with ``targets=False`` the batches hold the prompts' w* instead: see :func:`cot_batched`)."""
     eta = gd_step_size(problem)
     gen = torch.Generator().manual_seed(seed)
     model = LinearSelfAttention(LSAConfig(dim=problem.dim), gen)
 
     def batch(size: int) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-        x, y, _ = sample_prompts(problem, size, gen)
-        return x, y, gd_iterates(x, y, eta, k_max)  # teacher-forced targets w_1..w_K
+        x, y, w = sample_prompts(problem, size, gen)
+        return x, y, gd_iterates(x, y, eta, k_max) if targets else w  # teacher-forced targets w_1..w_K
 
+    return gen, model, batch
+
+
+def _tf_rel_loss(losses: np.ndarray, steps: int) -> float:
+    return float(np.median(losses[-max(1, steps // 20) :]) / np.median(losses[:5]))
+
+
+def cot(problem: RegressionPrompt, seed: int, tier: Tier) -> Measurement:
+    """Train the LSA on GD chains of thought; compare its autoregressive rollout with exact GD."""
+    steps = tier.pick(smoke=300, default=600)
+    gen, model, batch = _cot_run(problem, seed, tier.pick(smoke=8, default=12))
     losses = train(model, batch, TrainConfig(steps=steps, batch=BATCH, lr=LR))
-    tf = float(np.median(losses[-max(1, steps // 20) :]) / np.median(losses[:5]))
-    return _cot_measurement(model, problem, gen, tier, tf)
+    return _cot_measurement(model, problem, gen, tier, _tf_rel_loss(losses, steps))
+
+
+def cot_batched(problem: RegressionPrompt, seeds: Sequence[int], tier: Tier) -> list[Measurement]:
+    """:func:`cot` for several seeds, trained as one batched model (the GD-path targets of all the
+    seeds' batches computed together)."""
+    steps, k_max, eta = (
+        tier.pick(smoke=300, default=600),
+        tier.pick(smoke=8, default=12),
+        gd_step_size(problem),
+    )
+    runs = [_cot_run(problem, seed, k_max, targets=False) for seed in seeds]
+    losses = train_batched(
+        [m for _, m, _ in runs],
+        [b for _, _, b in runs],
+        TrainConfig(steps=steps, batch=BATCH, lr=LR),
+        targets=lambda x, y, _: gd_iterates(x, y, eta, k_max),
+    )
+    return [
+        _cot_measurement(m, problem, g, tier, _tf_rel_loss(ls, steps))
+        for (g, m, _), ls in zip(runs, losses, strict=True)
+    ]
 
 
 def cot_without_cot_training(problem: RegressionPrompt, seed: int, tier: Tier) -> Measurement:
@@ -149,19 +226,34 @@ def cot_without_cot_training(problem: RegressionPrompt, seed: int, tier: Tier) -
     Same initialisation, optimiser and budget as ``no_cot``; the rollout feeds
     its own outputs back as CoT tokens exactly as for the CoT model.
     """
-    steps = tier.pick(smoke=300, default=400)
-    gen = torch.Generator().manual_seed(seed)
-    model = LinearSelfAttention(LSAConfig(dim=problem.dim), gen)
-
-    def batch(size: int) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-        x, y, w = sample_prompts(problem, size, gen)
-        return x, y, w.unsqueeze(1)
-
+    steps = _one_step_steps(tier)
+    gen, model, batch = _one_step_run(problem, seed)
     losses = train(model, batch, TrainConfig(steps=steps, batch=BATCH, lr=LR))
-    tf = float(np.median(losses[-max(1, steps // 20) :]) / np.median(losses[:5]))
-    return _cot_measurement(model, problem, gen, tier, tf)
+    return _cot_measurement(model, problem, gen, tier, _tf_rel_loss(losses, steps))
+
+
+def cot_without_cot_training_batched(
+    problem: RegressionPrompt, seeds: Sequence[int], tier: Tier
+) -> list[Measurement]:
+    """:func:`cot_without_cot_training` for several seeds, trained as one batched model."""
+    steps = _one_step_steps(tier)
+    runs = [_one_step_run(problem, seed) for seed in seeds]
+    losses = train_batched(
+        [m for _, m, _ in runs], [b for _, _, b in runs], TrainConfig(steps=steps, batch=BATCH, lr=LR)
+    )
+    return [
+        _cot_measurement(m, problem, g, tier, _tf_rel_loss(ls, steps))
+        for (g, m, _), ls in zip(runs, losses, strict=True)
+    ]
 
 
 def no_cot_shuffled_targets(problem: RegressionPrompt, seed: int, tier: Tier) -> Measurement:
     """Control: ``no_cot`` trained on targets shuffled across the prompts of each batch (w* of another)."""
     return no_cot(problem, seed, tier, shuffle=True)
+
+
+def no_cot_shuffled_targets_batched(
+    problem: RegressionPrompt, seeds: Sequence[int], tier: Tier
+) -> list[Measurement]:
+    """:func:`no_cot_shuffled_targets` for several seeds, trained as one batched model."""
+    return no_cot_batched(problem, seeds, tier, shuffle=True)

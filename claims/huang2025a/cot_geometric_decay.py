@@ -51,7 +51,7 @@ from tasks.linear_regression_prompts import regression_prompts
 from theorycheck import Claim, Control, Mutant, Rate, Threshold, reference
 
 from . import PAPER
-from ._experiment import cot, cot_without_cot_training
+from ._experiment import cot, cot_batched, cot_without_cot_training, cot_without_cot_training_batched
 
 k, C, rho = sp.symbols("k C rho", positive=True)
 ALL_K = (0.0, 1e9)  # every CoT step is judged
@@ -62,6 +62,7 @@ CLAIM = Claim(
     statement="The CoT model's error after k steps decays at least as fast as GD's contraction rho^(2k).",
     instances=regression_prompts(min_dim=2, max_dim=8, min_ratio=2, max_ratio=4),
     experiment=cot,
+    batched_experiment=cot_batched,
     prediction=Rate(
         C * rho ** (2 * k), sweep=k, series="err_cot", sense="at_most", params=(rho,), window=ALL_K
     ),
@@ -99,6 +100,7 @@ CLAIM = Claim(
         Control(
             "no_cot_training",
             experiment=cot_without_cot_training,
+            batched_experiment=cot_without_cot_training_batched,
             why="a model never trained on the GD chain has no reason to contract the error step by step",
         ),
     ],

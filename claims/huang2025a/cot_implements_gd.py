@@ -29,7 +29,7 @@ from tasks.linear_regression_prompts import regression_prompts
 from theorycheck import Claim, Control, Identity, Mutant, Threshold, reference
 
 from . import PAPER
-from ._experiment import cot, cot_without_cot_training
+from ._experiment import cot, cot_batched, cot_without_cot_training, cot_without_cot_training_batched
 
 err_cot, err_gd, err_gd_1 = sp.symbols("err_cot_K err_gd_K err_gd_1", positive=True)
 err_star = sp.Symbol("err_gd_K_eta_star", positive=True)
@@ -40,6 +40,7 @@ CLAIM = Claim(
     statement="The trained CoT model, run autoregressively, has the error of K steps of GD.",
     instances=regression_prompts(min_dim=2, max_dim=8, min_ratio=2, max_ratio=4),
     experiment=cot,
+    batched_experiment=cot_batched,
     prediction=Identity(err_cot / err_gd, 1, tolerance=0.1),
     mutants=[
         Mutant(
@@ -65,6 +66,7 @@ CLAIM = Claim(
         Control(
             "no_cot_training",
             experiment=cot_without_cot_training,
+            batched_experiment=cot_without_cot_training_batched,
             why="a model trained only to output w* in one step was never taught the GD update",
         ),
     ],

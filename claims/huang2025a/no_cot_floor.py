@@ -35,7 +35,7 @@ from tasks.linear_regression_prompts import regression_prompts
 from theorycheck import Claim, Control, Identity, Mutant, Threshold, reference
 
 from . import PAPER
-from ._experiment import no_cot, no_cot_shuffled_targets
+from ._experiment import no_cot, no_cot_batched, no_cot_shuffled_targets, no_cot_shuffled_targets_batched
 
 d, n, eta = sp.symbols("d n eta", positive=True)
 err = sp.Symbol("err_nocot")
@@ -50,6 +50,7 @@ CLAIM = Claim(
     "(d+1)/(n+d+1).",
     instances=regression_prompts(min_dim=2, max_dim=8, min_ratio=1, max_ratio=4),
     experiment=no_cot,
+    batched_experiment=no_cot_batched,
     prediction=Identity(err / FLOOR, 1, tolerance=0.05),
     mutants=[
         Mutant(
@@ -73,6 +74,7 @@ CLAIM = Claim(
         Control(
             "shuffled_targets",
             experiment=no_cot_shuffled_targets,
+            batched_experiment=no_cot_shuffled_targets_batched,
             why="trained on another prompt's w*, the LSA cannot learn the one-step GD map",
         ),
     ],

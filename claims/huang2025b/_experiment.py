@@ -26,14 +26,30 @@ Controls (the premise removed; one try each, no re-draws):
   has a floor.
 * ``even_pairs_frozen_readout``: u is not trained (lr_u = 0), so nothing takes
   over the loss in phase 2 and the attention must keep doing all the work.
+
+Batched seeds: each ``*_batched`` experiment steps the GD runs of all its
+seeds (for ``phase_one_escape`` every start of every seed) together with
+``models.attention.train_batched``; a run that gives up re-draws its start
+from its own generator while the others go on, as the per-seed loop does.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import torch
 
-from models.attention import AttentionConfig, Params, TrainResult, embed, init_params, logits, train
+from models.attention import (
+    AttentionConfig,
+    Params,
+    TrainResult,
+    embed,
+    init_params,
+    logits,
+    train,
+    train_batched,
+)
 from tasks.strings import A, B, StringProblem, all_strings, even_pairs_labels, parity_labels
 from theorycheck import Curve, Measurement, Tier
 
@@ -68,6 +84,25 @@ def _train_even_pairs(
         if run.steps[-1] == steps:
             break
     return run, config, attempt
+
+
+def _train_even_pairs_batched(
+    problem: StringProblem,
+    steps: int,
+    give_up: int,
+    seeds: Sequence[int],
+    *,
+    tries: int = MAX_TRIES,
+    **changes: float,
+) -> tuple[list[tuple[TrainResult, int]], AttentionConfig]:
+    """:func:`_train_even_pairs` for several seeds, stepped together; returns ([(run, tries)], config)."""
+    strings = all_strings(problem.min_len, problem.max_len)
+    y = torch.as_tensor(even_pairs_labels(strings))
+    config = _even_pairs_config(problem, **changes)
+    gens = [torch.Generator().manual_seed(seed) for seed in seeds]
+    return train_batched(
+        embed(strings, config), y, config, steps, gens, give_up_at=give_up, tries=tries
+    ), config
 
 
 def _phase2_start(run: TrainResult, steps: int) -> float:
@@ -137,6 +172,33 @@ def even_pairs_frozen_readout(problem: StringProblem, seed: int, tier: Tier) -> 
     return _even_pairs_measurement(run, steps, tries)
 
 
+def even_pairs_batched(problem: StringProblem, seeds: Sequence[int], tier: Tier) -> list[Measurement]:
+    """:func:`even_pairs` for several seeds, trained together."""
+    steps = _steps(tier)
+    runs, _ = _train_even_pairs_batched(problem, steps, steps // 20, seeds)
+    return [_even_pairs_measurement(run, steps, tries) for run, tries in runs]
+
+
+def even_pairs_weight_decay_batched(
+    problem: StringProblem, seeds: Sequence[int], tier: Tier
+) -> list[Measurement]:
+    """:func:`even_pairs_weight_decay` for several seeds, trained together."""
+    steps = _steps(tier)
+    runs, _ = _train_even_pairs_batched(
+        problem, steps, steps // 20, seeds, tries=1, weight_decay_u=WEIGHT_DECAY
+    )
+    return [_even_pairs_measurement(run, steps, tries) for run, tries in runs]
+
+
+def even_pairs_frozen_readout_batched(
+    problem: StringProblem, seeds: Sequence[int], tier: Tier
+) -> list[Measurement]:
+    """:func:`even_pairs_frozen_readout` for several seeds, trained together."""
+    steps = _steps(tier)
+    runs, _ = _train_even_pairs_batched(problem, steps, steps // 20, seeds, tries=1, lr_u=0.0)
+    return [_even_pairs_measurement(run, steps, tries) for run, tries in runs]
+
+
 def starts(tier: Tier) -> int:
     """Fresh random starts per unit in ``phase_one_escape``."""
     return tier.pick(smoke=4, default=8)
@@ -173,6 +235,43 @@ def _phase_one(problem: StringProblem, seed: int, tier: Tier, **changes: float) 
     )
 
 
+def phase_one_escape_batched(problem: StringProblem, seeds: Sequence[int], tier: Tier) -> list[Measurement]:
+    """:func:`phase_one_escape` for several seeds: all their starts trained together."""
+    return _phase_one_batched(problem, seeds, tier)
+
+
+def phase_one_frozen_attention_batched(
+    problem: StringProblem, seeds: Sequence[int], tier: Tier
+) -> list[Measurement]:
+    """:func:`phase_one_frozen_attention` for several seeds: all their starts trained together."""
+    return _phase_one_batched(problem, seeds, tier, lr_w=0.0)
+
+
+def _phase_one_batched(
+    problem: StringProblem, seeds: Sequence[int], tier: Tier, **changes: float
+) -> list[Measurement]:
+    give_up, count = _steps(tier) // 20, starts(tier)
+    strings = all_strings(problem.min_len, problem.max_len)
+    y = torch.as_tensor(even_pairs_labels(strings))
+    config = _even_pairs_config(problem, **changes)
+    # seed s's starts draw from its generator one after another, as the loop of _phase_one does
+    gens = [g for seed in seeds for g in [torch.Generator().manual_seed(seed)] * count]
+    runs = train_batched(embed(strings, config), y, config, give_up, gens, give_up_at=give_up)
+    out = []
+    for i in range(len(seeds)):
+        escaped = [float(run.acc[-1] >= 1.0) for run, _ in runs[i * count : (i + 1) * count]]
+        out.append(
+            Measurement.one(
+                scalars={
+                    "escaped": float(np.mean(escaped)),
+                    "starts": float(len(escaped)),
+                    "give_up": float(give_up),
+                }
+            )
+        )
+    return out
+
+
 # ------------------------------------------------------------------ parity check
 
 
@@ -200,7 +299,6 @@ def _parity(problem: StringProblem, seed: int, tier: Tier, *, train_even_pairs: 
     steps = tier.pick(smoke=1000, default=3000)
     length = problem.max_len
     strings = all_strings(length, length)
-    truth = np.where(parity_labels(strings) > 0, A, B)
     ep_problem = StringProblem(min_len=2, max_len=length + 1 - HELD_OUT, init_scale=problem.init_scale)
     if train_even_pairs:
         ep_run, ep_cfg, tries = _train_even_pairs(ep_problem, steps, steps // 5, seed, n_positions=length + 1)
@@ -208,17 +306,31 @@ def _parity(problem: StringProblem, seed: int, tier: Tier, *, train_even_pairs: 
     else:  # control: the even-pairs model at its initialisation
         ep_cfg = _even_pairs_config(ep_problem, n_positions=length + 1)
         params, tries = init_params(ep_cfg, torch.Generator().manual_seed(seed)), 0
+    gen = torch.Generator().manual_seed(seed + 1)
+    direct_cfg = _direct_config(length)
+    y = torch.as_tensor(parity_labels(strings))
+    direct = train(embed(strings, direct_cfg), y, direct_cfg, steps, gen)
+    return _parity_row(params, ep_cfg, ep_problem, tries, strings, direct)
+
+
+def _direct_config(length: int) -> AttentionConfig:
+    return AttentionConfig(n_positions=length, init_scale=DIRECT_INIT, zero_attention=False, lr_w=LR, lr_u=LR)
+
+
+def _parity_row(
+    params: Params,
+    ep_cfg: AttentionConfig,
+    ep_problem: StringProblem,
+    tries: int,
+    strings: np.ndarray,
+    direct: TrainResult,
+) -> Measurement:
+    """The measurement of one seed: the even-pairs model's accuracy and CoT, and the direct run."""
+    truth = np.where(parity_labels(strings) > 0, A, B)
     ep_strings = all_strings(ep_problem.min_len, ep_problem.max_len)
     ep_pred = logits(params, embed(ep_strings, ep_cfg)).numpy() > 0
     acc_ep = float(np.mean(ep_pred == (even_pairs_labels(ep_strings) > 0)))
     chain = cot_chain(params, ep_cfg, strings)
-
-    gen = torch.Generator().manual_seed(seed + 1)
-    direct_cfg = AttentionConfig(
-        n_positions=length, init_scale=DIRECT_INIT, zero_attention=False, lr_w=LR, lr_u=LR
-    )
-    y = torch.as_tensor(parity_labels(strings))
-    direct = train(embed(strings, direct_cfg), y, direct_cfg, steps, gen)
     scalars = {
         "acc_direct": float(direct.acc[-1]),
         "acc_cot": float(np.mean(chain == truth)),
@@ -228,6 +340,32 @@ def _parity(problem: StringProblem, seed: int, tier: Tier, *, train_even_pairs: 
     }
     scalars["acc_even_pairs"] = acc_ep
     return Measurement.one(scalars=scalars)
+
+
+def _parity_batched(problem: StringProblem, seeds: Sequence[int], tier: Tier) -> list[Measurement]:
+    """:func:`_parity` with the even-pairs training for several seeds: the even-pairs runs trained
+    together, the direct runs per seed."""
+    steps = tier.pick(smoke=1000, default=3000)
+    length = problem.max_len
+    strings = all_strings(length, length)
+    ep_problem = StringProblem(min_len=2, max_len=length + 1 - HELD_OUT, init_scale=problem.init_scale)
+    runs, ep_cfg = _train_even_pairs_batched(ep_problem, steps, steps // 5, seeds, n_positions=length + 1)
+    # The direct arm stays per seed: from W, u ~ N(0, 1) at step 3.0 on parity (no signal to find) GD
+    # wanders chaotically, and stacked, the float summation order alone moved a seed's acc_direct by
+    # 0.008 at the default tier (the even-pairs runs agree to 1e-15).
+    direct_cfg = _direct_config(length)
+    y, direct_batch = torch.as_tensor(parity_labels(strings)), embed(strings, direct_cfg)
+    return [
+        _parity_row(
+            run.params,
+            ep_cfg,
+            ep_problem,
+            tries,
+            strings,
+            train(direct_batch, y, direct_cfg, steps, torch.Generator().manual_seed(seed + 1)),
+        )
+        for seed, (run, tries) in zip(seeds, runs, strict=True)
+    ]
 
 
 def parity(problem: StringProblem, seed: int, tier: Tier) -> Measurement:
@@ -249,3 +387,8 @@ def parity(problem: StringProblem, seed: int, tier: Tier) -> Measurement:
 def parity_untrained_cot(problem: StringProblem, seed: int, tier: Tier) -> Measurement:
     """Control: the same chain of thought run with the even-pairs model at its initialisation."""
     return _parity(problem, seed, tier, train_even_pairs=False)
+
+
+def parity_batched(problem: StringProblem, seeds: Sequence[int], tier: Tier) -> list[Measurement]:
+    """:func:`parity` for several seeds, trained together."""
+    return _parity_batched(problem, seeds, tier)

@@ -32,7 +32,12 @@ from tasks.strings import string_problems
 from theorycheck import Claim, Comparison, Control, Mutant, reference
 
 from . import PAPER
-from ._experiment import even_pairs, even_pairs_frozen_readout
+from ._experiment import (
+    even_pairs,
+    even_pairs_batched,
+    even_pairs_frozen_readout,
+    even_pairs_frozen_readout_batched,
+)
 
 phase1, phase2 = sp.symbols("attn_change_phase1 attn_change_phase2", positive=True)
 
@@ -42,6 +47,7 @@ CLAIM = Claim(
     statement="The attention probabilities change much more in phase 1 than in phase 2.",
     instances=string_problems(min_length=2, max_length=7),
     experiment=even_pairs,
+    batched_experiment=even_pairs_batched,
     prediction=Comparison(phase1, phase2, ">=", margin=0.3),
     mutants=[
         Mutant(
@@ -61,6 +67,7 @@ CLAIM = Claim(
         Control(
             "frozen_readout",
             experiment=even_pairs_frozen_readout,
+            batched_experiment=even_pairs_frozen_readout_batched,
             why="without a trained readout nothing takes over the loss, so the attention keeps moving",
         ),
     ],

@@ -42,7 +42,13 @@ from tasks.strings import string_problems
 from theorycheck import Claim, Control, Mutant, Rate, reference
 
 from . import PAPER
-from ._experiment import PHASE2, even_pairs, even_pairs_weight_decay
+from ._experiment import (
+    PHASE2,
+    even_pairs,
+    even_pairs_batched,
+    even_pairs_weight_decay,
+    even_pairs_weight_decay_batched,
+)
 
 t, C, c = sp.symbols("t C c", positive=True)
 
@@ -57,6 +63,7 @@ CLAIM = Claim(
     statement="After the attention has made the strings separable, the logistic loss decays like 1/t.",
     instances=string_problems(min_length=2, max_length=7),
     experiment=even_pairs,
+    batched_experiment=even_pairs_batched,
     prediction=_loss(C / t),
     mutants=[
         Mutant(
@@ -87,6 +94,7 @@ CLAIM = Claim(
         Control(
             "weight_decay",
             experiment=even_pairs_weight_decay,
+            batched_experiment=even_pairs_weight_decay_batched,
             why="with a penalty on ||u|| the loss has a positive floor, so it cannot decay like 1/t",
         ),
     ],

@@ -41,7 +41,13 @@ from tasks.strings import string_problems
 from theorycheck import Claim, Control, Mutant, Scaling, reference
 
 from . import PAPER
-from ._experiment import PHASE2, even_pairs, even_pairs_weight_decay
+from ._experiment import (
+    PHASE2,
+    even_pairs,
+    even_pairs_batched,
+    even_pairs_weight_decay,
+    even_pairs_weight_decay_batched,
+)
 
 r = sp.symbols("r", positive=True)
 
@@ -56,6 +62,7 @@ CLAIM = Claim(
     statement="In phase 2 the linear layer grows logarithmically in t: u(t) - u(t0) ~ log(t / t0).",
     instances=string_problems(min_length=2, max_length=7),
     experiment=even_pairs,
+    batched_experiment=even_pairs_batched,
     prediction=_moved(sp.log(r)),
     mutants=[
         Mutant(
@@ -80,6 +87,7 @@ CLAIM = Claim(
         Control(
             "weight_decay",
             experiment=even_pairs_weight_decay,
+            batched_experiment=even_pairs_weight_decay_batched,
             why="with a penalty on ||u|| the readout stays bounded, so it cannot grow like log t",
         ),
     ],

@@ -51,7 +51,7 @@ from tasks.strings import parity_problems
 from theorycheck import Claim, Comparison, Control, Mutant, Threshold, reference
 
 from . import PAPER
-from ._experiment import parity, parity_untrained_cot
+from ._experiment import parity, parity_batched, parity_untrained_cot
 
 CLAIM = Claim(
     paper=PAPER,
@@ -59,6 +59,7 @@ CLAIM = Claim(
     statement="A one-layer transformer solves parity check by CoT with an even-pairs model, not directly.",
     instances=parity_problems(min_length=5, max_length=8),
     experiment=parity,
+    batched_experiment=parity_batched,
     prediction=Comparison("acc_cot", "acc_direct", ">=", margin=0.2),
     mutants=[
         Mutant(
@@ -82,7 +83,7 @@ CLAIM = Claim(
     controls=[
         Control(
             "untrained_cot",
-            experiment=parity_untrained_cot,
+            experiment=parity_untrained_cot,  # no batched_experiment: it trains only the direct arm
             why="the chain of thought needs the even-pairs comparison the training puts in the model",
         ),
     ],

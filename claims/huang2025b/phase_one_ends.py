@@ -31,7 +31,12 @@ from tasks.strings import string_problems
 from theorycheck import Claim, Control, Mutant, Threshold, reference
 
 from . import PAPER
-from ._experiment import phase_one_escape, phase_one_frozen_attention
+from ._experiment import (
+    phase_one_escape,
+    phase_one_escape_batched,
+    phase_one_frozen_attention,
+    phase_one_frozen_attention_batched,
+)
 
 CLAIM = Claim(
     paper=PAPER,
@@ -39,6 +44,7 @@ CLAIM = Claim(
     statement="GD from a small random start makes the even-pairs strings separable (phase 1 ends).",
     instances=string_problems(min_length=2, max_length=7),
     experiment=phase_one_escape,
+    batched_experiment=phase_one_escape_batched,
     prediction=Threshold("escaped", ">=", 0.95),
     mutants=[
         Mutant(
@@ -57,6 +63,7 @@ CLAIM = Claim(
         Control(
             "frozen_attention",
             experiment=phase_one_frozen_attention,
+            batched_experiment=phase_one_frozen_attention_batched,
             why="with the attention frozen at uniform no start can make the strings separable",
         ),
     ],
