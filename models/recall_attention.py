@@ -214,3 +214,93 @@ def train(
             for p, g in zip(params, grads, strict=True):
                 p.sub_(scale * g)
     return TrainLog(np.asarray(steps, float), np.asarray(train_losses), np.asarray(eval_losses))
+
+
+def _stacked_logits(
+    params: dict[str, torch.Tensor], config: RecallConfig, tokens: torch.Tensor, last_is_trigger: torch.Tensor
+) -> torch.Tensor:
+    """Logits ``(S, B, V)`` of S structured models (a, b, c in ``params``: ``(S,)``) on ``tokens (S, B, T)``.
+
+    The same function as :meth:`OneLayerRecall.forward` written for the structured family: the score
+    ``a I[x_T, key]`` as ``a * (x_T == key)``, ``W_OV h`` as ``b h`` and ``W_F e(x_T)`` as
+    ``c * [x_T is a trigger] e_tau`` (equal up to float reduction order; no V x V matrices).
+    """
+    s, n, t = tokens.shape
+    a, b, c = (params[k][:, None, None] for k in ("a", "b", "c"))
+    last = tokens[:, :, -1:]  # (S, B, 1)
+    if config.keys == "current":
+        scores = a * (tokens == last).double()
+    else:
+        scores = torch.cat(
+            [torch.zeros(s, n, 1, dtype=torch.float64), a * (tokens[:, :, :-1] == last).double()], dim=2
+        )
+    if config.attention == "softmax":
+        w = torch.softmax(scores, dim=2)
+    elif config.attention == "linear":
+        w = scores / t
+    else:
+        w = F.relu(scores) / t
+    h = torch.zeros(s, n, config.vocab_size, dtype=torch.float64).scatter_add(2, tokens, w)  # (S, B, V)
+    z = b * h
+    return torch.cat([z[:, :, :-1], z[:, :, -1:] + c * last_is_trigger[:, :, None]], dim=2)
+
+
+def _stacked_loss(logits: torch.Tensor, ybar: torch.Tensor, alpha: float) -> torch.Tensor:
+    """:func:`recall_loss` of each of S models: ``logits (S, B, V)``, ``ybar (S, B)`` -> ``(S,)``."""
+    logp = torch.log_softmax(logits, dim=2)
+    loss = -(1.0 - alpha) * logp.gather(2, ybar[:, :, None]).squeeze(2)
+    if alpha > 0:
+        loss = loss - alpha * logp[:, :, -1]
+    return loss.mean(dim=1)
+
+
+def train_batched(
+    models: list[OneLayerRecall],
+    data: list[tuple[torch.Tensor, torch.Tensor]],
+    evaluation: list[tuple[torch.Tensor, torch.Tensor]],
+    alpha: float,
+    config: TrainConfig,
+) -> list[TrainLog]:
+    """:func:`train` of S structured models of one config (each on its own data) as one stacked model.
+
+    NGD normalises each seed's gradient by its own norm, so every seed takes exactly its own step; the
+    result (copied back into ``models``) and the logs equal the per-seed runs up to float reduction
+    order. Plain GD and NGD only (Adam is not batched here); every model must share one config.
+    """
+    from models.stacked import stack_parameters, unstack_into
+
+    cfg = models[0].config
+    if cfg.param != "structured" or any(m.config != cfg for m in models):
+        raise ValueError("train_batched needs structured models of one config")
+    if config.optimizer == "adam":
+        raise ValueError("train_batched supports the optimizers 'ngd' and 'gd'")
+    params = stack_parameters(models)
+    trainable = [params[k] for k in ("a", "b", "c") if params[k].requires_grad]
+    trig = torch.zeros(cfg.vocab_size, dtype=torch.float64)
+    trig[: cfg.triggers] = 1.0
+    x, y = torch.stack([d[0] for d in data]), torch.stack([d[1] for d in data])
+    ex, ey = torch.stack([e[0] for e in evaluation]), torch.stack([e[1] for e in evaluation])
+    x_trig, ex_trig = trig[x[:, :, -1]], trig[ex[:, :, -1]]
+    steps, train_losses, eval_losses = [], [], []
+    for step in range(config.steps + 1):
+        loss = _stacked_loss(_stacked_logits(params, cfg, x, x_trig), y, alpha)  # (S,)
+        if step % config.log_every == 0 or step == config.steps:
+            with torch.no_grad():
+                steps.append(step)
+                train_losses.append(loss.detach())
+                eval_losses.append(_stacked_loss(_stacked_logits(params, cfg, ex, ex_trig), ey, alpha))
+        if step == config.steps:
+            break
+        grads = torch.autograd.grad(loss.sum(), trainable)
+        with torch.no_grad():
+            if config.optimizer == "ngd":
+                norm = torch.stack([g * g for g in grads]).sum(dim=0).sqrt()  # (S,)
+                scale = config.lr / norm.clamp(min=1e-300)
+            else:
+                scale = torch.full((len(models),), config.lr, dtype=torch.float64)
+            for p, g in zip(trainable, grads, strict=True):
+                p.sub_(scale * g)
+    unstack_into(models, params)
+    tr, ev = torch.stack(train_losses, dim=1).numpy(), torch.stack(eval_losses, dim=1).numpy()
+    at = np.asarray(steps, float)
+    return [TrainLog(at.copy(), tr[i].copy(), ev[i].copy()) for i in range(len(models))]

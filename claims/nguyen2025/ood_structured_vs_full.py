@@ -46,7 +46,7 @@ from tasks.recall import recall_problems, recall_tasks
 from theorycheck import Claim, Comparison, Control, Mutant, Threshold, reference
 
 from . import PAPER
-from ._experiment import ood, ood_full
+from ._experiment import ood, ood_batched, ood_full
 
 CLAIM = Claim(
     paper=PAPER,
@@ -67,6 +67,7 @@ CLAIM = Claim(
         ),
     ),
     experiment=ood,
+    batched_experiment=ood_batched,
     prediction=Threshold("gap_ood", "<=", 0.05),
     mutants=[
         Mutant(
