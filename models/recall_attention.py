@@ -216,33 +216,57 @@ def train(
     return TrainLog(np.asarray(steps, float), np.asarray(train_losses), np.asarray(eval_losses))
 
 
-def _stacked_logits(
-    params: dict[str, torch.Tensor], config: RecallConfig, tokens: torch.Tensor, last_is_trigger: torch.Tensor
-) -> torch.Tensor:
-    """Logits ``(S, B, V)`` of S structured models (a, b, c in ``params``: ``(S,)``) on ``tokens (S, B, T)``.
+@dataclass(frozen=True)
+class _StackedSet:
+    """What the structured forward needs of S token sets ``(S, B, T)``, computed once per set.
 
-    The same function as :meth:`OneLayerRecall.forward` written for the structured family: the score
-    ``a I[x_T, key]`` as ``a * (x_T == key)``, ``W_OV h`` as ``b h`` and ``W_F e(x_T)`` as
-    ``c * [x_T is a trigger] e_tau`` (equal up to float reduction order; no V x V matrices).
+    A structured score is ``a`` where the key matches the query ``x_T`` and 0 elsewhere, so the
+    attention has two values per row and the bag of tokens is ``w_match C_match + w_other C_other``
+    with the per-row token counts ``C`` over the matching and the other positions.
     """
-    s, n, t = tokens.shape
+
+    matched: torch.Tensor  # (S, B, V): count of each token over positions whose key matches x_T
+    other: torch.Tensor  # (S, B, V): over the other positions
+    k: torch.Tensor  # (S, B): number of matching positions
+    length: int  # T
+    noise: torch.Tensor  # (S, B, V): [x_T is a trigger] e_tau (the noise map's direction)
+
+    @classmethod
+    def of(cls, tokens: torch.Tensor, config: RecallConfig, trig: torch.Tensor) -> _StackedSet:
+        s, n, t = tokens.shape
+        last = tokens[:, :, -1:]
+        if config.keys == "current":
+            match = (tokens == last).double()
+        else:
+            match = torch.cat([torch.zeros(s, n, 1), (tokens[:, :, :-1] == last).double()], dim=2)
+        zeros = torch.zeros(s, n, config.vocab_size, dtype=torch.float64)
+        matched = zeros.scatter_add(2, tokens, match)
+        other = zeros.scatter_add(2, tokens, 1.0 - match)
+        noise = zeros.clone()
+        noise[:, :, -1] = trig[last[:, :, 0]]
+        return cls(matched, other, match.sum(dim=2), t, noise)
+
+
+def _stacked_logits(params: dict[str, torch.Tensor], config: RecallConfig, data: _StackedSet) -> torch.Tensor:
+    """Logits ``(S, B, V)`` of S structured models (a, b, c in ``params``: ``(S,)``) on one stacked set.
+
+    The same function as :meth:`OneLayerRecall.forward` in closed form for the structured family:
+    the softmax over scores in ``{0, a}`` from its two values (``e^(a-m)`` and ``e^-m`` over their
+    row sum, ``m = max(a, 0)``), linear / ReLU as ``a / T`` and ``relu(a) / T`` on the matching
+    positions, ``W_OV h = b h`` and ``W_F e(x_T) = c [x_T is a trigger] e_tau``; equal to the
+    per-seed forward up to float rounding, without the (B, T) attention or any V x V matrix.
+    """
     a, b, c = (params[k][:, None, None] for k in ("a", "b", "c"))
-    last = tokens[:, :, -1:]  # (S, B, 1)
-    if config.keys == "current":
-        scores = a * (tokens == last).double()
-    else:
-        scores = torch.cat(
-            [torch.zeros(s, n, 1, dtype=torch.float64), a * (tokens[:, :, :-1] == last).double()], dim=2
-        )
     if config.attention == "softmax":
-        w = torch.softmax(scores, dim=2)
+        m = a.clamp(min=0.0)
+        e_match, e_other = torch.exp(a - m), torch.exp(-m)  # (S, 1, 1)
+        z = data.k[:, :, None] * e_match + (data.length - data.k[:, :, None]) * e_other  # (S, B, 1)
+        h = (e_match / z) * data.matched + (e_other / z) * data.other
     elif config.attention == "linear":
-        w = scores / t
+        h = (a / data.length) * data.matched
     else:
-        w = F.relu(scores) / t
-    h = torch.zeros(s, n, config.vocab_size, dtype=torch.float64).scatter_add(2, tokens, w)  # (S, B, V)
-    z = b * h
-    return torch.cat([z[:, :, :-1], z[:, :, -1:] + c * last_is_trigger[:, :, None]], dim=2)
+        h = (F.relu(a) / data.length) * data.matched
+    return b * h + c * data.noise
 
 
 def _stacked_loss(logits: torch.Tensor, ybar: torch.Tensor, alpha: float) -> torch.Tensor:
@@ -278,17 +302,17 @@ def train_batched(
     trainable = [params[k] for k in ("a", "b", "c") if params[k].requires_grad]
     trig = torch.zeros(cfg.vocab_size, dtype=torch.float64)
     trig[: cfg.triggers] = 1.0
-    x, y = torch.stack([d[0] for d in data]), torch.stack([d[1] for d in data])
-    ex, ey = torch.stack([e[0] for e in evaluation]), torch.stack([e[1] for e in evaluation])
-    x_trig, ex_trig = trig[x[:, :, -1]], trig[ex[:, :, -1]]
+    x, y = _StackedSet.of(torch.stack([d[0] for d in data]), cfg, trig), torch.stack([d[1] for d in data])
+    ex = _StackedSet.of(torch.stack([e[0] for e in evaluation]), cfg, trig)
+    ey = torch.stack([e[1] for e in evaluation])
     steps, train_losses, eval_losses = [], [], []
     for step in range(config.steps + 1):
-        loss = _stacked_loss(_stacked_logits(params, cfg, x, x_trig), y, alpha)  # (S,)
+        loss = _stacked_loss(_stacked_logits(params, cfg, x), y, alpha)  # (S,)
         if step % config.log_every == 0 or step == config.steps:
             with torch.no_grad():
                 steps.append(step)
                 train_losses.append(loss.detach())
-                eval_losses.append(_stacked_loss(_stacked_logits(params, cfg, ex, ex_trig), ey, alpha))
+                eval_losses.append(_stacked_loss(_stacked_logits(params, cfg, ex), ey, alpha))
         if step == config.steps:
             break
         grads = torch.autograd.grad(loss.sum(), trainable)
