@@ -174,16 +174,24 @@ def train_mlp(model: ParityMLP, x: torch.Tensor, y: torch.Tensor, generator: tor
     return losses
 
 
-class _ContiguousGrad(torch.autograd.Function):
-    """Identity whose backward hands on a contiguous copy of the gradient (same values)."""
+class _OutputLayer(torch.autograd.Function):
+    """``h @ u`` of S stacked MLPs, ``h (S, n, w)``, ``u (S, w)`` -> ``(S, n)``, with the per-seed values.
+
+    Forward: the row form ``u^T h^T`` (a bmm with one row) runs the same kernel as the per-seed gemv
+    ``h @ u``. Backward: ``grad_h = grad u^T`` (exact products, as the per-seed outer product, in
+    ``h``'s own layout: the ReLU backward is ~10x slower on a transposed gradient) and
+    ``grad_u = grad^T h`` (the per-seed ``h^T grad`` kernel's values).
+    """
 
     @staticmethod
-    def forward(ctx: Any, x: torch.Tensor) -> torch.Tensor:
-        return x.view_as(x)
+    def forward(ctx: Any, h: torch.Tensor, u: torch.Tensor) -> torch.Tensor:
+        ctx.save_for_backward(h, u)
+        return torch.bmm(u[:, None, :], h.transpose(1, 2)).squeeze(1)
 
     @staticmethod
-    def backward(ctx: Any, grad: torch.Tensor) -> torch.Tensor:
-        return grad.contiguous()
+    def backward(ctx: Any, grad: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        h, u = ctx.saved_tensors
+        return grad[:, :, None] * u[:, None, :], torch.bmm(grad[:, None, :], h).squeeze(1)
 
 
 def train_mlp_batched(
@@ -216,9 +224,7 @@ def train_mlp_batched(
     for step in range(cfg.steps):
         idx = torch.stack([torch.randint(0, xs[0].shape[0], (cfg.batch,), generator=g) for g in generators])
         h = torch.relu(torch.bmm(x[rows, idx], v.transpose(1, 2)) + b[:, None, :])  # (S, batch, width)
-        # (S, batch): the row form u^T h^T runs h @ u's gemv kernel; its gradient is made contiguous
-        # before the ReLU backward, which is ~10x slower on the transposed layout
-        out = torch.bmm(u[:, None, :], _ContiguousGrad.apply(h).transpose(1, 2)).squeeze(1)
+        out = _OutputLayer.apply(h, u)  # (S, batch)
         loss = torch.nn.functional.softplus(-y[rows, idx] * out).mean(dim=1)
         opt.zero_grad()
         loss.sum().backward()
