@@ -14,6 +14,10 @@ attention diffuse (accuracy ~0.5 at d >= 16), and ``4 T^2`` with a small
 sample (n = 512 at d = 8) lets sampling noise tip each node onto one child
 (accuracy 0.5): the step must stay below ~1 / (noise of the gradient), which
 is why n is not scaled down with d here.
+
+``cot_vs_direct*_batched``: the same units for several seeds, each MLP arm trained
+as one stacked model (:func:`models.parity_cot.train_mlp_batched`, bit for bit the
+per-seed runs on CPU); the one CoT step, the samples and the probes stay per seed.
 """
 
 from __future__ import annotations

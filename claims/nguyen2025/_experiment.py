@@ -17,6 +17,11 @@ Controls (the construction's premises removed) are the same units with one
 switch: plain GD instead of normalised GD, the full ``V x V`` matrices
 instead of the structured family, keys on the current token instead of the
 previous one, or the noise map pinned at 0.
+
+The ``*_batched`` twins train the structured model of several seeds as one stacked
+model (:func:`models.recall_attention.train_batched`), every seed's sets and init
+drawn from its own generator in the order of the unbatched experiment; the
+full-matrix control and the current-keys control stay per seed (see the claims).
 """
 
 from __future__ import annotations
