@@ -26,7 +26,9 @@ standard learner of parities without intermediate supervision.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import torch
@@ -170,3 +172,66 @@ def train_mlp(model: ParityMLP, x: torch.Tensor, y: torch.Tensor, generator: tor
         opt.step()
         losses[step] = float(loss.detach())
     return losses
+
+
+class _OutputLayer(torch.autograd.Function):
+    """``h @ u`` of S stacked MLPs, ``h (S, n, w)``, ``u (S, w)`` -> ``(S, n)``, with the per-seed values.
+
+    Forward: the row form ``u^T h^T`` (a bmm with one row) runs the same kernel as the per-seed gemv
+    ``h @ u``. Backward: ``grad_h = grad u^T`` (exact products, as the per-seed outer product, in
+    ``h``'s own layout: the ReLU backward is ~10x slower on a transposed gradient) and
+    ``grad_u = grad^T h`` (the per-seed ``h^T grad`` kernel's values).
+    """
+
+    @staticmethod
+    def forward(ctx: Any, h: torch.Tensor, u: torch.Tensor) -> torch.Tensor:
+        ctx.save_for_backward(h, u)
+        return torch.bmm(u[:, None, :], h.transpose(1, 2)).squeeze(1)
+
+    @staticmethod
+    def backward(ctx: Any, grad: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        h, u = ctx.saved_tensors
+        return grad[:, :, None] * u[:, None, :], torch.bmm(grad[:, None, :], h).squeeze(1)
+
+
+def train_mlp_batched(
+    models: Sequence[ParityMLP],
+    xs: Sequence[torch.Tensor],
+    ys: Sequence[torch.Tensor],
+    generators: Sequence[torch.Generator],
+    probe: Callable[[int], None] | None = None,
+    every: int = 50,
+) -> np.ndarray:
+    """:func:`train_mlp` of S MLPs of one config (seed s on ``xs[s], ys[s]``, its minibatches from
+    ``generators[s]``) as one stacked model; returns the losses ``(S, steps)``.
+
+    Adam is elementwise and the loss is the sum of the seeds' mean losses, so each seed takes its own
+    steps (equal to the per-seed runs up to float reduction order); the result is copied back into
+    ``models``. ``probe(step)``, if given, runs after every ``every``-th step with the models holding
+    the current parameters.
+    """
+    from models.stacked import stack_parameters, unstack_into
+
+    cfg = models[0].config
+    if any(m.config != cfg for m in models) or not len(models) == len(xs) == len(ys) == len(generators):
+        raise ValueError("train_mlp_batched needs one config and one data set and generator per model")
+    params = stack_parameters(models)
+    v, b, u = params["V"], params["b"], params["u"]
+    opt = torch.optim.Adam([v, b, u], lr=cfg.lr)
+    x, y = torch.stack(list(xs)), torch.stack(list(ys))  # (S, n, d), (S, n)
+    rows = torch.arange(len(models))[:, None]
+    losses = torch.empty(len(models), cfg.steps)
+    for step in range(cfg.steps):
+        idx = torch.stack([torch.randint(0, xs[0].shape[0], (cfg.batch,), generator=g) for g in generators])
+        h = torch.relu(torch.bmm(x[rows, idx], v.transpose(1, 2)) + b[:, None, :])  # (S, batch, width)
+        out = _OutputLayer.apply(h, u)  # (S, batch)
+        loss = torch.nn.functional.softplus(-y[rows, idx] * out).mean(dim=1)
+        opt.zero_grad()
+        loss.sum().backward()
+        opt.step()
+        losses[:, step] = loss.detach()
+        if probe is not None and (step + 1) % every == 0:
+            unstack_into(models, params)
+            probe(step + 1)
+    unstack_into(models, params)
+    return losses.double().numpy()

@@ -214,3 +214,117 @@ def train(
             for p, g in zip(params, grads, strict=True):
                 p.sub_(scale * g)
     return TrainLog(np.asarray(steps, float), np.asarray(train_losses), np.asarray(eval_losses))
+
+
+@dataclass(frozen=True)
+class _StackedSet:
+    """What the structured forward needs of S token sets ``(S, B, T)``, computed once per set.
+
+    A structured score is ``a`` where the key matches the query ``x_T`` and 0 elsewhere, so the
+    attention has two values per row and the bag of tokens is ``w_match C_match + w_other C_other``
+    with the per-row token counts ``C`` over the matching and the other positions.
+    """
+
+    matched: torch.Tensor  # (S, B, V): count of each token over positions whose key matches x_T
+    other: torch.Tensor  # (S, B, V): over the other positions
+    k: torch.Tensor  # (S, B): number of matching positions
+    length: int  # T
+    noise: torch.Tensor  # (S, B, V): [x_T is a trigger] e_tau (the noise map's direction)
+
+    @classmethod
+    def of(cls, tokens: torch.Tensor, config: RecallConfig, trig: torch.Tensor) -> _StackedSet:
+        s, n, t = tokens.shape
+        last = tokens[:, :, -1:]
+        if config.keys == "current":
+            match = (tokens == last).double()
+        else:
+            match = torch.cat([torch.zeros(s, n, 1), (tokens[:, :, :-1] == last).double()], dim=2)
+        zeros = torch.zeros(s, n, config.vocab_size, dtype=torch.float64)
+        matched = zeros.scatter_add(2, tokens, match)
+        other = zeros.scatter_add(2, tokens, 1.0 - match)
+        noise = zeros.clone()
+        noise[:, :, -1] = trig[last[:, :, 0]]
+        return cls(matched, other, match.sum(dim=2), t, noise)
+
+
+def _stacked_logits(params: dict[str, torch.Tensor], config: RecallConfig, data: _StackedSet) -> torch.Tensor:
+    """Logits ``(S, B, V)`` of S structured models (a, b, c in ``params``: ``(S,)``) on one stacked set.
+
+    The same function as :meth:`OneLayerRecall.forward` in closed form for the structured family:
+    the softmax over scores in ``{0, a}`` from its two values (``e^(a-m)`` and ``e^-m`` over their
+    row sum, ``m = max(a, 0)``), linear / ReLU as ``a / T`` and ``relu(a) / T`` on the matching
+    positions, ``W_OV h = b h`` and ``W_F e(x_T) = c [x_T is a trigger] e_tau``; equal to the
+    per-seed forward up to float rounding, without the (B, T) attention or any V x V matrix.
+    """
+    a, b, c = (params[k][:, None, None] for k in ("a", "b", "c"))
+    if config.attention == "softmax":
+        m = a.clamp(min=0.0)
+        e_match, e_other = torch.exp(a - m), torch.exp(-m)  # (S, 1, 1)
+        z = data.k[:, :, None] * e_match + (data.length - data.k[:, :, None]) * e_other  # (S, B, 1)
+        h = (e_match / z) * data.matched + (e_other / z) * data.other
+    elif config.attention == "linear":
+        h = (a / data.length) * data.matched
+    else:
+        h = (F.relu(a) / data.length) * data.matched
+    return b * h + c * data.noise
+
+
+def _stacked_loss(logits: torch.Tensor, ybar: torch.Tensor, alpha: float) -> torch.Tensor:
+    """:func:`recall_loss` of each of S models: ``logits (S, B, V)``, ``ybar (S, B)`` -> ``(S,)``."""
+    logp = torch.log_softmax(logits, dim=2)
+    loss = -(1.0 - alpha) * logp.gather(2, ybar[:, :, None]).squeeze(2)
+    if alpha > 0:
+        loss = loss - alpha * logp[:, :, -1]
+    return loss.mean(dim=1)
+
+
+def train_batched(
+    models: list[OneLayerRecall],
+    data: list[tuple[torch.Tensor, torch.Tensor]],
+    evaluation: list[tuple[torch.Tensor, torch.Tensor]],
+    alpha: float,
+    config: TrainConfig,
+) -> list[TrainLog]:
+    """:func:`train` of S structured models of one config (each on its own data) as one stacked model.
+
+    NGD normalises each seed's gradient by its own norm, so every seed takes exactly its own step; the
+    result (copied back into ``models``) and the logs equal the per-seed runs up to float reduction
+    order. Plain GD and NGD only (Adam is not batched here); every model must share one config.
+    """
+    from models.stacked import stack_parameters, unstack_into
+
+    cfg = models[0].config
+    if cfg.param != "structured" or any(m.config != cfg for m in models):
+        raise ValueError("train_batched needs structured models of one config")
+    if config.optimizer == "adam":
+        raise ValueError("train_batched supports the optimizers 'ngd' and 'gd'")
+    params = stack_parameters(models)
+    trainable = [params[k] for k in ("a", "b", "c") if params[k].requires_grad]
+    trig = torch.zeros(cfg.vocab_size, dtype=torch.float64)
+    trig[: cfg.triggers] = 1.0
+    x, y = _StackedSet.of(torch.stack([d[0] for d in data]), cfg, trig), torch.stack([d[1] for d in data])
+    ex = _StackedSet.of(torch.stack([e[0] for e in evaluation]), cfg, trig)
+    ey = torch.stack([e[1] for e in evaluation])
+    steps, train_losses, eval_losses = [], [], []
+    for step in range(config.steps + 1):
+        loss = _stacked_loss(_stacked_logits(params, cfg, x), y, alpha)  # (S,)
+        if step % config.log_every == 0 or step == config.steps:
+            with torch.no_grad():
+                steps.append(step)
+                train_losses.append(loss.detach())
+                eval_losses.append(_stacked_loss(_stacked_logits(params, cfg, ex), ey, alpha))
+        if step == config.steps:
+            break
+        grads = torch.autograd.grad(loss.sum(), trainable)
+        with torch.no_grad():
+            if config.optimizer == "ngd":
+                norm = torch.stack([g * g for g in grads]).sum(dim=0).sqrt()  # (S,)
+                scale = config.lr / norm.clamp(min=1e-300)
+            else:
+                scale = torch.full((len(models),), config.lr, dtype=torch.float64)
+            for p, g in zip(trainable, grads, strict=True):
+                p.sub_(scale * g)
+    unstack_into(models, params)
+    tr, ev = torch.stack(train_losses, dim=1).numpy(), torch.stack(eval_losses, dim=1).numpy()
+    at = np.asarray(steps, float)
+    return [TrainLog(at.copy(), tr[i].copy(), ev[i].copy()) for i in range(len(models))]

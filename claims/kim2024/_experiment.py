@@ -14,9 +14,15 @@ attention diffuse (accuracy ~0.5 at d >= 16), and ``4 T^2`` with a small
 sample (n = 512 at d = 8) lets sampling noise tip each node onto one child
 (accuracy 0.5): the step must stay below ~1 / (noise of the gradient), which
 is why n is not scaled down with d here.
+
+``cot_vs_direct*_batched``: the same units for several seeds, each MLP arm trained
+as one stacked model (:func:`models.parity_cot.train_mlp_batched`, bit for bit the
+per-seed runs on CPU); the one CoT step, the samples and the probes stay per seed.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 import numpy as np
 import torch
@@ -28,6 +34,7 @@ from models.parity_cot import (
     PositionalAttentionCoT,
     children_mass,
     one_gd_step,
+    train_mlp_batched,
 )
 from tasks.parity import ParityTask
 from theorycheck import Measurement, Tier
@@ -159,6 +166,18 @@ def _cot_vs_direct(task: ParityTask, seed: int, tier: Tier, *, final_only: bool)
     pair = d  # the first CoT node: a 2-parity of two secret bits
     pair_cfg = MLPConfig(d=d, width=256, steps=max(300, budget // 4), lr=1e-3, batch=256)
     acc_pair, _, _ = _mlp_run(train[:, :d], train[:, pair], test[:, :d], test[:, pair], pair_cfg, seed + 1)
+    return _cot_vs_direct_row(task, cot, (acc_mlp, loss_mlp, reached), acc_pair, budget, n)
+
+
+def _cot_vs_direct_row(
+    task: ParityTask,
+    cot: dict[str, float],
+    mlp: tuple[float, float, float],
+    acc_pair: float,
+    budget: int,
+    n: int,
+) -> Measurement:
+    acc_mlp, loss_mlp, reached = mlp
     return Measurement.one(
         scalars={
             "acc_cot": cot["acc"],
@@ -169,7 +188,76 @@ def _cot_vs_direct(task: ParityTask, seed: int, tier: Tier, *, final_only: bool)
             "budget": float(budget),
             "lr_cot": cot["lr"],
             "n": float(n),
-            "d": float(d),
+            "d": float(task.d),
             "k": float(task.k),
         }
     )
+
+
+def _mlp_runs_batched(
+    xs: Sequence[torch.Tensor],
+    ys: Sequence[torch.Tensor],
+    test_xs: Sequence[torch.Tensor],
+    test_ys: Sequence[torch.Tensor],
+    cfg: MLPConfig,
+    seeds: Sequence[int],
+) -> list[tuple[float, float, float]]:
+    """:func:`_mlp_run` of several seeds, the MLPs trained as one stacked model (its probe per seed)."""
+    gens = [torch.Generator().manual_seed(seed) for seed in seeds]
+    models = [ParityMLP(cfg, gen) for gen in gens]
+    txs = [tx.float() for tx in test_xs]
+    reached = [float(cfg.steps + 50)] * len(seeds)
+
+    def probe(step: int) -> None:
+        for i, (model, tx, ty) in enumerate(zip(models, txs, test_ys, strict=True)):
+            if reached[i] > cfg.steps:
+                with torch.no_grad():
+                    if _accuracy(model(tx).double(), ty) >= 0.9:
+                        reached[i] = float(step)
+
+    losses = train_mlp_batched(
+        models, [x.float() for x in xs], [y.float() for y in ys], gens, probe, every=50
+    )
+    out = []
+    for i, (model, tx, ty) in enumerate(zip(models, txs, test_ys, strict=True)):
+        with torch.no_grad():
+            acc = _accuracy(model(tx).double(), ty)
+        out.append((acc, float(losses[i, -50:].mean()), reached[i]))
+    return out
+
+
+def _cot_vs_direct_batched(
+    task: ParityTask, seeds: Sequence[int], tier: Tier, *, final_only: bool
+) -> list[Measurement]:
+    """:func:`_cot_vs_direct` of several seeds: the CoT step per seed, each MLP arm as one stacked model."""
+    n = tier.pick(smoke=4000, default=10000)
+    budget = tier.pick(smoke=300, default=MLP_BUDGET)
+    d, pair = task.d, task.d
+    samples = [_samples(task, seed, n, tier.pick(smoke=2000, default=4000)) for seed in seeds]
+    cots = [_one_step_cot(task, train, test, final_only=final_only) for train, test in samples]
+    xs, txs = [tr[:, :d] for tr, _ in samples], [te[:, :d] for _, te in samples]
+    cfg = MLPConfig(d=d, width=256, steps=budget, lr=1e-3, batch=256)
+    mlps = _mlp_runs_batched(
+        xs, [tr[:, -1] for tr, _ in samples], txs, [te[:, -1] for _, te in samples], cfg, seeds
+    )
+    pair_cfg = MLPConfig(d=d, width=256, steps=max(300, budget // 4), lr=1e-3, batch=256)
+    pair_seeds = [seed + 1 for seed in seeds]
+    pairs = _mlp_runs_batched(
+        xs, [tr[:, pair] for tr, _ in samples], txs, [te[:, pair] for _, te in samples], pair_cfg, pair_seeds
+    )
+    return [
+        _cot_vs_direct_row(task, cot, mlp, p[0], budget, n)
+        for cot, mlp, p in zip(cots, mlps, pairs, strict=True)
+    ]
+
+
+def cot_vs_direct_batched(task: ParityTask, seeds: Sequence[int], tier: Tier) -> list[Measurement]:
+    """:func:`cot_vs_direct` for several seeds, each MLP arm trained as one stacked model."""
+    return _cot_vs_direct_batched(task, seeds, tier, final_only=False)
+
+
+def cot_vs_direct_final_label_only_batched(
+    task: ParityTask, seeds: Sequence[int], tier: Tier
+) -> list[Measurement]:
+    """:func:`cot_vs_direct_final_label_only` for several seeds, each MLP arm trained as one stacked model."""
+    return _cot_vs_direct_batched(task, seeds, tier, final_only=True)

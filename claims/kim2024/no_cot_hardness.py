@@ -41,7 +41,12 @@ from tasks.parity import parity_tasks
 from theorycheck import Claim, Comparison, Control, Mutant, Threshold, reference
 
 from . import PAPER
-from ._experiment import cot_vs_direct, cot_vs_direct_final_label_only
+from ._experiment import (
+    cot_vs_direct,
+    cot_vs_direct_batched,
+    cot_vs_direct_final_label_only,
+    cot_vs_direct_final_label_only_batched,
+)
 
 CLAIM = Claim(
     paper=PAPER,
@@ -52,6 +57,7 @@ CLAIM = Claim(
     ),
     instances=parity_tasks(min_d=16, max_d=32, ks=(4, 8)),
     experiment=cot_vs_direct,
+    batched_experiment=cot_vs_direct_batched,
     prediction=Comparison("acc_cot", "acc_nocot", ">=", margin=0.3),
     mutants=[
         Mutant(
@@ -69,6 +75,7 @@ CLAIM = Claim(
         Control(
             "final_label_only",
             experiment=cot_vs_direct_final_label_only,
+            batched_experiment=cot_vs_direct_final_label_only_batched,
             why="without intermediate supervision the CoT arm's one step learns nothing either",
         ),
     ],

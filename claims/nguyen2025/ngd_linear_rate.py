@@ -42,7 +42,7 @@ from tasks.recall import recall_problems, recall_tasks
 from theorycheck import Claim, Control, Mutant, Rate, Threshold, reference
 
 from . import PAPER
-from ._experiment import gd_curve, ngd_curve
+from ._experiment import gd_curve, gd_curve_batched, ngd_curve, ngd_curve_batched
 
 t, C, c = sp.symbols("t C c", positive=True)
 WINDOW = (1e-11, 0.1)  # nats: past the warm-up, down to float64 resolution (fixed before any run)
@@ -54,6 +54,7 @@ CLAIM = Claim(
     "at least geometrically, over its whole decay from 0.1 nats to float resolution.",
     instances=recall_problems(tasks=recall_tasks(max_vocab=64, max_context=32, max_alpha=0.0)),
     experiment=ngd_curve,
+    batched_experiment=ngd_curve_batched,
     prediction=Rate(C * sp.exp(-c * t), sweep=t, series="gap", sense="at_most", values=WINDOW),
     mutants=[
         Mutant(
@@ -74,6 +75,7 @@ CLAIM = Claim(
         Control(
             "plain_gd",
             gd_curve,
+            batched_experiment=gd_curve_batched,
             why="the step normalisation is the premise of the linear rate: with a constant step the "
             "gradient shrinks like exp(-margin) and the gap falls like 1/t",
         )

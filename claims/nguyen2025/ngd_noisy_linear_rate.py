@@ -41,7 +41,7 @@ from tasks.recall import recall_problems, recall_tasks
 from theorycheck import Claim, Control, Mutant, Rate, Threshold, reference
 
 from . import PAPER
-from ._experiment import gd_curve, ngd_curve
+from ._experiment import gd_curve, gd_curve_batched, ngd_curve, ngd_curve_batched
 
 t, C, c = sp.symbols("t C c", positive=True)
 WINDOW = (1e-11, 0.1)  # nats, as ngd_linear_rate (fixed before any run)
@@ -56,6 +56,7 @@ CLAIM = Claim(
         tasks=recall_tasks(max_vocab=64, max_context=32, min_alpha=0.05, max_alpha=0.3),
     ),
     experiment=ngd_curve,
+    batched_experiment=ngd_curve_batched,
     prediction=Rate(C * sp.exp(-c * t), sweep=t, series="gap", sense="at_most", values=WINDOW),
     mutants=[
         Mutant(
@@ -68,6 +69,7 @@ CLAIM = Claim(
         Control(
             "plain_gd",
             gd_curve,
+            batched_experiment=gd_curve_batched,
             why="the step normalisation is the premise of the linear rate; constant-step GD falls like 1/t",
         )
     ],

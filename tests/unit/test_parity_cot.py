@@ -16,6 +16,7 @@ from models.parity_cot import (
     link,
     one_gd_step,
     train_mlp,
+    train_mlp_batched,
 )
 
 
@@ -82,3 +83,36 @@ def test_mlp_forward_and_training_lowers_loss() -> None:
     assert model(x).shape == (256,)
     losses = train_mlp(model, x, y, g)
     assert losses.shape == (60,) and losses[-10:].mean() < losses[:10].mean()
+
+
+def test_train_mlp_batched_equals_per_seed_runs() -> None:
+    """Three MLPs trained as one stacked model: each seed's losses and parameters are its own run's
+    (bit for bit on CPU: the stacked forward uses the per-seed kernels' row forms), and the probe sees
+    every ``every``-th step with the models holding the current parameters."""
+    cfg = MLPConfig(d=8, width=32, steps=40, lr=1e-2, batch=64)
+    data = []
+    for s in range(3):
+        x = torch.randint(0, 2, (256, 8), generator=torch.Generator().manual_seed(50 + s)).float() * 2 - 1
+        data.append((x, x[:, s] * x[:, s + 1]))
+    alone, losses = [], []
+    for s, (x, y) in enumerate(data):
+        g = torch.Generator().manual_seed(s)
+        alone.append(ParityMLP(cfg, g))
+        losses.append(train_mlp(alone[-1], x, y, g))
+    gens = [torch.Generator().manual_seed(s) for s in range(3)]
+    stacked = [ParityMLP(cfg, g) for g in gens]
+    seen: list[tuple[int, float]] = []
+    batched = train_mlp_batched(
+        stacked,
+        [x for x, _ in data],
+        [y for _, y in data],
+        gens,
+        lambda step: seen.append((step, float(stacked[0].u[0].detach()))),
+        every=10,
+    )
+    assert batched.shape == (3, 40)
+    assert torch.allclose(torch.as_tensor(batched), torch.as_tensor(np.stack(losses)), rtol=1e-6, atol=1e-7)
+    for m, mb in zip(alone, stacked, strict=True):
+        for name in ("V", "b", "u"):
+            assert torch.allclose(getattr(mb, name), getattr(m, name), rtol=1e-5, atol=1e-6)
+    assert [step for step, _ in seen] == [10, 20, 30, 40] and len({u for _, u in seen}) == 4

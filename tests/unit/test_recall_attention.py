@@ -14,6 +14,7 @@ from models.recall_attention import (
     accuracy,
     recall_loss,
     train,
+    train_batched,
 )
 
 V, K = 13, 2
@@ -96,3 +97,40 @@ def test_configs_validate() -> None:
     with pytest.raises(ValueError):
         TrainConfig(steps=5, lr=0.1, optimizer="sgd")
     assert RecallConfig(vocab_size=V, triggers=K, attention="relu").structured_init == 0.5
+
+
+@pytest.mark.parametrize("attention", ["softmax", "linear", "relu"])
+@pytest.mark.parametrize(("keys", "noise_map"), [("previous", True), ("previous", False), ("current", True)])
+@pytest.mark.parametrize("optimizer", ["ngd", "gd"])
+def test_train_batched_equals_per_seed_runs(
+    attention: str, keys: str, noise_map: bool, optimizer: str
+) -> None:
+    """Three seeds trained as one stacked model: each seed's logs and parameters are its own run's."""
+    cfg = RecallConfig(vocab_size=V, triggers=K, attention=attention, keys=keys, noise_map=noise_map)
+    tc = TrainConfig(steps=25, lr=0.2 if optimizer == "ngd" else 2.0, optimizer=optimizer, log_every=5)
+    data = [_tokens(seed=s) for s in range(3)]
+    evals = [_tokens(seed=10 + s) for s in range(3)]
+    alone = [OneLayerRecall(cfg, torch.Generator()) for _ in range(3)]
+    logs = [train(m, d, e, 0.1, tc) for m, d, e in zip(alone, data, evals, strict=True)]
+    stacked = [OneLayerRecall(cfg, torch.Generator()) for _ in range(3)]
+    batched = train_batched(stacked, data, evals, 0.1, tc)
+    for one, log, m, mb in zip(logs, batched, alone, stacked, strict=True):
+        assert list(log.steps) == list(one.steps) == [0, 5, 10, 15, 20, 25]
+        assert torch.allclose(
+            torch.as_tensor(log.train_loss), torch.as_tensor(one.train_loss), rtol=1e-12, atol=1e-13
+        )
+        assert torch.allclose(
+            torch.as_tensor(log.eval_loss), torch.as_tensor(one.eval_loss), rtol=1e-12, atol=1e-13
+        )
+        for name in ("a", "b", "c"):
+            assert torch.allclose(getattr(mb, name), getattr(m, name), rtol=1e-12, atol=1e-10)
+
+
+def test_train_batched_rejects_full_matrices_and_adam() -> None:
+    full = [OneLayerRecall(RecallConfig(vocab_size=V, triggers=K, param="full"), torch.Generator())]
+    data = [_tokens()]
+    with pytest.raises(ValueError, match="structured"):
+        train_batched(full, data, data, 0.0, TrainConfig(steps=1, lr=0.1))
+    structured = [OneLayerRecall(RecallConfig(vocab_size=V, triggers=K), torch.Generator())]
+    with pytest.raises(ValueError, match="optimizers"):
+        train_batched(structured, data, data, 0.0, TrainConfig(steps=1, lr=0.1, optimizer="adam"))
