@@ -415,6 +415,8 @@ class StackedSignAttention:
         c = self.config
         if every is not None and (c.optimizer == "adam" or every < 1):
             raise ValueError("a trajectory needs a stateless optimiser (GD, SignGD) and every >= 1")
+        if c.optimizer == "adam" and c.eps <= 0:  # 0 / (0 + 0) on an untouched coordinate unbatched
+            raise ValueError(f"the stacked run on compressed columns needs Adam eps > 0, got {c.eps}")
         w = w.clone()
         m = torch.zeros_like(w)
         v = torch.zeros_like(w)

@@ -181,7 +181,8 @@ def responsibilities_1d(
     logs = []
     for w, m, v in zip(weights, means, variances, strict=True):
         d = x - m
-        logs.append(d * d * (-0.5 / v) + (math.log(w) - 0.5 * math.log(2 * math.pi * v)))
+        log_w = math.log(w) if w > 0 else -math.inf  # a zero-weight component, as np.log gives
+        logs.append(d * d * (-0.5 / v) + (log_w - 0.5 * math.log(2 * math.pi * v)))
     top = np.maximum.reduce(logs)
     exps = [np.exp(log - top) for log in logs]
     total = sum(exps[1:], exps[0])

@@ -79,6 +79,7 @@ def test_batched_seeds_equal_their_unbatched_runs(claim_id: str, control: str):
     assert owner.batched_experiment is not None
     instance = _draws(claim, 1)[0]
     smoke = get_tier("smoke")
+    _forget(owner.batched_experiment)  # nothing an earlier test left in a memo serves the batched run
     rows = list(owner.batched_experiment(instance, SEEDS, smoke))
     assert len(rows) == len(SEEDS) and all(isinstance(r, Measurement) and r.seeds == 1 for r in rows)
     _forget(owner.experiment)

@@ -45,6 +45,15 @@ def test_mixture_score_1d_matches_mixture_score():
     np.testing.assert_allclose(mixture_score_1d(REF, stacked)[1], mixture_score(REF, 2 * x), rtol=1e-12)
 
 
+def test_mixture_score_1d_with_a_zero_weight_component():
+    """A component of weight 0 drops out, as in the d-dimensional score (no log of zero raised)."""
+    zero = mixture(np.array([1.0, 0.0]), np.array([[-1.0], [2.0]]), np.array([[[0.5]], [[0.3]]]))
+    x = np.linspace(-4.0, 4.0, 41)[:, None]
+    with np.errstate(divide="ignore"):
+        expected = mixture_score(zero, x)
+    np.testing.assert_allclose(mixture_score_1d(zero, x), expected, rtol=1e-12, atol=1e-12)
+
+
 @pytest.mark.parametrize("variant", ["doob", "reference", "guidance"])
 @pytest.mark.parametrize("t", [1.0, 0.3, 0.02, 1e-3])
 def test_h_transform_score_batched_matches_per_seed(variant, t):

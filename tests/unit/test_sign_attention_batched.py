@@ -122,3 +122,12 @@ def test_written_out_gradient_equals_autograd() -> None:
     (ref_grad,) = torch.autograd.grad(ref.sum(), leaf)
     torch.testing.assert_close(loss, ref.detach(), rtol=1e-6, atol=1e-7)
     torch.testing.assert_close(grad, ref_grad, rtol=1e-5, atol=1e-8)
+
+
+def test_the_stacked_run_refuses_adam_without_eps() -> None:
+    """Compressed columns equal the full run only when Adam leaves an untouched coordinate alone."""
+    from models.sign_attention import SignAttentionConfig, StackedSignAttention
+
+    stacked = StackedSignAttention(SignAttentionConfig(d=8, optimizer="adam", eps=0.0))
+    with pytest.raises(ValueError, match="eps > 0"):
+        stacked.train(torch.zeros(1, 34, 8), torch.zeros(1, 2, 3, 8), torch.ones(1, 2), steps=1)
