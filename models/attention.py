@@ -242,17 +242,7 @@ def train(
             break
         w -= config.lr_w * grad_w
         u -= config.lr_u * (grad_u + config.weight_decay_u * u)
-    params = Params(W=torch.from_numpy(w), u=torch.from_numpy(u))
-    return TrainResult(
-        steps=np.asarray(rec["steps"], dtype=float),
-        loss=np.asarray(rec["loss"]),
-        acc=np.asarray(rec["acc"]),
-        u_norm=np.asarray(rec["u_norm"]),
-        w_norm=np.asarray(rec["w_norm"]),
-        attention=np.stack(rec["attention"]),
-        params=params,
-        u_path=np.stack(rec["u"]),
-    )
+    return _result(rec, w, u)
 
 
 def train_batched(
@@ -335,6 +325,7 @@ def train_batched(
 
 
 def _result(rec: dict[str, list], w: np.ndarray, u: np.ndarray) -> TrainResult:
+    """A run's TrainResult from its record lists and final weights."""
     return TrainResult(
         steps=np.asarray(rec["steps"], dtype=float),
         loss=np.asarray(rec["loss"]),

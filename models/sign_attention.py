@@ -73,6 +73,24 @@ class TrainResult:
     weights: torch.Tensor  # (2 m_k + 2 m_v, d)
 
 
+@torch.no_grad()
+def _update(
+    c: SignAttentionConfig, w: torch.Tensor, g: torch.Tensor, m: torch.Tensor, v: torch.Tensor, t: int
+) -> None:
+    """Step ``t`` (from 0) of the configured optimiser, in place on ``w`` (and Adam's moments ``m``, ``v``):
+    elementwise, so one call on stacked seeds gives each seed its own update."""
+    if c.optimizer == "gd":
+        w -= c.lr * g
+    elif c.optimizer == "signgd":
+        w -= c.lr * torch.sign(g)
+    else:
+        m.mul_(c.beta1).add_(g, alpha=1 - c.beta1)
+        v.mul_(c.beta2).addcmul_(g, g, value=1 - c.beta2)
+        m_hat = m / (1 - c.beta1 ** (t + 1))
+        v_hat = v / (1 - c.beta2 ** (t + 1))
+        w -= c.lr * m_hat / (v_hat.sqrt() + c.eps)
+
+
 class TwoLayerSoftmaxAttnClassifier:
     """The paper's model as a pure function of a weight tensor; see the module docstring."""
 
@@ -150,16 +168,7 @@ class TwoLayerSoftmaxAttnClassifier:
             if c.freeze_values:
                 g[2 * c.m_k :] = 0.0  # sign(0) = 0: no optimiser moves a frozen row
             with torch.no_grad():
-                if c.optimizer == "gd":
-                    w -= c.lr * g
-                elif c.optimizer == "signgd":
-                    w -= c.lr * torch.sign(g)
-                else:
-                    m.mul_(c.beta1).add_(g, alpha=1 - c.beta1)
-                    v.mul_(c.beta2).addcmul_(g, g, value=1 - c.beta2)
-                    m_hat = m / (1 - c.beta1 ** (t + 1))
-                    v_hat = v / (1 - c.beta2 ** (t + 1))
-                    w -= c.lr * m_hat / (v_hat.sqrt() + c.eps)
+                _update(c, w, g, m, v, t)
         return TrainResult(loss=losses, weights=w.detach())
 
 
@@ -438,16 +447,7 @@ class StackedSignAttention:
             if c.freeze_values:
                 g[:, 2 * c.m_k :] = 0.0
             with torch.no_grad():
-                if c.optimizer == "gd":
-                    w -= c.lr * g
-                elif c.optimizer == "signgd":
-                    w -= c.lr * torch.sign(g)
-                else:
-                    m.mul_(c.beta1).add_(g, alpha=1 - c.beta1)
-                    v.mul_(c.beta2).addcmul_(g, g, value=1 - c.beta2)
-                    m_hat = m / (1 - c.beta1 ** (t + 1))
-                    v_hat = v / (1 - c.beta2 ** (t + 1))
-                    w -= c.lr * m_hat / (v_hat.sqrt() + c.eps)
+                _update(c, w, g, m, v, t)
         if every is None:
             return losses, w, []
         at = sorted(marks)

@@ -565,6 +565,20 @@ def _score_decay_batched(
     problem: SignalSparseNoise, seeds: Sequence[int], tier: Tier, optimizer: Optimizer
 ) -> list[Measurement]:
     model, steps = _score_decay_setup(problem, optimizer)
+    trajs = _stacked_trajectories(problem, seeds, model, steps, tier.pick(smoke=10, default=5))
+    return [_score_decay_measurement(traj) for traj in trajs]
+
+
+def _stacked_trajectories(
+    problem: SignalSparseNoise,
+    seeds: Sequence[int],
+    model: TwoLayerSoftmaxAttnClassifier,
+    steps: int,
+    every: int,
+) -> list[Trajectory]:
+    """``trajectory(model, model.init(gen), x, y, steps, every)`` of each seed (its data, then its init,
+    from its own generator, as the unbatched runs draw them), trained as one stacked run on each seed's
+    compressed columns."""
     xs, ys, inits = [], [], []
     for seed in seeds:
         gen = torch.Generator().manual_seed(seed)
@@ -574,9 +588,8 @@ def _score_decay_batched(
         inits.append(model.init(gen))
     comp = compress(xs)
     stacked = StackedSignAttention(model.config)
-    every = tier.pick(smoke=10, default=5)
     _, _, trajs = stacked.train(comp.weights(torch.stack(inits)), comp.x, torch.stack(ys), steps, every=every)
-    return [_score_decay_measurement(traj) for traj in trajs]
+    return trajs
 
 
 def _score_decay_measurement(traj: Trajectory) -> Measurement:
@@ -685,16 +698,7 @@ def _stage_two_batched(
     problem: SignalSparseNoise, seeds: Sequence[int], *, freeze_values: bool
 ) -> list[Measurement]:
     model, steps = _stage_two_setup(problem, freeze_values)
-    xs, ys, inits = [], [], []
-    for seed in seeds:
-        gen = torch.Generator().manual_seed(seed)
-        x, y = sample(problem, problem.n, gen)
-        xs.append(x)
-        ys.append(y)
-        inits.append(model.init(gen))
-    comp = compress(xs)
-    stacked = StackedSignAttention(model.config)
-    _, _, trajs = stacked.train(comp.weights(torch.stack(inits)), comp.x, torch.stack(ys), steps, every=1)
+    trajs = _stacked_trajectories(problem, seeds, model, steps, every=1)
     return [_stage_two_measurement(traj, steps) for traj in trajs]
 
 
