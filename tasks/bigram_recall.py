@@ -31,6 +31,8 @@ import torch
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
+from tasks.multinomial_chain import chain_states
+
 __all__ = ["TAU", "BigramRecall", "RecallBatch", "bigram_matrix", "bigram_recalls", "sample"]
 
 TAU = 0  # the generic noise token
@@ -107,10 +109,7 @@ def sample(
     p = bigram_matrix(task) if transitions is None else transitions
     # background chain over ordinary tokens (indices 0..M-1, shifted later)
     start = torch.randint(0, task.n_ordinary, (batch,), generator=generator)
-    states = [start]
-    for _ in range(t - 1):
-        states.append(torch.multinomial(p[states[-1]], 1, generator=generator)[:, 0])
-    x = torch.stack(states, dim=1) + first_ordinary  # (B, T)
+    x = chain_states(p, start, t - 1, generator) + first_ordinary  # (B, T): torch.multinomial's draws
     q = torch.randint(1, k + 1, (batch,), generator=generator)  # query trigger per sequence
     ybar = torch.randint(0, task.n_ordinary, (batch,), generator=generator) + first_ordinary
     # occurrence slots: trigger at 3j + offset, j < occ, within the first T - 2 positions
