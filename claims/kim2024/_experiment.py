@@ -157,16 +157,53 @@ def cot_vs_direct_final_label_only(task: ParityTask, seed: int, tier: Tier) -> M
 
 def _cot_vs_direct(task: ParityTask, seed: int, tier: Tier, *, final_only: bool) -> Measurement:
     n = tier.pick(smoke=4000, default=10000)
-    budget = tier.pick(smoke=300, default=MLP_BUDGET)
     train, test = _samples(task, seed, n, tier.pick(smoke=2000, default=4000))
     cot = _one_step_cot(task, train, test, final_only=final_only)
-    d = task.d
-    cfg = MLPConfig(d=d, width=256, steps=budget, lr=1e-3, batch=256)
-    acc_mlp, loss_mlp, reached = _mlp_run(train[:, :d], train[:, -1], test[:, :d], test[:, -1], cfg, seed)
-    pair = d  # the first CoT node: a 2-parity of two secret bits
-    pair_cfg = MLPConfig(d=d, width=256, steps=max(300, budget // 4), lr=1e-3, batch=256)
-    acc_pair, _, _ = _mlp_run(train[:, :d], train[:, pair], test[:, :d], test[:, pair], pair_cfg, seed + 1)
-    return _cot_vs_direct_row(task, cot, (acc_mlp, loss_mlp, reached), acc_pair, budget, n)
+    ((mlp, acc_pair),) = _mlp_arms(task, [seed], tier, [(train, test)], batched=False)
+    return _cot_vs_direct_row(task, cot, mlp, acc_pair, _budget(tier), n)
+
+
+def _budget(tier: Tier) -> int:
+    return tier.pick(smoke=300, default=MLP_BUDGET)
+
+
+MLPArms = tuple[
+    tuple[float, float, float], float
+]  # (acc, loss, steps to 0.9) of the final-label MLP; pair acc
+_MLP_ARMS: dict[tuple[ParityTask, int, str, bool], MLPArms] = {}
+
+
+def _mlp_arms(
+    task: ParityTask,
+    seeds: Sequence[int],
+    tier: Tier,
+    samples: Sequence[tuple[torch.Tensor, torch.Tensor]],
+    *,
+    batched: bool,
+) -> list[MLPArms]:
+    """Each seed's two no-CoT MLP arms on its (train, test) samples: the final-label MLP (``budget``
+    Adam steps) and the precondition's MLP on the first CoT node's 2-parity (a quarter of it, at least
+    300). Memoised in-process: the claim and its final-label-only control train the same MLPs on the
+    same samples (the CoT step is what differs), so a control's arms are the claim's, not a rerun.
+    ``batched``: the seeds not yet memoised train as one stacked model (bit for bit the per-seed runs)."""
+    todo = [i for i, seed in enumerate(seeds) if (task, seed, tier.name, batched) not in _MLP_ARMS]
+    if todo:
+        d, pair, budget = task.d, task.d, _budget(tier)  # pair: the first CoT node, a 2-parity of secret bits
+        cfg = MLPConfig(d=d, width=256, steps=budget, lr=1e-3, batch=256)
+        pair_cfg = MLPConfig(d=d, width=256, steps=max(300, budget // 4), lr=1e-3, batch=256)
+        xs, txs = [samples[i][0][:, :d] for i in todo], [samples[i][1][:, :d] for i in todo]
+        arms = []
+        for column, config, shift in ((-1, cfg, 0), (pair, pair_cfg, 1)):
+            ys, tys = [samples[i][0][:, column] for i in todo], [samples[i][1][:, column] for i in todo]
+            arm_seeds = [seeds[i] + shift for i in todo]
+            if batched:
+                arms.append(_mlp_runs_batched(xs, ys, txs, tys, config, arm_seeds))
+            else:
+                runs = zip(xs, ys, txs, tys, arm_seeds, strict=True)
+                arms.append([_mlp_run(x, y, tx, ty, config, s) for x, y, tx, ty, s in runs])
+        for i, mlp, paired in zip(todo, *arms, strict=True):
+            _MLP_ARMS[task, seeds[i], tier.name, batched] = (mlp, paired[0])
+    return [_MLP_ARMS[task, seed, tier.name, batched] for seed in seeds]
 
 
 def _cot_vs_direct_row(
@@ -231,23 +268,12 @@ def _cot_vs_direct_batched(
 ) -> list[Measurement]:
     """:func:`_cot_vs_direct` of several seeds: the CoT step per seed, each MLP arm as one stacked model."""
     n = tier.pick(smoke=4000, default=10000)
-    budget = tier.pick(smoke=300, default=MLP_BUDGET)
-    d, pair = task.d, task.d
     samples = [_samples(task, seed, n, tier.pick(smoke=2000, default=4000)) for seed in seeds]
     cots = [_one_step_cot(task, train, test, final_only=final_only) for train, test in samples]
-    xs, txs = [tr[:, :d] for tr, _ in samples], [te[:, :d] for _, te in samples]
-    cfg = MLPConfig(d=d, width=256, steps=budget, lr=1e-3, batch=256)
-    mlps = _mlp_runs_batched(
-        xs, [tr[:, -1] for tr, _ in samples], txs, [te[:, -1] for _, te in samples], cfg, seeds
-    )
-    pair_cfg = MLPConfig(d=d, width=256, steps=max(300, budget // 4), lr=1e-3, batch=256)
-    pair_seeds = [seed + 1 for seed in seeds]
-    pairs = _mlp_runs_batched(
-        xs, [tr[:, pair] for tr, _ in samples], txs, [te[:, pair] for _, te in samples], pair_cfg, pair_seeds
-    )
+    arms = _mlp_arms(task, seeds, tier, samples, batched=True)
     return [
-        _cot_vs_direct_row(task, cot, mlp, p[0], budget, n)
-        for cot, mlp, p in zip(cots, mlps, pairs, strict=True)
+        _cot_vs_direct_row(task, cot, mlp, acc_pair, _budget(tier), n)
+        for cot, (mlp, acc_pair) in zip(cots, arms, strict=True)
     ]
 
 
