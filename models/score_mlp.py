@@ -31,7 +31,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from models.stacked import stack_parameters, unstack_into
+from models.stacked import stack_parameters, stacked_linear, unstack_into
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -107,8 +107,7 @@ def _stacked_eps_hat(
     ``features``: ``time_features(k, t)`` when the caller has it already."""
     h = torch.cat([x, time_features(k, t) if features is None else features], dim=-1)
     for i in (0, 2, 4):  # net.0, net.2, net.4: the Linear layers (SiLU after the first two)
-        weight, bias = params[f"net.{i}.weight"], params[f"net.{i}.bias"]
-        h = torch.baddbmm(bias[:, None, :], h, weight.transpose(1, 2))
+        h = stacked_linear(h, params[f"net.{i}.weight"], params[f"net.{i}.bias"])
         h = torch.nn.functional.silu(h) if i < 4 else h
     return h
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
 import torch
 from torch import nn
 
-from models.stacked import stack_parameters, unstack_into
+from models.stacked import stack_parameters, stacked_linear, unstack_into
 
 
 def _models(seeds: int) -> list[nn.Module]:
@@ -39,3 +40,33 @@ def test_unstack_writes_each_seed_its_own_slice():
     for name, stacked in params.items():
         for s, model in enumerate(models):
             assert torch.equal(dict(model.named_parameters())[name], stacked[s])
+
+
+def _linear_grads(linear, h, weight, bias, g):  # type: ignore[no-untyped-def]
+    leaves = [t.detach().clone().requires_grad_(True) for t in (h, weight, bias)]
+    out = linear(*leaves)
+    out.backward(g)
+    return out.detach(), [t.grad for t in leaves]
+
+
+def _baddbmm(h: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor) -> torch.Tensor:
+    return torch.baddbmm(bias[:, None, :], h, weight.transpose(1, 2))
+
+
+@pytest.mark.parametrize(("seeds", "n", "width", "out"), [(4, 1024, 64, 1), (2, 300, 10, 1), (3, 50, 7, 5)])
+def test_stacked_linear_is_baddbmm_forward_and_backward(seeds: int, n: int, width: int, out: int) -> None:
+    gen = torch.Generator().manual_seed(n)
+    h, weight = torch.randn(seeds, n, width, generator=gen), torch.randn(seeds, out, width, generator=gen)
+    bias, g = torch.randn(seeds, out, generator=gen), torch.randn(seeds, n, out, generator=gen)
+    ours, ours_grads = _linear_grads(stacked_linear, h, weight, bias, g)
+    theirs, their_grads = _linear_grads(_baddbmm, h, weight, bias, g)
+    assert torch.equal(ours, theirs)
+    grad_h, grad_weight, grad_bias = ours_grads
+    assert torch.equal(grad_h, their_grads[0]) and torch.equal(grad_bias, their_grads[2])  # the same products
+    torch.testing.assert_close(grad_weight, their_grads[1], rtol=1e-6, atol=1e-5)  # the same sums, any order
+
+
+def test_stacked_linear_without_grad_is_baddbmm() -> None:
+    h, weight, bias = torch.randn(2, 5, 3), torch.randn(2, 1, 3), torch.randn(2, 1)
+    with torch.no_grad():
+        assert torch.equal(stacked_linear(h, weight, bias), _baddbmm(h, weight, bias))
