@@ -52,7 +52,7 @@ from .judging import (
 )
 from .measurement import Measurement
 from .outcomes import ClaimResult, ControlResult, InstanceResult, ReplayResult
-from .search import InstanceSearch, SearchOutcome, instance_key
+from .search import InstanceSearch, SearchOutcome, instance_key, screening_limit
 from .seeding import derive_seed
 from .tiers import Tier
 from .verdict import Judgement, Verdict
@@ -130,6 +130,14 @@ class ClaimRunner:
             return self._error(claim, f"instances: drew a value that is not JSON data ({exc})", start)
         if self.screen_error is not None:
             return self._error(claim, f"screening: {self.screen_error}", start)
+        if found.info.stopped_by_time:
+            return self._error(
+                claim,
+                f"screening: {found.info.screened} of {size} instances took over "
+                f"{screening_limit(self.tier):g} s, the limit of the {self.tier.name} tier: unit_seconds="
+                f"{claim.unit_seconds:g} is far below what a unit costs; declare the real cost",
+                start,
+            )
         if not found.results:
             return self._error(claim, "instances: the strategy drew no instance", start)
         return self._combine(claim, found, replays, who, start)

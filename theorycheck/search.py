@@ -17,6 +17,10 @@ Two modes (DESIGN section 4, issue "worst cases"):
 
 Every search is a deterministic function of its seed: the instances, their
 order and the verdicts do not depend on timing or on which worker ran it.
+Screening covers the ``size`` instances the declaration pays for, whatever the
+clock says; a screening that runs past ``SCREEN_LIMIT`` times the tier's search
+budget (a ``unit_seconds`` declared far below what a unit costs) stops and
+makes the claim ERROR, rather than judging whatever it had screened by then.
 """
 
 from __future__ import annotations
@@ -40,6 +44,7 @@ from .verdict import Verdict
 Judge = Callable[[Any, str], InstanceResult]
 Screen = Callable[[Any, str], float | None]
 EDGE = "closeness to the edge of the predicted region"
+SCREEN_LIMIT = 10  # screening past this many times the tier's search budget is an ERROR
 
 
 class _Violated(Exception):
@@ -57,6 +62,11 @@ class SearchOutcome:
     results: list[InstanceResult]
     counterexample_key: str | None
     info: SearchInfo
+
+
+def screening_limit(tier: Tier) -> float:
+    """Seconds a claim's screening may take before it stops and the claim is ERROR."""
+    return SCREEN_LIMIT * max(tier.search_seconds, 1.0)
 
 
 def instance_key(instance: Any) -> str:
@@ -138,15 +148,15 @@ class InstanceSearch:
     def _screen_then_judge(self, screen: Screen) -> SearchOutcome:
         screened: dict[str, tuple[Any, float | None]] = {}
         state = {"limit": self.size, "stopped": False, "failed": False, "extra": 0}
-        deadline = time.perf_counter() + 3 * max(self.tier.search_seconds, 1.0)
+        deadline = time.perf_counter() + screening_limit(self.tier)
 
         def closeness(instance: Any, key: str, *, new_allowed: bool) -> float | None:
             if key in screened:
                 return screened[key][1]
-            if not new_allowed or len(screened) >= state["limit"]:
+            if not new_allowed or len(screened) >= state["limit"] or state["stopped"]:
                 return None
             if time.perf_counter() > deadline:
-                state["stopped"] = True  # the declared unit cost was far off: stop screening
+                state["stopped"] = True  # the declared unit cost is far off: the engine makes this ERROR
                 return None
             value = screen(instance, key)
             screened[key] = (instance, value)
@@ -159,6 +169,9 @@ class InstanceSearch:
                 target(-value, label=EDGE)
 
         self._run(first_pass, [Phase.generate, Phase.target], self.size)
+        if state["stopped"]:  # judging what happened to be screened in time would depend on the clock
+            info = SearchInfo(len(screened), 0, None, stopped_by_time=True)
+            return SearchOutcome([], None, info)
         first_keys = set(screened)
         ranked = sorted(screened, key=lambda k: (screened[k][1] is None, screened[k][1] or 0.0))
         results = {k: self.judge(screened[k][0], k) for k in ranked[: self.tier.instances]}

@@ -227,3 +227,15 @@ def test_a_failure_while_judging_is_an_error_naming_its_cause(catalogue: Path):
     result = run(catalogue, "mechanism")
     assert result.verdict is Verdict.ERROR
     assert "'accuracy'" in result.reason and "Flaky" not in result.reason
+
+
+def test_screening_covers_the_declared_count_whatever_the_clock(catalogue: Path, monkeypatch):
+    """The screened count follows from the declaration alone, and a screening past its time limit (a
+    unit_seconds far below the real cost) is an ERROR naming it, never a judgement of what was
+    screened in time."""
+    size = TIERS["default"].search_size(0.001)
+    assert run(catalogue, "corner").search.screened >= size  # and more while shrinking its violation
+    monkeypatch.setattr("theorycheck.search.SCREEN_LIMIT", 0.0)
+    result = run(catalogue, "corner")
+    assert result.verdict is Verdict.ERROR and not result.instances
+    assert "screening" in result.reason and "unit_seconds=0.001" in result.reason
