@@ -7,12 +7,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis.errors import InvalidArgument
 
-from tasks.hermite import normalised_hermite
+from tasks.hermite import GAUSS_GRID, normalised_hermite
 from tasks.single_index import (
     BinaryLink,
     HermitePolynomialLink,
     LinkPanel,
     NoisyEvenLink,
+    _balanced_partner,
     binary_links,
     certify_generative_exponent,
     hermite_polynomial_links,
@@ -80,6 +81,45 @@ def test_noisy_even_link_transform_is_a_conditional_expectation() -> None:
     assert float(np.mean(zeta**2)) > 0.05
     clipped = link.transform(2, rng)
     assert np.all(clipped(y) <= clipped.high) and float(np.mean(clipped(y[:20000]) * h2)) > 0.05
+
+
+def test_balanced_partner_memo_is_the_root_search() -> None:
+    """The memo returns what a fresh root search returns, bit for bit, and the labels follow it."""
+    for t in (0.05, 0.3, 0.4567, 0.6, 0.95):
+        assert _balanced_partner(t) == _balanced_partner(t) == _balanced_partner.__wrapped__(t)
+    link = BinaryLink(kstar=4, threshold=0.4567, flip=0.07)
+    t2 = _balanced_partner.__wrapped__(0.4567)
+    z = np.random.default_rng(6).standard_normal(5000)
+    az = np.abs(z)
+    expected = np.where((az < 0.4567) | (az >= t2), 1.0, -1.0)
+    assert np.array_equal(link.clean(z), expected)
+
+
+def _conditional_hermite_before(link: NoisyEvenLink, k: int, y: np.ndarray) -> np.ndarray:
+    """The oracle: ``conditional_hermite`` as it was before its reused buffer (512-label blocks)."""
+    zg, wg = GAUSS_GRID
+    fz, hz = link.clean(zg), normalised_hermite(k, zg)
+    out = np.empty_like(y)
+    for start in range(0, len(y), 512):
+        chunk = y[start : start + 512, None]
+        like = wg[None, :] * np.exp(-0.5 * ((chunk - fz[None, :]) / link.noise) ** 2)
+        out[start : start + 512] = (like * hz).sum(1) / np.maximum(like.sum(1), 1e-300)
+    return out
+
+
+@pytest.mark.parametrize(
+    ("a4", "sign6", "noise", "k"), [(0.8, -1, 0.2, 2), (0.6, 1, 0.05, 2), (1.0, 1, 0.3, 4)]
+)
+def test_conditional_hermite_is_the_unbuffered_expression_bit_for_bit(
+    a4: float, sign6: int, noise: float, k: int
+) -> None:
+    link = NoisyEvenLink(a4=a4, sign6=sign6, noise=noise)
+    rng = np.random.default_rng(4)
+    for n in (1, 63, 64, 65, 1500):
+        y = np.concatenate([np.linspace(-3.0, 40.0, n), link.sample(rng.standard_normal(n), rng)])
+        assert np.array_equal(link.conditional_hermite(k, y), _conditional_hermite_before(link, k, y))
+    transform = link.transform(k, np.random.default_rng(5))  # the table the experiments interpolate
+    assert np.array_equal(transform.table, _conditional_hermite_before(link, k, transform.grid))
 
 
 def test_planted_data_shapes() -> None:
