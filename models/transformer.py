@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 import torch
@@ -56,12 +57,16 @@ class CausalSelfAttention(nn.Module):
         self.proj = nn.Linear(config.d_model, config.d_model)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.proj(self.heads(x))
+
+    def heads(self, x: torch.Tensor) -> torch.Tensor:
+        """The heads' outputs (b, t, c), concatenated, before the output projection."""
         b, t, c = x.shape  # batch, time, channels
         q, k, v = self.qkv(x).split(c, dim=2)
         h = self.n_heads
         q, k, v = (z.view(b, t, h, c // h).transpose(1, 2) for z in (q, k, v))  # (b, h, t, c/h)
         y = F.scaled_dot_product_attention(q, k, v, is_causal=True)  # (b, h, t, c/h)
-        return self.proj(y.transpose(1, 2).reshape(b, t, c))
+        return y.transpose(1, 2).reshape(b, t, c)
 
 
 class Block(nn.Module):
@@ -79,6 +84,11 @@ class Block(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         x = x + self.attn(self.ln1(x))
         return x + self.mlp(self.ln2(x))
+
+    def last_row(self, x: torch.Tensor) -> torch.Tensor:
+        """``forward(x)[:, -1]`` (b, d): attention over every position, the row-wise rest on the last row."""
+        y = x[:, -1] + self.attn.proj(self.attn.heads(self.ln1(x))[:, -1])
+        return y + self.mlp(self.ln2(y))
 
 
 class TinyCausalTransformer(nn.Module):
@@ -108,13 +118,28 @@ class TinyCausalTransformer(nn.Module):
 
     def forward(self, tokens: torch.Tensor) -> torch.Tensor:
         """Logits (b, t, vocab) for tokens (b, t), t <= seq_len."""
-        t = tokens.shape[1]
-        if t > self.config.seq_len:
-            raise ValueError(f"sequence length {t} exceeds seq_len={self.config.seq_len}")
-        x = self.tok(tokens) + self.pos(torch.arange(t, device=tokens.device))  # (b, t, d)
+        x = self._embed(tokens)
         for block in self.blocks:
             x = block(x)
         return self.head(self.ln_f(x))  # (b, t, vocab)
+
+    def last_logits(self, tokens: torch.Tensor) -> torch.Tensor:
+        """``forward(tokens)[:, -1]`` (b, vocab), bit for bit, for greedy decoding.
+
+        After the last block's attention every op (projection, MLP, LayerNorms, head) maps rows to rows,
+        so only the last row is computed (a row of a matrix product does not depend on the other rows,
+        checked with == in tests/unit/test_transformer.py)."""
+        x = self._embed(tokens)
+        for block in self.blocks[:-1]:
+            x = block(x)
+        return self.head(self.ln_f(cast(Block, self.blocks[-1]).last_row(x)))
+
+    def _embed(self, tokens: torch.Tensor) -> torch.Tensor:
+        """Token plus position embeddings (b, t, d) for tokens (b, t), t <= seq_len."""
+        t = tokens.shape[1]
+        if t > self.config.seq_len:
+            raise ValueError(f"sequence length {t} exceeds seq_len={self.config.seq_len}")
+        return self.tok(tokens) + self.pos(torch.arange(t, device=tokens.device))
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -272,8 +272,11 @@ def _cot_batch(
 def _fit(
     model: TinyCausalTransformer, sample: Any, first_target: int, steps: int, lr: float, batch: int
 ) -> None:
-    """Adam on fresh batches; next-token loss on positions >= first_target (teacher forcing)."""
-    opt = torch.optim.Adam(model.parameters(), lr=lr)
+    """Adam on fresh batches; next-token loss on positions >= first_target (teacher forcing).
+
+    ``foreach``: on CPU the same per-tensor kernels as the default loop, in the same order, called
+    from C++ (bit for bit the default's parameters: tests/unit/test_yehudai2025.py)."""
+    opt = torch.optim.Adam(model.parameters(), lr=lr, foreach=True)
     model.train()
     for _ in range(steps):
         seq, _ = sample(batch)
@@ -328,7 +331,7 @@ def _cot_vs_direct(task: BooleanFormulas, seed: int, tier: Tier, *, parents_firs
         with torch.no_grad():
             out = seq[:, :prompt]
             for _ in range(length - prompt):  # greedy generation, values only
-                nxt = model(out)[:, -1, :2].argmax(-1)
+                nxt = model.last_logits(out)[:, :2].argmax(-1)  # model(out)[:, -1], bit for bit
                 out = torch.cat([out, nxt[:, None]], dim=1)
         answer = out[:, prompt] if parents_first or arm == "direct" else out[:, -1]
         scalars[f"acc_{arm}"] = float((answer == root).float().mean())

@@ -79,3 +79,20 @@ def test_mask_shape_checked() -> None:
 def test_bad_config(kwargs: dict[str, int]) -> None:
     with pytest.raises(ValueError):
         TransformerConfig(**kwargs)
+
+
+@pytest.mark.parametrize("n_layers", [1, 2])
+def test_last_logits_is_the_forward_last_row_bit_for_bit(n_layers: int) -> None:
+    """Oracle for greedy decoding (yehudai2025): ``last_logits`` is ``forward(x)[:, -1]`` with ==, at the
+    experiment's sizes (1000 sequences of 16 to 47 tokens), with generic weights (LayerNorms, biases too)."""
+    cfg = TransformerConfig(vocab=5, d_model=32, n_layers=n_layers, n_heads=4, seq_len=47)
+    model = _model(seed=n_layers, cfg=cfg).eval()
+    gen = torch.Generator().manual_seed(7)
+    with torch.no_grad():
+        for p in model.parameters():
+            p.add_(0.3 * torch.randn(p.shape, generator=gen))
+        tokens = torch.randint(0, 5, (1000, 47), generator=gen)
+        for t in (1, 16, 23, 32, 33, 40, 47):
+            assert torch.equal(model.last_logits(tokens[:, :t]), model(tokens[:, :t])[:, -1])
+    with pytest.raises(ValueError):
+        model.last_logits(torch.zeros(1, 48, dtype=torch.long))
