@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import textwrap
 from pathlib import Path
 
@@ -71,7 +72,8 @@ def test_worker_processes_run_numpy_on_the_configured_threads(tmp_path: Path):
                 here = os.path.dirname(numpy.__file__)
                 lib = ctypes.CDLL(glob.glob(os.path.join(here, "..", "numpy.libs", "*openblas*"))[0])
                 get = getattr(lib, "scipy_openblas_get_num_threads64_", None) or lib.openblas_get_num_threads
-                return Measurement.one(scalars={"threads": float(get())})
+                mmap = float(os.environ.get("MALLOC_MMAP_THRESHOLD_", "0"))
+                return Measurement.one(scalars={"threads": float(get()), "mmap": mmap})
 
             CLAIM = Claim(
                 paper=PAPER, theorem="0", statement="s", instances=st.just(0), experiment=experiment,
@@ -90,3 +92,15 @@ def test_worker_processes_run_numpy_on_the_configured_threads(tmp_path: Path):
         executor.close()
     assert outcome.error is None, outcome.error
     assert outcome.measurement is not None and outcome.measurement.scalar("threads")[0] == 1.0
+    assert outcome.measurement.scalar("mmap")[0] == float(os.environ["MALLOC_MMAP_THRESHOLD_"])  # inherited
+
+
+def test_worker_allocator_thresholds_are_set_before_workers_start_and_a_users_value_wins(
+    monkeypatch: pytest.MonkeyPatch,
+):
+    monkeypatch.delenv("MALLOC_MMAP_THRESHOLD_", raising=False)
+    monkeypatch.setenv("MALLOC_TRIM_THRESHOLD_", "12345")
+    execute._limit_library_threads(1)
+    environ = execute.os.environ
+    assert environ["MALLOC_MMAP_THRESHOLD_"] == execute.ALLOCATOR_VARIABLES["MALLOC_MMAP_THRESHOLD_"]
+    assert environ["MALLOC_TRIM_THRESHOLD_"] == "12345"
