@@ -178,11 +178,15 @@ def _with_ones(features: torch.Tensor) -> torch.Tensor:
     return torch.cat([features, torch.ones(shape, dtype=features.dtype)], dim=-1)
 
 
+def _penalised_gram(features: torch.Tensor, penalty: float) -> torch.Tensor:
+    """``F^T F + penalty I`` for a stack ``F (S, n, k)``."""
+    eye = torch.eye(features.shape[-1], dtype=features.dtype)
+    return features.transpose(1, 2) @ features + penalty * eye
+
+
 def _ridge_stacked(features: torch.Tensor, target: torch.Tensor, penalty: float) -> torch.Tensor:
     """:func:`ridge` for a stack ``(S, n, k)``, ``(S, n, t)``."""
-    eye = torch.eye(features.shape[-1], dtype=features.dtype)
-    gram = features.transpose(1, 2) @ features + penalty * eye
-    return torch.linalg.solve(gram, features.transpose(1, 2) @ target)
+    return torch.linalg.solve(_penalised_gram(features, penalty), features.transpose(1, 2) @ target)
 
 
 def fit_dfiv_batched(
@@ -224,21 +228,34 @@ def fit_dfiv_batched(
     opt_phi = torch.optim.Adam(list(phi.values()), lr=config.lr)
     m, n = x1.shape[1], y2.shape[1]
     losses: list[torch.Tensor] = []
+    # phi changes only at a Stage-1 step, psi only at a Stage-2 step: phi(Z1) and its penalised Gram
+    # matrix, built (with their graph) after each phi step, serve as Stage 2's fixed features and
+    # Gram (factorised once per epoch) and as the next Stage 1's features; psi(X1), built at the
+    # start of an epoch, is Stage 1's target (detached) and Stage 2's first psi(X1). The same
+    # operations on the same values as recomputing each (torch.linalg.solve is lu_factor, then
+    # lu_solve), so the same numbers (tests/unit/test_dfiv_exact.py).
+    features = _with_ones(_stacked_forward(phis[0], phi, z1))
+    gram1 = _penalised_gram(features, config.lam1 * m)
     for _ in range(config.epochs):
-        target = _stacked_forward(psis[0], psi, x1).detach()
+        psi_x1 = _stacked_forward(psis[0], psi, x1)
+        target = psi_x1.detach()
         for _ in range(config.stage1_iters):
             opt_phi.zero_grad()
-            features = _with_ones(_stacked_forward(phis[0], phi, z1))
-            w1 = _ridge_stacked(features, target, config.lam1 * m)
+            w1 = torch.linalg.solve(gram1, features.transpose(1, 2) @ target)
             loss1 = (target - features @ w1).pow(2).sum((1, 2)) + config.lam1 * m * w1.pow(2).sum((1, 2))
             (loss1 / m).sum().backward()
             opt_phi.step()
+            features = _with_ones(_stacked_forward(phis[0], phi, z1))
+            gram1 = _penalised_gram(features, config.lam1 * m)
         with torch.no_grad():
-            phi_z1 = _with_ones(_stacked_forward(phis[0], phi, z1))
+            phi_z1 = features.detach()
             phi_z2 = _with_ones(_stacked_forward(phis[0], phi, z2))
-        for _ in range(config.stage2_iters):
+            lu, pivots = torch.linalg.lu_factor(gram1.detach())
+        for step in range(config.stage2_iters):
             opt_psi.zero_grad()
-            w1 = _ridge_stacked(phi_z1, _stacked_forward(psis[0], psi, x1), config.lam1 * m)
+            if step:
+                psi_x1 = _stacked_forward(psis[0], psi, x1)
+            w1 = torch.linalg.lu_solve(lu, pivots, phi_z1.transpose(1, 2) @ psi_x1)
             predicted = _with_ones(phi_z2 @ w1)
             beta = _ridge_stacked(predicted, y2, config.lam2 * n)
             residual = y2 - predicted @ beta
