@@ -72,7 +72,7 @@ def _recomputing_trainer(config, stage1, stage2, generators):  # type: ignore[no
 @pytest.mark.parametrize(
     "config",
     [  # kim2025's settings (one Stage-1 step), several steps per stage, no training
-        DFIVConfig(width=32, depth=1, head=False, kink_init=True, epochs=7, stage2_iters=2, lr=1e-2),
+        DFIVConfig(width=32, depth=1, head=False, kink_init=True, epochs=7, stage1_iters=1, stage2_iters=2),
         DFIVConfig(width=8, depth=2, features=4, epochs=5, stage1_iters=2, stage2_iters=3, lr=1e-2),
         DFIVConfig(width=8, depth=1, head=False, epochs=0),
     ],
