@@ -1,5 +1,7 @@
-"""Oracle test: the stacked DFIV trainer reuses phi(Z1), its Gram matrix and psi(X1) across the stages
-(models/dfiv.py) and gives, bit for bit, what the trainer that recomputed them at every step gave."""
+"""Oracle test of the stacked DFIV trainer (models/dfiv.py) against the trainer it replaced, which
+recomputed phi(Z1), its Gram matrix and psi(X1) at every stage and fitted Stage 2 on the n predicted
+features. Reusing those is exact (bit for bit at 4dcaec7); Stage 2 from phi(Z2)'s moments is the same
+function of the Stage-1 weights, so the fits agree up to float round-off (the batched path only)."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ import torch
 from models.dfiv import (
     DFIVConfig,
     _mlp,
-    _ridge_stacked,
+    _penalised_gram,
     _stacked_forward,
     _stage2,
     _with_one,
@@ -18,6 +20,10 @@ from models.dfiv import (
 )
 from models.stacked import stack_parameters, unstack_into
 from tasks.iv_regression import IVDesign, JumpTarget, draw_structural, sample_iv
+
+
+def _ridge_stacked(features: torch.Tensor, target: torch.Tensor, penalty: float) -> torch.Tensor:
+    return torch.linalg.solve(_penalised_gram(features, penalty), features.transpose(1, 2) @ target)
 
 
 def _recomputing_trainer(config, stage1, stage2, generators):  # type: ignore[no-untyped-def]
@@ -77,7 +83,7 @@ def _recomputing_trainer(config, stage1, stage2, generators):  # type: ignore[no
         DFIVConfig(width=8, depth=1, head=False, epochs=0),
     ],
 )
-def test_stacked_fit_equals_the_recomputing_trainer_bit_for_bit(config: DFIVConfig) -> None:
+def test_stacked_fit_equals_the_recomputing_trainer(config: DFIVConfig) -> None:
     design = IVDesign(target=JumpTarget(location=0.4, height=1.0, amplitude=0.5))
     f = draw_structural(design.target, torch.Generator())
     data = []
@@ -91,8 +97,8 @@ def test_stacked_fit_equals_the_recomputing_trainer_bit_for_bit(config: DFIVConf
     gens = [torch.Generator().set_state(state) for state in states]
     fits = fit_dfiv_batched(config, stage1, stage2, gens)
     for fit, (psi, beta, losses), gen, old_gen in zip(fits, reference, gens, old_gens, strict=True):
-        assert fit.stage2_losses == losses
-        assert torch.equal(fit.beta, beta)
+        assert fit.stage2_losses == pytest.approx(losses, rel=1e-12)
+        assert torch.allclose(fit.beta, beta, rtol=1e-9, atol=1e-12)
         for new, old in zip(fit.treatment_net.parameters(), psi.parameters(), strict=True):
-            assert torch.equal(new, old)
+            assert torch.allclose(new, old, rtol=1e-10, atol=1e-12)
         assert torch.equal(gen.get_state(), old_gen.get_state())
