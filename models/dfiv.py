@@ -243,11 +243,11 @@ def fit_dfiv_batched(
     m, n = x1.shape[1], y2.shape[1]
     losses: list[torch.Tensor] = []
     # phi changes only at a Stage-1 step, psi only at a Stage-2 step: phi(Z1) and its penalised Gram
-    # matrix, built (with their graph) after each phi step, serve as Stage 2's fixed features and
-    # Gram (factorised once per epoch) and as the next Stage 1's features; psi(X1), built at the
-    # start of an epoch, is Stage 1's target (detached) and Stage 2's first psi(X1). The same
-    # operations on the same values as recomputing each (torch.linalg.solve is lu_factor, then
-    # lu_solve), so the same numbers (tests/unit/test_dfiv_exact.py).
+    # matrix, built (with their graph) after each phi step, serve as the next Stage 1's features and
+    # as Stage 2's fixed features and Gram (factorised once per epoch); psi(X1), built at the start
+    # of an epoch, is Stage 1's target (detached) and Stage 2's first psi(X1): exact reuse. Both
+    # stages' losses are written in k x k moments: the same functions, up to float round-off
+    # (tests/unit/test_dfiv_exact.py).
     features = _with_ones(_stacked_forward(phis[0], phi, z1))
     gram1 = _penalised_gram(features, config.lam1 * m)
     energy = y2.pow(2).sum((1, 2))
@@ -256,8 +256,9 @@ def fit_dfiv_batched(
         target = psi_x1.detach()
         for _ in range(config.stage1_iters):
             opt_phi.zero_grad()
-            w1 = torch.linalg.solve(gram1, features.transpose(1, 2) @ target)
-            loss1 = (target - features @ w1).pow(2).sum((1, 2)) + config.lam1 * m * w1.pow(2).sum((1, 2))
+            # the penalised residual ||T - F w1||^2 + lam ||w1||^2 is ||T||^2 - <F^T T, w1>: no (n, k) product
+            cross1 = features.transpose(1, 2) @ target
+            loss1 = target.pow(2).sum((1, 2)) - (cross1 * torch.linalg.solve(gram1, cross1)).sum((1, 2))
             (loss1 / m).sum().backward()
             opt_phi.step()
             features = _with_ones(_stacked_forward(phis[0], phi, z1))
