@@ -215,7 +215,8 @@ def fit_dfiv_batched(
     ``generators[s]`` as :func:`fit_dfiv` draws them, then the seeds are trained as stacked models (one
     Adam over the stacked parameters on the sum of the seeds' losses: each seed gets its own update),
     at most ``max_rows // n`` seeds per stack (at least one). The same fits as S calls of
-    :func:`fit_dfiv`, up to float round-off (reduction order, and Stage 2 from moments)."""
+    :func:`fit_dfiv`, up to float round-off (reduction order, Stage 1's gradient at the ridge
+    minimiser, Stage 2 from moments)."""
     group = max(1, max_rows // stage2[0][0].shape[0])
     if len(generators) > group:
         return [
@@ -245,28 +246,29 @@ def fit_dfiv_batched(
     # phi changes only at a Stage-1 step, psi only at a Stage-2 step: phi(Z1) and its penalised Gram
     # matrix, built (with their graph) after each phi step, serve as the next Stage 1's features and
     # as Stage 2's fixed features and Gram (factorised once per epoch); psi(X1), built at the start
-    # of an epoch, is Stage 1's target (detached) and Stage 2's first psi(X1): exact reuse. Both
-    # stages' losses are written in k x k moments: the same functions, up to float round-off
-    # (tests/unit/test_dfiv_exact.py).
+    # of an epoch, is Stage 1's target (detached) and Stage 2's first psi(X1): exact reuse. Stage 1's
+    # gradient in phi(Z1) is taken at the ridge minimiser w1 (the envelope theorem: the path through
+    # w1 contributes zero), Stage 2's loss is written in k x k moments: the same gradients, up to
+    # float round-off (tests/unit/test_dfiv_exact.py).
     features = _with_ones(_stacked_forward(phis[0], phi, z1))
-    gram1 = _penalised_gram(features, config.lam1 * m)
+    gram1 = _penalised_gram(features.detach(), config.lam1 * m)
     energy = y2.pow(2).sum((1, 2))
     for _ in range(config.epochs):
         psi_x1 = _stacked_forward(psis[0], psi, x1)
         target = psi_x1.detach()
         for _ in range(config.stage1_iters):
             opt_phi.zero_grad()
-            # the penalised residual ||T - F w1||^2 + lam ||w1||^2 is ||T||^2 - <F^T T, w1>: no (n, k) product
-            cross1 = features.transpose(1, 2) @ target
-            loss1 = target.pow(2).sum((1, 2)) - (cross1 * torch.linalg.solve(gram1, cross1)).sum((1, 2))
-            (loss1 / m).sum().backward()
+            with torch.no_grad():  # d/dF of (||T - F w1||^2 + lam ||w1||^2) / m at the minimiser w1
+                w1 = torch.linalg.solve(gram1, features.transpose(1, 2) @ target)
+                grad = (features @ w1 - target) @ w1.transpose(1, 2) * (2.0 / m)
+            features.backward(grad)
             opt_phi.step()
             features = _with_ones(_stacked_forward(phis[0], phi, z1))
-            gram1 = _penalised_gram(features, config.lam1 * m)
+            gram1 = _penalised_gram(features.detach(), config.lam1 * m)
         with torch.no_grad():
             phi_z1 = features.detach()
             phi_z2 = _with_ones(_stacked_forward(phis[0], phi, z2))
-            lu, pivots = torch.linalg.lu_factor(gram1.detach())
+            lu, pivots = torch.linalg.lu_factor(gram1)
             gram2, cross2 = phi_z2.transpose(1, 2) @ phi_z2, phi_z2.transpose(1, 2) @ y2
         for step in range(config.stage2_iters):
             opt_psi.zero_grad()

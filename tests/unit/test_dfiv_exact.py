@@ -1,7 +1,8 @@
 """Oracle test of the stacked DFIV trainer (models/dfiv.py) against the trainer it replaced, which
-recomputed phi(Z1), its Gram matrix and psi(X1) at every stage and fitted Stage 2 on the n predicted
-features. Reusing those is exact (bit for bit at 4dcaec7); Stage 2 from phi(Z2)'s moments is the same
-function of the Stage-1 weights, so the fits agree up to float round-off (the batched path only)."""
+recomputed phi(Z1), its Gram matrix and psi(X1) at every stage, backpropagated Stage 1 through the ridge
+solve and fitted Stage 2 on the n predicted features. Reusing those is exact (bit for bit at 4dcaec7);
+Stage 1's gradient at the ridge minimiser and Stage 2 from phi(Z2)'s moments are the same gradients, so
+the fits agree up to float round-off (the batched path only)."""
 
 from __future__ import annotations
 
