@@ -243,8 +243,8 @@ def fit_dfiv_batched(
     opt_phi = torch.optim.Adam(list(phi.values()), lr=config.lr)
     m, n = x1.shape[1], y2.shape[1]
     losses: list[torch.Tensor] = []
-    # phi changes only at a Stage-1 step, psi only at a Stage-2 step: phi(Z1) and its penalised Gram
-    # matrix, built (with their graph) after each phi step, serve as the next Stage 1's features and
+    # phi changes only at a Stage-1 step, psi only at a Stage-2 step: phi(Z1) (with its graph) and its
+    # penalised Gram matrix, built after each phi step, serve as the next Stage 1's features and
     # as Stage 2's fixed features and Gram (factorised once per epoch); psi(X1), built at the start
     # of an epoch, is Stage 1's target (detached) and Stage 2's first psi(X1): exact reuse. Stage 1's
     # gradient in phi(Z1) is taken at the ridge minimiser w1 (the envelope theorem: the path through
