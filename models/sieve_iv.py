@@ -18,6 +18,7 @@ and the constant):
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -63,7 +64,13 @@ BASES: dict[str, Callable[[int], Basis]] = {"cosine": cosine_basis, "hat": hat_b
 
 def radial_frequencies(dim: int, radius: float) -> torch.Tensor:
     """Integer frequencies ``k`` in ``{0, 1, ...}^dim`` with ``|k|_2 < radius``, ordered by ``|k|_2``
-    (ties lexicographically): ``(N, dim)``. Its leading rows are the nested radial cosine sieves."""
+    (ties lexicographically): ``(N, dim)``. Its leading rows are the nested radial cosine sieves.
+    The order is sorted once per process (a copy of it is returned)."""
+    return _radial_frequencies(dim, radius).clone()
+
+
+@functools.lru_cache(maxsize=16)
+def _radial_frequencies(dim: int, radius: float) -> torch.Tensor:
     top = math.ceil(radius)
     grid = torch.stack(torch.meshgrid(*[torch.arange(top)] * dim, indexing="ij")).reshape(dim, -1).T
     norm = grid.double().pow(2).sum(1).sqrt()
@@ -75,16 +82,24 @@ def radial_frequencies(dim: int, radius: float) -> torch.Tensor:
 def cosine_features(x: torch.Tensor, frequencies: torch.Tensor) -> torch.Tensor:
     """``prod_i cos(pi k_i x_i)`` for each row ``k`` of ``frequencies``: ``(n, d) -> (n, N)``.
 
-    Each axis's cosines are computed once per distinct frequency and gathered (the same numbers as
-    ``cos(pi x[:, None, :] * k[None]).prod(-1)``, which repeats each of them many times for d > 1)."""
+    Each axis's cosines are computed once per frequency ``0..top-1`` (the same numbers as
+    ``cos(pi x[:, None, :] * k[None]).prod(-1)``, which repeats each of them many times for d > 1),
+    multiplied into the ``(n, top^d)`` table of all products (axis by axis, in the order of that
+    ``prod``) and its columns gathered once, not once per axis (none when the rows of
+    ``frequencies`` are ``0..top-1``, as radial sieves in d = 1 are). Meant for radial sieves, where
+    ``top^d`` is a small multiple of N."""
+    n, d = x.shape
     scaled = math.pi * x.double()
-    k = torch.arange(int(frequencies.max()) + 1 if frequencies.numel() else 1, dtype=torch.float64)
-    index = frequencies.long()
-    waves = [torch.cos(scaled[:, i : i + 1] * k).index_select(1, index[:, i]) for i in range(x.shape[1])]
-    out = waves[0]
-    for wave in waves[1:]:
-        out = out * wave
-    return out
+    top = int(frequencies.max()) + 1 if frequencies.numel() else 1
+    k = torch.arange(top, dtype=torch.float64)
+    table = torch.cos(scaled[:, :1] * k)
+    column = frequencies[:, 0].long()  # of each row of frequencies in the table
+    for i in range(1, d):
+        table = (table[:, :, None] * torch.cos(scaled[:, i : i + 1] * k)[:, None, :]).reshape(n, -1)
+        column = column * top + frequencies[:, i].long()
+    if column.shape[0] == table.shape[1] and torch.equal(column, torch.arange(table.shape[1])):
+        return table
+    return table.index_select(1, column)
 
 
 def sieve_path(

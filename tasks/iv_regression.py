@@ -51,6 +51,7 @@ Structural functions (``f*``):
 from __future__ import annotations
 
 import dataclasses
+import functools
 import itertools
 import math
 from dataclasses import dataclass
@@ -178,16 +179,24 @@ def draw_structural(target: Target, generator: torch.Generator) -> StructuralFun
     """Draw ``f*`` (the Rademacher signs of a cosine series; nothing for a jump)."""
     if isinstance(target, JumpTarget):
         return StructuralFunction(target, None)
+    weights, norms = _prior_scales(target)
+    signs = torch.randint(0, 2, weights.shape, generator=generator).double() * 2.0 - 1.0
+    coefficients = weights * signs
+    energy = float((coefficients**2 * norms).sum())
+    return StructuralFunction(target, coefficients / math.sqrt(energy))
+
+
+@functools.lru_cache(maxsize=16)
+def _prior_scales(target: CosineTarget) -> tuple[torch.Tensor, torch.Tensor]:
+    """The prior's coefficient scales and the cosines' squared norms on the ``(K+1)^d`` frequency grid:
+    fixed by the target, so computed once per process and shared by its draws (read-only)."""
     shape = (target.terms + 1,) * target.dim
     k = torch.stack(torch.meshgrid(*[torch.arange(target.terms + 1)] * target.dim, indexing="ij"))
     nonzero = (k > 0).sum(0).double()  # ||prod_i cos(pi k_i x_i)||_2^2 = 2^-(#nonzero k_i)
     ranks = weyl_ranks(k.reshape(target.dim, -1).T).reshape(shape)
     exponent = target.smoothness / target.dim + 0.5
     weights = torch.where(ranks > 0, ranks.clamp(min=1).double() ** -exponent, 0.0) / (2.0**-nonzero).sqrt()
-    signs = torch.randint(0, 2, shape, generator=generator).double() * 2.0 - 1.0
-    coefficients = weights * signs
-    energy = float((coefficients**2 * 2.0**-nonzero).sum())
-    return StructuralFunction(target, coefficients / math.sqrt(energy))
+    return weights, 2.0**-nonzero
 
 
 def weyl_ranks(frequencies: torch.Tensor) -> torch.Tensor:
