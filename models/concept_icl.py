@@ -121,7 +121,10 @@ def frozen_attention_error_rate(
     x, y, query, target = batch
     with torch.no_grad():
         chunks = [
-            (model.attended_label(x[i : i + chunk], y[i : i + chunk], query[i : i + chunk]), target[i : i + chunk])
+            (
+                model.attended_label(x[i : i + chunk], y[i : i + chunk], query[i : i + chunk]),
+                target[i : i + chunk],
+            )
             for i in range(0, len(target), chunk)
         ]
 

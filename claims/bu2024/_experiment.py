@@ -69,7 +69,9 @@ def _train(
         model.W.requires_grad_(False)  # stays at its zero initialisation: uniform attention
     test = _as_batch(task, n_test, gen)
     # frozen W: the test set's attended labels are the same at every evaluation, computed once
-    evaluate = frozen_attention_error_rate(model, test) if frozen_attention else partial(error_rate, batch=test)
+    evaluate = (
+        frozen_attention_error_rate(model, test) if frozen_attention else partial(error_rate, batch=test)
+    )
     log = train_gd(
         model,
         lambda size: _as_batch(task, size, gen),

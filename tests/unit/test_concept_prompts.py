@@ -92,7 +92,6 @@ def test_bad_bounds_are_rejected(kwargs: dict[str, float]) -> None:
         concept_tasks(**kwargs).example()  # type: ignore[arg-type]
 
 
-
 def _former_sample_prompts(task: ConceptTask, batch: int, generator: torch.Generator) -> PromptBatch:
     """The sampler before the in-place noise scaling (oracle; standard basis)."""
     k_, d, n, s = task.concepts, task.dim, task.length + 1, task.irrelevant
