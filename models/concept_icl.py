@@ -64,11 +64,14 @@ class AttnMLPClassifier(nn.Module):
         """``h = sum_l p_l y_l``: ``(B,)``."""
         return (self.attention(x, query) * y).sum(-1)
 
-    def forward(self, x: torch.Tensor, y: torch.Tensor, query: torch.Tensor) -> torch.Tensor:
-        """Logits ``f (B,)``."""
-        h = self.attended_label(x, y, query)  # (B,)
+    def readout(self, h: torch.Tensor) -> torch.Tensor:
+        """Logits ``f (B,)`` of the attended labels ``h (B,)``: the MLP."""
         hidden = F.relu(h[:, None] * self.w + self.b)  # (B, m)
         return hidden @ self.head  # (B,)
+
+    def forward(self, x: torch.Tensor, y: torch.Tensor, query: torch.Tensor) -> torch.Tensor:
+        """Logits ``f (B,)``."""
+        return self.readout(self.attended_label(x, y, query))
 
 
 class QueryOnlyMLP(nn.Module):
@@ -102,6 +105,36 @@ def error_rate(model: nn.Module, batch: Batch, chunk: int = 4096) -> float:
         f = model(x[i : i + chunk], y[i : i + chunk], query[i : i + chunk])
         wrong += int((f * target[i : i + chunk] <= 0).sum())
     return wrong / len(target)
+
+
+def frozen_attention_error_rate(
+    model: AttnMLPClassifier, batch: Batch, chunk: int = 4096
+) -> Callable[[nn.Module], float]:
+    """``error_rate(model, batch, chunk)`` for a model whose attention ``W`` is frozen.
+
+    The attended labels depend on the batch and ``W`` only, so they are computed
+    once here (the same calls on the same chunks as ``error_rate``) and each call
+    of the returned function runs only the MLP on them: the same logits bit for bit.
+    """
+    if model.W.requires_grad:
+        raise ValueError("the attention matrix W must be frozen (requires_grad False)")
+    x, y, query, target = batch
+    with torch.no_grad():
+        chunks = [
+            (
+                model.attended_label(x[i : i + chunk], y[i : i + chunk], query[i : i + chunk]),
+                target[i : i + chunk],
+            )
+            for i in range(0, len(target), chunk)
+        ]
+
+    @torch.no_grad()
+    def evaluate(m: nn.Module) -> float:
+        if m is not model:
+            raise ValueError("the attended labels were computed for another model")
+        return sum(int((model.readout(h) * t <= 0).sum()) for h, t in chunks) / len(target)
+
+    return evaluate
 
 
 @dataclass(frozen=True, kw_only=True)

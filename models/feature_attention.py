@@ -67,14 +67,19 @@ class FeatureLinearAttention(nn.Module):
 
     def features(self, x: torch.Tensor) -> torch.Tensor:
         """``phi(x) (..., m)`` of inputs ``x (..., d)``."""
+        if not torch.is_grad_enabled():  # evaluation: the same elementwise results, in place (no copies)
+            return (x @ self.W.T).add_(self.b).relu_()
         return torch.relu(x @ self.W.T + self.b)
 
     def forward(self, x: torch.Tensor, y: torch.Tensor, xq: torch.Tensor) -> torch.Tensor:
         """Predictions ``(B, Q)`` at queries ``xq (B, Q, d)`` from prompts ``x (B, N, d)``, ``y (B, N)``."""
         phi = self.features(x)  # (B, N, m)
         mean = phi.mean(dim=1, keepdim=True)  # (B, 1, m)
-        h = torch.einsum("bn,bnm->bm", y, phi - mean) / x.shape[1]  # (B, m)
-        phq = self.features(xq) - mean  # (B, Q, m)
+        if torch.is_grad_enabled():
+            centred, phq = phi - mean, self.features(xq) - mean  # (B, N, m), (B, Q, m)
+        else:  # evaluation: phi and phi(xq) are not needed uncentred, centred in place
+            centred, phq = phi.sub_(mean), self.features(xq).sub_(mean)
+        h = torch.einsum("bn,bnm->bm", y, centred) / x.shape[1]  # (B, m)
         return torch.einsum("bqm,mk,bk->bq", phq, self.gamma, h)
 
 

@@ -16,8 +16,8 @@ DEFAULT_RIDGES = (1e-4, 1e-3, 1e-2, 1e-1, 1.0, 10.0, 100.0)
 
 
 def polynomial_kernel(a: torch.Tensor, b: torch.Tensor, degree: int) -> torch.Tensor:
-    """``(1 + a b^T / d)^degree``: ``(B, N, d), (B, M, d) -> (B, N, M)``."""
-    return (1.0 + a @ b.transpose(-1, -2) / a.shape[-1]) ** degree
+    """``(1 + a b^T / d)^degree``: ``(B, N, d), (B, M, d) -> (B, N, M)``, elementwise in place (no copies)."""
+    return (a @ b.transpose(-1, -2)).div_(a.shape[-1]).add_(1.0).pow_(degree)
 
 
 @torch.no_grad()

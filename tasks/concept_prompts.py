@@ -127,7 +127,7 @@ def sample_prompts(
     concept = torch.randint(k_, (batch,), generator=generator)  # (B,)
     flip = 2 * torch.randint(2, (batch,), generator=generator) - 1  # (B,)
     value = torch.randint(2, (batch, n), generator=generator)  # (B, n): 0 -> a_k, 1 -> b_k
-    x = task.noise * torch.randn(batch, n, d, generator=generator)  # (B, n, d)
+    x = torch.randn(batch, n, d, generator=generator).mul_(task.noise)  # (B, n, d); in place: no copy
     semantic = (concept[:, None] + k_ * value)[..., None]  # (B, n, 1): row index of a_k or b_k
     x.scatter_add_(2, semantic, torch.ones(batch, n, 1))
     if s > 0:

@@ -38,16 +38,23 @@ def link_degree(link: str) -> int:
 
 
 def apply_link(link: str, z: torch.Tensor) -> torch.Tensor:
-    """The normalised Hermite link evaluated elementwise (unit variance for z ~ N(0, 1))."""
-    he2 = (z * z - 1.0) / math.sqrt(2.0)
-    he3 = (z**3 - 3.0 * z) / math.sqrt(6.0)
+    """The normalised Hermite link evaluated elementwise (unit variance for z ~ N(0, 1)); only the
+    polynomials the link uses are computed."""
     if link == "he2":
-        return he2
+        return _he2(z)
     if link == "he3":
-        return he3
+        return _he3(z)
     if link == "he2+he3":
-        return (he2 + he3) / math.sqrt(2.0)
+        return (_he2(z) + _he3(z)) / math.sqrt(2.0)
     raise ValueError(f"unknown link {link!r}; choose one of {LINKS}")
+
+
+def _he2(z: torch.Tensor) -> torch.Tensor:
+    return (z * z - 1.0) / math.sqrt(2.0)
+
+
+def _he3(z: torch.Tensor) -> torch.Tensor:
+    return (z**3 - 3.0 * z) / math.sqrt(6.0)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -118,7 +125,7 @@ def sample_prompts(
     x = torch.randn(batch, length, task.dim, generator=generator)
     xq = torch.randn(batch, queries, task.dim, generator=generator)
     y = apply_link(task.link, torch.einsum("bnd,bd->bn", x, beta))
-    y = y + task.noise * torch.randn(batch, length, generator=generator)
+    y = y.add_(torch.randn(batch, length, generator=generator).mul_(task.noise))  # in place: no copies
     fq = apply_link(task.link, torch.einsum("bqd,bd->bq", xq, beta))
     return x, y, xq, fq
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import torch
 
 from models.concept_icl import (
@@ -11,6 +12,7 @@ from models.concept_icl import (
     GDConfig,
     QueryOnlyMLP,
     error_rate,
+    frozen_attention_error_rate,
     logistic_loss,
     train_gd,
 )
@@ -58,3 +60,25 @@ def test_error_rate_and_eval_cadence() -> None:
         model, lambda n: _batch(n, gen), GDConfig(steps=10, batch=32, eval_every=5), evaluate=lambda m: 0.5
     )
     assert log.eval_steps == (0, 5, 10) and log.evals == (0.5, 0.5, 0.5)
+
+
+def test_frozen_attention_error_rate_is_error_rate() -> None:
+    """Oracle: the cached attended labels give error_rate's float at every evaluation of a GD run."""
+    gen = torch.Generator().manual_seed(6)
+    model = AttnMLPClassifier(AttnMLPConfig(dim=8), gen)
+    with torch.no_grad():
+        model.W.copy_(torch.randn(8, 8, generator=gen))  # frozen anywhere, not only at zero
+    model.W.requires_grad_(False)
+    test = _batch(300, gen)
+    cached = frozen_attention_error_rate(model, test, chunk=64)
+    pairs: list[tuple[float, float]] = []
+    train_gd(
+        model,
+        lambda n: _batch(n, gen),
+        GDConfig(steps=40, batch=32, eval_every=4),
+        evaluate=lambda m: pairs.append((cached(m), error_rate(m, test, chunk=64))) or 0.0,
+    )
+    assert len(pairs) == 11 and all(a == b for a, b in pairs)
+    assert len({a for a, _ in pairs}) > 1  # the MLP moved: not a constant
+    with pytest.raises(ValueError, match="frozen"):
+        frozen_attention_error_rate(AttnMLPClassifier(AttnMLPConfig(dim=8), gen), test)

@@ -7,7 +7,14 @@ import torch
 from hypothesis import given, settings
 from hypothesis.errors import InvalidArgument
 
-from tasks.concept_prompts import ConceptTask, concept_dictionary, concept_tasks, sample_prompts
+from tasks.concept_prompts import (
+    ConceptTask,
+    PromptBatch,
+    _distinct_indices,
+    concept_dictionary,
+    concept_tasks,
+    sample_prompts,
+)
 
 TASK = ConceptTask(concepts=3, dim=16, length=10, irrelevant=2, noise=0.0)
 
@@ -83,3 +90,32 @@ def test_shift_and_floor() -> None:
 def test_bad_bounds_are_rejected(kwargs: dict[str, float]) -> None:
     with pytest.raises(InvalidArgument):
         concept_tasks(**kwargs).example()  # type: ignore[arg-type]
+
+
+def _former_sample_prompts(task: ConceptTask, batch: int, generator: torch.Generator) -> PromptBatch:
+    """The sampler before the in-place noise scaling (oracle; standard basis)."""
+    k_, d, n, s = task.concepts, task.dim, task.length + 1, task.irrelevant
+    concept = torch.randint(k_, (batch,), generator=generator)
+    flip = 2 * torch.randint(2, (batch,), generator=generator) - 1
+    value = torch.randint(2, (batch, n), generator=generator)
+    x = task.noise * torch.randn(batch, n, d, generator=generator)
+    x.scatter_add_(2, (concept[:, None] + k_ * value)[..., None], torch.ones(batch, n, 1))
+    if s > 0:
+        picks = _distinct_indices(d - 2 * k_, s, (batch, n), generator) + 2 * k_
+        signs = (2 * torch.randint(2, (batch, n, s), generator=generator) - 1).float()
+        x.scatter_add_(2, picks, task.irrelevant_scale * signs)
+    labels = (flip[:, None] * (1 - 2 * value)).float()
+    return PromptBatch(x=x[:, :-1], y=labels[:, :-1], query=x[:, -1], target=labels[:, -1])
+
+
+@pytest.mark.parametrize("noise", [0.0, 0.05, 0.1234, 0.3])
+def test_in_place_noise_scaling_draws_the_same_prompts(noise: float) -> None:
+    """Oracle: ``randn(...).mul_(sigma)`` gives the former ``sigma * randn(...)`` prompts bit for bit
+    and leaves the generator in the same state."""
+    task = ConceptTask(concepts=5, dim=48, length=20, irrelevant=2, noise=noise)
+    new, old = torch.Generator().manual_seed(7), torch.Generator().manual_seed(7)
+    for size in (1, 256, 1000):
+        a, b = sample_prompts(task, size, new), _former_sample_prompts(task, size, old)
+        for field in ("x", "y", "query", "target"):
+            assert torch.equal(getattr(a, field), getattr(b, field))
+    assert torch.equal(new.get_state(), old.get_state())

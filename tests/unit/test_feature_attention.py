@@ -96,3 +96,20 @@ def test_batched_pretraining_needs_one_config() -> None:
     models = [FeatureLinearAttention(FeatureAttentionConfig(dim=d, width=8), g) for d in (4, 5)]
     with pytest.raises(ValueError, match="one config"):
         pretrain_batched(models, lambda b, n, q: (torch.zeros(0),) * 4, PretrainConfig(steps=1))
+
+
+@pytest.mark.parametrize(("dim", "length", "queries"), [(6, 8, 8), (32, 128, 8), (5, 1, 3)])
+def test_in_place_evaluation_forward_is_the_autograd_forward(dim: int, length: int, queries: int) -> None:
+    """Oracle: without grad, ``features`` and ``forward`` (in place) give the graph-recording
+    path's arrays bit for bit (the same elementwise operations, without the copies)."""
+    gen = torch.Generator().manual_seed(dim + length)
+    model = FeatureLinearAttention(FeatureAttentionConfig(dim=dim, width=16), gen)
+    x, y, xq = (
+        torch.randn(50, length, dim, generator=gen),
+        torch.randn(50, length, generator=gen),
+        torch.randn(50, queries, dim, generator=gen),
+    )
+    with torch.no_grad():
+        fast, fast_phi = model(x, y, xq), model.features(x)
+    reference, reference_phi = model(x, y, xq).detach(), model.features(x).detach()
+    assert torch.equal(fast, reference) and torch.equal(fast_phi, reference_phi)

@@ -32,3 +32,14 @@ def test_krr_recovers_a_quadratic_target_above_the_feature_count() -> None:
     pred = krr_loo_predict(x, y, xq, 2)
     assert pred.shape == (8, 5)
     assert float(((pred - fq) ** 2).mean()) < 0.05
+
+
+def test_in_place_kernel_is_the_former_expression() -> None:
+    """Oracle: the in-place kernel equals ``(1 + a b^T / d) ** P`` (the former code) bit for bit."""
+    gen = torch.Generator().manual_seed(4)
+    for dtype in (torch.float32, torch.float64):
+        a = torch.randn(3, 40, 7, generator=gen).to(dtype)
+        b = torch.randn(3, 9, 7, generator=gen).to(dtype)
+        for degree in (1, 2, 3):
+            former = (1.0 + a @ b.transpose(-1, -2) / a.shape[-1]) ** degree
+            assert torch.equal(polynomial_kernel(a, b, degree), former)

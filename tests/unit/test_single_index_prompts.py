@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 import torch
 from hypothesis import given, settings
@@ -143,3 +145,39 @@ def test_stacked_prompts_are_each_generators_own_draws(link: str, noise: float) 
             assert part.shape[1:] == ref.shape and torch.allclose(part[k], ref, rtol=1e-5, atol=1e-6)
     for g, h in zip(gens, alone_gens, strict=True):
         assert torch.equal(g.get_state(), h.get_state())
+
+
+def _former_apply_link(link: str, z: torch.Tensor) -> torch.Tensor:
+    """The link before it computed only the polynomials it uses (oracle)."""
+    he2 = (z * z - 1.0) / math.sqrt(2.0)
+    he3 = (z**3 - 3.0 * z) / math.sqrt(6.0)
+    return {"he2": he2, "he3": he3, "he2+he3": (he2 + he3) / math.sqrt(2.0)}[link]
+
+
+def _former_sample_prompts(
+    task: SingleIndexTask, basis: torch.Tensor, batch: int, length: int, queries: int, gen: torch.Generator
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
+    """The sampler before the in-place label noise (oracle)."""
+    beta = sample_indices(basis, batch, gen)
+    x = torch.randn(batch, length, task.dim, generator=gen)
+    xq = torch.randn(batch, queries, task.dim, generator=gen)
+    y = _former_apply_link(task.link, torch.einsum("bnd,bd->bn", x, beta))
+    y = y + task.noise * torch.randn(batch, length, generator=gen)
+    fq = _former_apply_link(task.link, torch.einsum("bqd,bd->bq", xq, beta))
+    return x, y, xq, fq
+
+
+@pytest.mark.parametrize("link", LINKS)
+@pytest.mark.parametrize("noise", [0.0, 0.3])
+def test_sampler_and_links_match_the_former_code(link: str, noise: float) -> None:
+    """Oracle: the same prompts, targets and generator state as the former sampler and links."""
+    task = SingleIndexTask(dim=12, rank=3, link=link, noise=noise)
+    basis = random_subspace(12, 3, torch.Generator().manual_seed(1))
+    new, old = torch.Generator().manual_seed(2), torch.Generator().manual_seed(2)
+    for batch, length in ((1, 1), (40, 16), (300, 128)):
+        a = sample_prompts(task, basis, batch, length, 8, new)
+        b = _former_sample_prompts(task, basis, batch, length, 8, old)
+        assert all(torch.equal(u, v) for u, v in zip(a, b, strict=True))
+    assert torch.equal(new.get_state(), old.get_state())
+    z = torch.randn(1000, generator=new)
+    assert torch.equal(apply_link(link, z), _former_apply_link(link, z))
