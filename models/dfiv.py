@@ -193,7 +193,9 @@ def _stage2_from_moments(
     The predicted features are ``[F w1, 1] = F L`` with ``L = [w1, e]`` (``e`` picks F's column of
     ones), so the ridge fit needs only ``L^T gram L`` and ``L^T cross``, and its penalised residual is
     ``energy - beta . L^T cross``: O(k^3) per step instead of O(n k^2). The same function of ``w1`` as
-    the residual form in :func:`_stage2`, up to float round-off."""
+    the residual form in :func:`_stage2`, up to float round-off; that difference of two nearly equal
+    numbers loses digits as the fit's residual becomes small against ``||Y2||^2`` (float64: 1e-8 per
+    seed at kim2025's designs, whose noise keeps the residual well away from zero)."""
     last = torch.zeros(*w1.shape[:-1], 1, dtype=w1.dtype)
     last[:, -1] = 1.0
     lift = torch.cat([w1, last], dim=-1)

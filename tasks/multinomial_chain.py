@@ -19,7 +19,8 @@ times that difference); any other row is recomputed with ``math.log1p``, the
 C library's function, as torch does. Whether this replica matches the
 installed torch is checked once per process on a scratch generator; if it
 does not (another torch's state layout or kernel), or the rows are not
-float64, the chain is drawn by ``torch.multinomial`` itself.
+float64 CPU tensors without grad, or the generator is not a CPU one, the
+chain is drawn by ``torch.multinomial`` itself.
 """
 
 from __future__ import annotations
@@ -51,7 +52,8 @@ def chain_states(
                          f"{tuple(start.shape)}, {steps}")  # fmt: skip
     if not (torch.isfinite(p).all() and (p >= 0).all() and (p.sum(1) > 0).all()):
         raise ValueError("p must have finite, non-negative rows with a positive sum")
-    if p.dtype != torch.float64 or not _replica_matches_torch():
+    replicable = p.dtype == torch.float64 and p.device.type == "cpu" and not p.requires_grad
+    if not (replicable and generator.device.type == "cpu" and _replica_matches_torch()):
         return _torch_chain(p, start, steps, generator)
     return _bulk_chain(p, start, steps, generator)
 
@@ -68,6 +70,8 @@ def _torch_chain(
 def _bulk_chain(p: torch.Tensor, start: torch.Tensor, steps: int, generator: torch.Generator) -> torch.Tensor:
     rows = p.numpy()
     batch, m = len(start), rows.shape[1]
+    if steps * batch == 0:  # nothing drawn: the generator stays exactly as it is
+        return torch.from_numpy(start.numpy().astype(np.int64).reshape(batch, 1).repeat(steps + 1, axis=1))
     state_bytes, engine = _numpy_engine(generator)
     u = _uniforms(engine, steps * batch * m).reshape(steps, batch, m)
     _write_back(generator, state_bytes, engine)

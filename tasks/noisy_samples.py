@@ -197,8 +197,9 @@ def non_gaussian_perturbations(
     # u = min_log10_gap + w, w >= 0, so that shrinking (w -> 0) moves towards the Gaussian shape
     gap_below = st.floats(min_value=0.0, max_value=math.log10(2.0 - min_shape) - min_log10_gap)
     gap_above = st.floats(min_value=0.0, max_value=math.log10(max_shape - 2.0) - min_log10_gap)
-    below = gap_below.map(lambda w: 2.0 - 10.0 ** (min_log10_gap + w))
-    above = gap_above.map(lambda w: 2.0 + 10.0 ** (min_log10_gap + w))
+    # 10^log10(x) can come back an ulp above x: the ends are clamped into the range
+    below = gap_below.map(lambda w: max(min_shape, 2.0 - 10.0 ** (min_log10_gap + w)))
+    above = gap_above.map(lambda w: min(max_shape, 2.0 + 10.0 ** (min_log10_gap + w)))
     return st.builds(
         Perturbation, shape=st.one_of(below, above), risk=st.floats(min_value=min_risk, max_value=max_risk)
     )

@@ -51,7 +51,7 @@ class SearchInfo:
     screened: int
     judged: int
     nearest_slack: float | None
-    stopped_by_time: bool = False  # screening ran past SCREEN_LIMIT x the search budget: nothing judged
+    stopped_by_time: bool = False  # the first screening pass ran past its time limit: nothing judged
 
 
 @dataclass

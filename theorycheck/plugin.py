@@ -74,7 +74,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="torch threads per work unit (default 1: the catalogue's models are too small to gain from "
         "more, and extra threads on shared cores cost several times the CPU)",
     )
-    group.addoption("--unit-memory-mb", type=int, default=0, help="address-space limit per unit process, MiB")
+    group.addoption(
+        "--unit-memory-mb",
+        type=int,
+        default=0,
+        help="address-space limit per unit process, MiB (the process keeps freed memory on its heap for its "
+        "next unit: see execute.ALLOCATOR_VARIABLES; leave room above a unit's own peak)",
+    )
     group.addoption(
         "--on-flaky",
         choices=("skip", "fail"),

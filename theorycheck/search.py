@@ -21,13 +21,17 @@ Screening covers the ``size`` instances the declaration pays for, whatever the
 clock says; a screening that runs past ``SCREEN_LIMIT`` times the tier's search
 budget (a ``unit_seconds`` declared far below what a unit costs) stops and
 makes the claim ERROR, rather than judging whatever it had screened by then.
+Shrinking is bounded by counts alone (the tier's shrink budget; Hypothesis's own
+300 s cap on shrinking is lifted for the search).
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
+import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -64,6 +68,24 @@ class SearchOutcome:
     info: SearchInfo
 
 
+@contextlib.contextmanager
+def _no_shrink_time_limit() -> Iterator[None]:
+    """Hypothesis stops shrinking after ``MAX_SHRINKING_SECONDS`` (300 s) of wall time, which would make
+    a slow claim's counterexample, and the instances judged, depend on the clock; here shrinking is
+    bounded by counts (the tier's shrink budget) alone."""
+    from hypothesis.internal.conjecture import engine
+
+    saved = getattr(engine, "MAX_SHRINKING_SECONDS", None)
+    if saved is None:
+        yield
+        return
+    engine.MAX_SHRINKING_SECONDS = 10**9
+    try:
+        yield
+    finally:
+        engine.MAX_SHRINKING_SECONDS = saved
+
+
 def screening_limit(tier: Tier) -> float:
     """Seconds a claim's screening may take before it stops and the claim is ERROR."""
     return SCREEN_LIMIT * max(tier.search_seconds, 1.0)
@@ -95,7 +117,7 @@ class InstanceSearch:
         self.screen = screen
 
     def run(self) -> SearchOutcome:
-        with seed_only_draws():
+        with seed_only_draws(), _no_shrink_time_limit():
             if self.screen is None or self.size <= self.tier.instances:
                 return self._judge_each()
             return self._screen_then_judge(self.screen)
@@ -148,14 +170,14 @@ class InstanceSearch:
     def _screen_then_judge(self, screen: Screen) -> SearchOutcome:
         screened: dict[str, tuple[Any, float | None]] = {}
         state = {"limit": self.size, "stopped": False, "failed": False, "extra": 0}
-        deadline = time.perf_counter() + screening_limit(self.tier)
+        deadline = [time.perf_counter() + screening_limit(self.tier)]  # the first pass's; none after
 
         def closeness(instance: Any, key: str, *, new_allowed: bool) -> float | None:
             if key in screened:
                 return screened[key][1]
             if not new_allowed or len(screened) >= state["limit"] or state["stopped"]:
                 return None
-            if time.perf_counter() > deadline:
+            if time.perf_counter() > deadline[0]:
                 state["stopped"] = True  # the declared unit cost is far off: the engine makes this ERROR
                 return None
             value = screen(instance, key)
@@ -173,6 +195,7 @@ class InstanceSearch:
             info = SearchInfo(len(screened), 0, None, stopped_by_time=True)
             return SearchOutcome([], None, info)
         first_keys = set(screened)
+        deadline[0] = math.inf  # shrinking is bounded by counts (limit, extra), never by the clock
         ranked = sorted(screened, key=lambda k: (screened[k][1] is None, screened[k][1] or 0.0))
         results = {k: self.judge(screened[k][0], k) for k in ranked[: self.tier.instances]}
         violated = [k for k, r in results.items() if r.claim.verdict is Verdict.VIOLATED]

@@ -275,7 +275,7 @@ def _fit(
     """Adam on fresh batches; next-token loss on positions >= first_target (teacher forcing).
 
     ``foreach``: on CPU the same per-tensor kernels as the default loop, in the same order, called
-    from C++ (bit for bit the default's parameters: tests/unit/test_yehudai2025.py)."""
+    from C++ (bit for bit the default's parameters: tests/unit/test_yehudai2025_cot.py)."""
     opt = torch.optim.Adam(model.parameters(), lr=lr, foreach=True)
     model.train()
     for _ in range(steps):

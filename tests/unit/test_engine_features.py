@@ -229,13 +229,32 @@ def test_a_failure_while_judging_is_an_error_naming_its_cause(catalogue: Path):
     assert "'accuracy'" in result.reason and "Flaky" not in result.reason
 
 
-def test_screening_covers_the_declared_count_whatever_the_clock(catalogue: Path, monkeypatch):
-    """The screened count follows from the declaration alone, and a screening past its time limit (a
-    unit_seconds far below the real cost) is an ERROR naming it, never a judgement of what was
-    screened in time."""
-    size = TIERS["default"].search_size(0.001)
-    assert run(catalogue, "corner").search.screened >= size  # and more while shrinking its violation
-    monkeypatch.setattr("theorycheck.search.SCREEN_LIMIT", 0.0)
+class _SlowClock:
+    """``time.perf_counter`` of a machine on which every reading comes ``step`` seconds after the last
+    (search.py reads the clock once per instance it may screen)."""
+
+    def __init__(self, step: float) -> None:
+        self.step, self.readings = step, 0
+
+    def perf_counter(self) -> float:
+        self.readings += 1
+        return self.readings * self.step
+
+
+@pytest.mark.parametrize("step", [1.0, 1.95])
+def test_a_slow_machine_screens_and_judges_what_a_fast_one_does(catalogue: Path, monkeypatch, step: float):
+    """At 1 s a screening the first pass takes 100 s (the old code stopped at 60 s, 3x the budget, and
+    judged what it had); at 1.95 s it ends just inside the 200 s limit and shrinking runs past it."""
+    fast = claim_record(run(catalogue, "corner"))
+    monkeypatch.setattr("theorycheck.search.time", _SlowClock(step))
+    slow = claim_record(run(catalogue, "corner"))
+    for field in ("verdict", "counterexample", "instances", "search", "estimate", "interval"):
+        assert slow[field] == fast[field], field
+
+
+def test_a_screening_past_its_time_limit_is_an_error_naming_unit_seconds(catalogue: Path, monkeypatch):
+    monkeypatch.setattr("theorycheck.search.time", _SlowClock(5.0))
     result = run(catalogue, "corner")
     assert result.verdict is Verdict.ERROR and not result.instances
-    assert "screening" in result.reason and "unit_seconds=0.001" in result.reason
+    assert "screening: 40 of 100 instances took over 200 s" in result.reason
+    assert "unit_seconds=0.001" in result.reason

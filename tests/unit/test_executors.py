@@ -98,9 +98,9 @@ def test_worker_processes_run_numpy_on_the_configured_threads(tmp_path: Path):
 def test_worker_allocator_thresholds_are_set_before_workers_start_and_a_users_value_wins(
     monkeypatch: pytest.MonkeyPatch,
 ):
-    monkeypatch.delenv("MALLOC_MMAP_THRESHOLD_", raising=False)
-    monkeypatch.setenv("MALLOC_TRIM_THRESHOLD_", "12345")
+    environ = {k: v for k, v in os.environ.items() if k != "MALLOC_MMAP_THRESHOLD_"}
+    environ["MALLOC_TRIM_THRESHOLD_"] = "12345"
+    monkeypatch.setattr(execute.os, "environ", environ)  # nothing it sets outlives the test
     execute._limit_library_threads(1)
-    environ = execute.os.environ
     assert environ["MALLOC_MMAP_THRESHOLD_"] == execute.ALLOCATOR_VARIABLES["MALLOC_MMAP_THRESHOLD_"]
     assert environ["MALLOC_TRIM_THRESHOLD_"] == "12345"

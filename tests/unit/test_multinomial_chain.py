@@ -58,8 +58,9 @@ def test_ties_and_zero_probabilities() -> None:
     _same_as_torch(p, 300, 10, 0)
 
 
-def test_float32_rows_fall_back_to_torch() -> None:
+def test_rows_it_cannot_replicate_fall_back_to_torch() -> None:
     _same_as_torch(_rows(10, 0).float(), 50, 5, 1)
+    _same_as_torch(_rows(10, 0).requires_grad_(), 50, 5, 2)
 
 
 @pytest.mark.parametrize(

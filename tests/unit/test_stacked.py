@@ -70,3 +70,17 @@ def test_stacked_linear_without_grad_is_baddbmm() -> None:
     h, weight, bias = torch.randn(2, 5, 3), torch.randn(2, 1, 3), torch.randn(2, 1)
     with torch.no_grad():
         assert torch.equal(stacked_linear(h, weight, bias), _baddbmm(h, weight, bias))
+
+
+@pytest.mark.parametrize("seeds", [1, 2, 4, 8])
+@pytest.mark.parametrize("n", [256, 1024])
+def test_stacked_linear_weight_gradient_is_autograds_at_the_score_mlps_shapes(seeds: int, n: int) -> None:
+    """At li2024's stacked score MLP (a 64-wide hidden layer into one output, batches of 256 and 1024)
+    g^T h and autograd's (h^T g)^T round alike, so its training is bit for bit what autograd's was;
+    another BLAS or CPU may round them apart (then this fails and the claim's numbers move by rounding)."""
+    gen = torch.Generator().manual_seed(seeds * n)
+    h, weight = torch.randn(seeds, n, 64, generator=gen), torch.randn(seeds, 1, 64, generator=gen)
+    bias, g = torch.randn(seeds, 1, generator=gen), torch.randn(seeds, n, 1, generator=gen)
+    _, ours = _linear_grads(stacked_linear, h, weight, bias, g)
+    _, theirs = _linear_grads(_baddbmm, h, weight, bias, g)
+    assert all(torch.equal(a, b) for a, b in zip(ours, theirs, strict=True))

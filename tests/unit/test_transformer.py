@@ -84,7 +84,9 @@ def test_bad_config(kwargs: dict[str, int]) -> None:
 @pytest.mark.parametrize("n_layers", [1, 2])
 def test_last_logits_is_the_forward_last_row_bit_for_bit(n_layers: int) -> None:
     """Oracle for greedy decoding (yehudai2025): ``last_logits`` is ``forward(x)[:, -1]`` with ==, at the
-    experiment's sizes (1000 sequences of 16 to 47 tokens), with generic weights (LayerNorms, biases too)."""
+    experiment's sizes (1000 sequences at the default tier, 500 at smoke, of 16 to 47 tokens), with
+    generic weights (LayerNorms, biases too). Not at every batch size: below 8 rows MKL's products of
+    one row and of many can round differently (last_logits says so)."""
     cfg = TransformerConfig(vocab=5, d_model=32, n_layers=n_layers, n_heads=4, seq_len=47)
     model = _model(seed=n_layers, cfg=cfg).eval()
     gen = torch.Generator().manual_seed(7)
@@ -92,7 +94,8 @@ def test_last_logits_is_the_forward_last_row_bit_for_bit(n_layers: int) -> None:
         for p in model.parameters():
             p.add_(0.3 * torch.randn(p.shape, generator=gen))
         tokens = torch.randint(0, 5, (1000, 47), generator=gen)
-        for t in (1, 16, 23, 32, 33, 40, 47):
-            assert torch.equal(model.last_logits(tokens[:, :t]), model(tokens[:, :t])[:, -1])
+        for batch in (1000, 500):
+            for t in (1, 16, 23, 32, 33, 40, 47):
+                assert torch.equal(model.last_logits(tokens[:batch, :t]), model(tokens[:batch, :t])[:, -1])
     with pytest.raises(ValueError):
         model.last_logits(torch.zeros(1, 48, dtype=torch.long))
