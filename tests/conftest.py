@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# Under CI (CI set, as CI services do) the property tests run on fixed examples, so a red build
+# reproduces and a rare draw cannot fail one build and pass the next; locally they keep exploring
+# (that is how non_gaussian_perturbations' shape of 8.000000000000004 was found). The claims' own
+# searches set their settings and seeds explicitly and are not affected.
+settings.register_profile("ci", derandomize=True, database=None)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 pytest_plugins = ["pytester"]
 
