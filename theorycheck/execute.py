@@ -258,7 +258,7 @@ THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"
 ALLOCATOR_VARIABLES = {"MALLOC_MMAP_THRESHOLD_": str(32 * 2**20), "MALLOC_TRIM_THRESHOLD_": str(2**30)}
 
 
-def _limit_library_threads(threads: int) -> None:
+def _prepare_worker_environment(threads: int) -> None:
     """Size the BLAS/OpenMP pools of processes started from here (numpy reads these at import),
     and set their allocator's thresholds (``ALLOCATOR_VARIABLES``).
 
@@ -299,7 +299,7 @@ def start_forkserver(threads: int) -> None:
     BLAS/OpenMP pools sized for ``threads``: the command line calls this before it imports pytest,
     sympy and the claim, so that the forkserver's imports overlap its own. Idempotent."""
     if os.environ.get("THEORYCHECK_START_METHOD") != "spawn":
-        _limit_library_threads(threads)
+        _prepare_worker_environment(threads)
         _forkserver()
 
 
@@ -321,7 +321,7 @@ class ProcessExecutor:
         self.load_timeout = max(300.0, timeout)
         self.memory_mb = memory_mb
         self.threads = threads
-        _limit_library_threads(threads)
+        _prepare_worker_environment(threads)
         self._context = _forkserver()
         self._idle: list[_Worker] = []
         self._preparing: threading.Thread | None = None

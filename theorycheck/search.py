@@ -169,15 +169,16 @@ class InstanceSearch:
 
     def _screen_then_judge(self, screen: Screen) -> SearchOutcome:
         screened: dict[str, tuple[Any, float | None]] = {}
-        state = {"limit": self.size, "stopped": False, "failed": False, "extra": 0}
-        deadline = [time.perf_counter() + screening_limit(self.tier)]  # the first pass's; none after
+        # deadline: the first pass's time limit; none after it
+        state: dict[str, float] = {"limit": self.size, "stopped": False, "failed": False, "extra": 0}
+        state["deadline"] = time.perf_counter() + screening_limit(self.tier)
 
         def closeness(instance: Any, key: str, *, new_allowed: bool) -> float | None:
             if key in screened:
                 return screened[key][1]
             if not new_allowed or len(screened) >= state["limit"] or state["stopped"]:
                 return None
-            if time.perf_counter() > deadline[0]:
+            if time.perf_counter() > state["deadline"]:
                 state["stopped"] = True  # the declared unit cost is far off: the engine makes this ERROR
                 return None
             value = screen(instance, key)
@@ -195,7 +196,7 @@ class InstanceSearch:
             info = SearchInfo(len(screened), 0, None, stopped_by_time=True)
             return SearchOutcome([], None, info)
         first_keys = set(screened)
-        deadline[0] = math.inf  # shrinking is bounded by counts (limit, extra), never by the clock
+        state["deadline"] = math.inf  # shrinking is bounded by counts (limit, extra), never by the clock
         ranked = sorted(screened, key=lambda k: (screened[k][1] is None, screened[k][1] or 0.0))
         results = {k: self.judge(screened[k][0], k) for k in ranked[: self.tier.instances]}
         violated = [k for k, r in results.items() if r.claim.verdict is Verdict.VIOLATED]

@@ -260,6 +260,17 @@ def _optimum(task: Alignment) -> tuple[float, float, float]:
     return float(a_star[0]), float(_objective(task, a_star)[0]), task.gamma * float(variance) / task.beta
 
 
+def _next_tilt(
+    task: Alignment, k: int, first_variation: np.ndarray, weighted: np.ndarray, total: float, averaging: bool
+) -> tuple[np.ndarray, np.ndarray, float]:
+    """The next iterates' tilts from step ``k``'s first variations: their running average with weights j
+    (``averaging``) or the last one alone, over beta; and the updated running sums."""
+    if averaging:
+        weighted, total = weighted + k * first_variation, total + k
+        return weighted / total / task.beta, weighted, total
+    return first_variation / task.beta, weighted, total
+
+
 def _dual_averaging(task: Alignment, seed: int, tier: Tier, averaging: bool) -> Measurement:
     """R independent runs; iterate k+1 = p_ref exp(-g_k / beta) / Z with g_k the weighted average (weights
     j) of the sampled first variations gamma (mean of n draws of q_j - goal) x (``averaging=False``: the
@@ -273,11 +284,7 @@ def _dual_averaging(task: Alignment, seed: int, tier: Tier, averaging: bool) -> 
     for k in range(1, ITERATIONS + 1):
         draws = tilt_family_sample(task.reference, a, SAMPLES_PER_STEP, rng)
         first_variation = task.gamma * (draws.mean(axis=1) - task.goal)  # coefficient of x in dF/dq
-        if averaging:
-            weighted, total = weighted + k * first_variation, total + k
-            a = weighted / total / task.beta
-        else:
-            a = first_variation / task.beta
+        a, weighted, total = _next_tilt(task, k, first_variation, weighted, total, averaging)
         ks.append(float(k))
         gaps.append(float(np.mean(_objective(task, a) - g_star)))
     return Measurement.one(series={"gap": (ks, gaps)}, scalars={"curvature": curvature})
@@ -297,11 +304,7 @@ def _dual_averaging_batched(
     for k in range(1, ITERATIONS + 1):
         draws = tilt_family_sample_batched(task.reference, a, SAMPLES_PER_STEP, rngs, family)
         first_variation = task.gamma * (draws.mean(axis=2) - task.goal)
-        if averaging:
-            weighted, total = weighted + k * first_variation, total + k
-            a = weighted / total / task.beta
-        else:
-            a = first_variation / task.beta
+        a, weighted, total = _next_tilt(task, k, first_variation, weighted, total, averaging)
         ks.append(float(k))
         family = tilt_family(task.reference, a.reshape(-1))
         gaps.append(np.mean((_objective(task, a.reshape(-1), family) - g_star).reshape(a.shape), axis=1))

@@ -101,6 +101,6 @@ def test_worker_allocator_thresholds_are_set_before_workers_start_and_a_users_va
     environ = {k: v for k, v in os.environ.items() if k != "MALLOC_MMAP_THRESHOLD_"}
     environ["MALLOC_TRIM_THRESHOLD_"] = "12345"
     monkeypatch.setattr(execute.os, "environ", environ)  # nothing it sets outlives the test
-    execute._limit_library_threads(1)
+    execute._prepare_worker_environment(1)
     assert environ["MALLOC_MMAP_THRESHOLD_"] == execute.ALLOCATOR_VARIABLES["MALLOC_MMAP_THRESHOLD_"]
     assert environ["MALLOC_TRIM_THRESHOLD_"] == "12345"
